@@ -1,0 +1,22 @@
+//! `playbook` turns a folder of Markdown (a book-like Playbook, monographs, lessons and
+//! courses) into a static website. The stages run in one direction:
+//! `config → load → model → markdown → nav → render → output`; `build` runs them, `serve`
+//! serves the result, `scaffold` writes new sites and pages. See ARCHITECTURE.md.
+
+pub mod blocks;
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod highlight;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod nav;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod serve;
+pub mod theme;
+pub mod util;
+pub mod yaml;

@@ -1,0 +1,239 @@
+//! The command line: parses arguments with clap and calls the library. Progress and messages
+//! go to stderr; nothing here decides what a build does.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use playbook::build::{self, Target};
+use playbook::{scaffold, serve};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  playbook serve                          build content/ and preview it at http://127.0.0.1:8000/
+  playbook build                          write the site to public/
+  playbook build --base-url https://district.example/pd/playbook/
+                                          build for hosting under a sub-path
+  playbook check                          report every problem, write nothing
+  playbook init my-site                   start a new site
+  playbook new lesson content/lessons/07-listening.md";
+
+#[derive(Parser)]
+#[command(name = "playbook", version, about = "Build the Playbook, monographs, lessons and courses into a static website", after_help = EXAMPLES)]
+struct Cli {
+    /// The site folder (the one with playbook.yaml)
+    #[arg(
+        long,
+        short = 'C',
+        global = true,
+        default_value = ".",
+        value_name = "DIR"
+    )]
+    root: PathBuf,
+    /// Print only errors and warnings
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder (public/ by default)
+    Build {
+        /// Where to write the site; it is replaced only when the build succeeds
+        #[arg(long, short, default_value = "public", value_name = "DIR")]
+        out: PathBuf,
+        /// The address the site will have, e.g. https://district.example/pd/playbook/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build the site and serve it on this computer for preview
+    Serve {
+        #[arg(long, short, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on; the default is reachable only from this computer
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: String,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check the whole site (front matter, links, images, quizzes, templates) without writing
+    Check {
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Start a new site in DIR
+    Init { dir: PathBuf },
+    /// Create a new page with its front matter filled in
+    New {
+        kind: NewKind,
+        /// The new file, e.g. content/playbook/09-next-steps.md (a folder for course and module)
+        path: PathBuf,
+        /// The page title (default: made from the file name)
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Chapter,
+    Monograph,
+    Lesson,
+    Course,
+    Module,
+    CourseLesson,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Build {
+            out,
+            base_url,
+            drafts,
+        } => {
+            let opts = build::Options {
+                root: cli.root.clone(),
+                base_url,
+                drafts,
+                progress,
+            };
+            let out_path = if out.is_absolute() {
+                out.clone()
+            } else {
+                cli.root.join(&out)
+            };
+            report(
+                build::build(&opts, Target::Dir(&out_path)),
+                cli.quiet,
+                |b| {
+                    format!(
+                        "Built {} pages in {:.2} s → {}",
+                        b.pages,
+                        b.elapsed.as_secs_f64(),
+                        out.display()
+                    )
+                },
+            )
+        }
+        Command::Check { drafts } => {
+            let opts = build::Options {
+                root: cli.root.clone(),
+                base_url: None,
+                drafts,
+                progress,
+            };
+            report(build::build(&opts, Target::Check), cli.quiet, |b| {
+                format!(
+                    "Checked {} pages in {:.2} s: no errors",
+                    b.pages,
+                    b.elapsed.as_secs_f64()
+                )
+            })
+        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = serve::Options {
+                root: cli.root,
+                port,
+                bind,
+                open,
+                drafts,
+                quiet: cli.quiet,
+            };
+            match serve::serve(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Init { dir } => done(
+            scaffold::init(&dir).map(|()| {
+                format!(
+                    "Created a new site in {}. Next: cd {} && playbook serve",
+                    dir.display(),
+                    dir.display()
+                )
+            }),
+            cli.quiet,
+        ),
+        Command::New { kind, path, title } => {
+            let kind = match kind {
+                NewKind::Chapter => scaffold::NewKind::Chapter,
+                NewKind::Monograph => scaffold::NewKind::Monograph,
+                NewKind::Lesson => scaffold::NewKind::Lesson,
+                NewKind::Course => scaffold::NewKind::Course,
+                NewKind::Module => scaffold::NewKind::Module,
+                NewKind::CourseLesson => scaffold::NewKind::CourseLesson,
+            };
+            done(
+                scaffold::new_page(kind, &path, title.as_deref())
+                    .map(|p| format!("Created {}", p.display())),
+                cli.quiet,
+            )
+        }
+    }
+}
+
+fn report(
+    result: Result<build::Built, build::Failed>,
+    quiet: bool,
+    summary: impl Fn(&build::Built) -> String,
+) -> ExitCode {
+    match result {
+        Ok(built) => {
+            built.diags.eprint();
+            if !quiet {
+                let warnings = built.diags.warning_count();
+                let tail = match warnings {
+                    0 => String::new(),
+                    1 => " (1 warning)".into(),
+                    n => format!(" ({n} warnings)"),
+                };
+                eprintln!("{}{tail}", summary(&built));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failed) => {
+            failed.diags.eprint();
+            let n = failed.diags.error_count();
+            eprintln!(
+                "Build failed: {n} error{} found. Nothing was written; the previous output is unchanged.",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn done(result: anyhow::Result<String>, quiet: bool) -> ExitCode {
+    match result {
+        Ok(msg) => {
+            if !quiet {
+                eprintln!("{msg}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

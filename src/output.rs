@@ -1,0 +1,109 @@
+//! The only stage that writes. A build writes into a staging folder beside the output folder
+//! and swaps it in only when the whole build succeeded, so a failed build leaves the previous
+//! site untouched. `serve` writes into memory instead.
+
+use crate::util::fs;
+use anyhow::{Result, bail};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Where built files go.
+pub enum Sink {
+    Dir(Staging),
+    Memory(Mutex<HashMap<String, Arc<[u8]>>>),
+}
+
+impl Sink {
+    /// Writes `bytes` at output path `rel` (`lessons/know-yourself/index.html`).
+    pub fn write(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        match self {
+            Sink::Dir(s) => {
+                let path = s.staging.join(rel);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(&path, &bytes)
+            }
+            Sink::Memory(m) => {
+                m.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(rel.to_string(), bytes.into());
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies the file at `from` to output path `rel`.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        match self {
+            Sink::Dir(s) => {
+                let path = s.staging.join(rel);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::copy(from, &path)
+            }
+            Sink::Memory(_) => self.write(rel, fs::read(from)?),
+        }
+    }
+}
+
+/// A folder being built beside the real output folder.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{suffix}"))
+}
+
+impl Staging {
+    /// Prepares an empty staging folder for output folder `out`. Refuses an `out` that holds
+    /// a site's sources, so a mistyped `--out` cannot replace them.
+    pub fn begin(out: &Path, site_root: &Path) -> Result<Staging> {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let (out_abs, root_abs) = (abs(out), abs(site_root));
+        if root_abs.starts_with(&out_abs)
+            || out_abs.join("playbook.yaml").exists()
+            || out_abs.join("content").is_dir()
+        {
+            bail!(
+                "refusing to build into `{}`: it holds a site's sources, and building replaces the whole folder\n  hint: choose an output folder of its own, e.g. `--out public`",
+                out.display()
+            );
+        }
+        let staging = sibling(&out_abs, "playbook-staging");
+        fs::remove_dir_all_if_exists(&staging)?;
+        fs::create_dir_all(&staging)?;
+        Ok(Staging {
+            out: out_abs,
+            staging,
+        })
+    }
+
+    /// Swaps the staging folder in as the output folder.
+    pub fn commit(self) -> Result<()> {
+        let old = sibling(&self.out, "playbook-old");
+        fs::remove_dir_all_if_exists(&old)?;
+        if fs::exists(&self.out) {
+            fs::rename(&self.out, &old)?;
+        }
+        fs::rename(&self.staging, &self.out)?;
+        fs::remove_dir_all_if_exists(&old)
+    }
+
+    /// Throws the staging folder away, leaving the output folder as it was.
+    pub fn abort(self) -> Result<()> {
+        fs::remove_dir_all_if_exists(&self.staging)
+    }
+}
+
+/// The output path of a page whose URL path (under the base path) is `url`.
+pub fn page_file(url: &str) -> String {
+    format!("{url}index.html")
+}

@@ -1,0 +1,51 @@
+//! Every filesystem call of the program goes through here, so every error names its path
+//! ("failed to read `content/playbook/01-why.md`"). Nothing else calls `std::fs` directly.
+
+use anyhow::{Context, Result};
+use std::path::Path;
+
+pub fn read_to_string(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("failed to create the folder `{}`", path.display()))
+}
+
+pub fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
+}
+
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    std::fs::remove_dir_all(path)
+        .with_context(|| format!("failed to remove the folder `{}`", path.display()))
+}
+
+/// Removes `path` and everything below it; a path that does not exist is not an error.
+pub fn remove_dir_all_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other.with_context(|| format!("failed to remove the folder `{}`", path.display())),
+    }
+}
+
+/// Returns true if and only if `path` exists (as a file, folder or link).
+pub fn exists(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}

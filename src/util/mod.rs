@@ -1,0 +1,99 @@
+//! Small helpers shared by every stage: filesystem calls that name their path, slugs,
+//! HTML escaping and content hashes.
+
+pub mod fs;
+
+/// Returns the URL slug of `text`: lowercase letters and digits kept (any script),
+/// runs of spaces, hyphens and underscores folded to one hyphen, everything else dropped.
+///
+/// `"The Five Steps: ROCI"` becomes `"the-five-steps-roci"`. Returns an empty string if and
+/// only if `text` has no letter or digit.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == ' ' || c == '-' || c == '_' || c.is_whitespace() {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for use in HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Returns the first 10 hex digits of the BLAKE3 hash of `bytes`: enough to tell versions
+/// of one asset apart, short enough for a file name.
+pub fn short_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..10].to_string()
+}
+
+/// Strips a leading ordering number (`01-`, `2019-`) from a file or folder stem.
+///
+/// `"01-why-partner"` becomes `"why-partner"`; a stem that is only a number is kept whole.
+pub fn strip_order_prefix(stem: &str) -> &str {
+    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && stem.len() > digits + 1 && stem.as_bytes()[digits] == b'-' {
+        &stem[digits + 1..]
+    } else {
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_punctuation_and_case() {
+        assert_eq!(slugify("The Five Steps: ROCI"), "the-five-steps-roci");
+        assert_eq!(
+            slugify("  Leading -- and trailing  "),
+            "leading-and-trailing"
+        );
+        assert_eq!(
+            slugify("Enseñanza culturalmente relevante"),
+            "enseñanza-culturalmente-relevante"
+        );
+        assert_eq!(
+            slugify("Results-Oriented Cycle of Inquiry (ROCI)"),
+            "results-oriented-cycle-of-inquiry-roci"
+        );
+        assert_eq!(slugify("?!"), "");
+    }
+
+    #[test]
+    fn order_prefix_is_dropped_only_before_a_name() {
+        assert_eq!(strip_order_prefix("01-why-partner"), "why-partner");
+        assert_eq!(strip_order_prefix("2019-three-schools"), "three-schools");
+        assert_eq!(strip_order_prefix("2019"), "2019");
+        assert_eq!(strip_order_prefix("why"), "why");
+    }
+
+    #[test]
+    fn escaping_covers_attribute_quotes() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
