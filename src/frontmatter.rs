@@ -94,6 +94,10 @@ pub struct RawCollection {
     pub title: String,
     pub kind: CollectionKind,
     pub description: Option<String>,
+    /// Orders collections among their siblings (header, section listings); lower first,
+    /// then by folder name. Default 0.
+    #[serde(default)]
+    pub weight: i32,
     pub lang: Option<String>,
     #[serde(default)]
     pub draft: bool,

@@ -202,6 +202,8 @@ pub struct Page {
     pub children: Vec<PageId>,
     /// Position among its siblings of the same kind, from 1 (chapter 3, module 2, lesson 1).
     pub number: Option<usize>,
+    /// Collections only: orders siblings before their folder names do.
+    pub weight: i32,
 }
 
 impl Page {
@@ -297,6 +299,7 @@ struct Draft {
     draft: bool,
     search: Option<bool>,
     meta: Meta,
+    weight: i32,
 }
 
 fn parent_dir(rel: &str) -> &str {
@@ -410,6 +413,7 @@ pub fn build(
                             draft,
                             search: raw.search,
                             meta,
+                            weight: raw.weight,
                         });
                         if draft && !include_drafts {
                             drafts_out.insert(dir.clone());
@@ -442,6 +446,7 @@ pub fn build(
                             draft: raw.draft,
                             search: raw.search,
                             meta: Meta::Module { id: raw.id },
+                            weight: 0,
                         });
                         if raw.draft && !include_drafts {
                             drafts_out.insert(dir.clone());
@@ -556,8 +561,8 @@ pub fn build(
             parent: None,
             children: Vec::new(),
             number: None,
+            weight: d.weight,
         });
-        let _ = d.dir;
     }
     let home = match by_rel.get("index.md") {
         Some(h) => *h,
@@ -594,6 +599,8 @@ pub fn build(
                     .cmp(&date(a))
                     .then_with(|| pages[a.index()].rel.cmp(&pages[b.index()].rel))
             });
+        } else {
+            children.sort_by_key(|c| (pages[c.index()].weight, pages[c.index()].rel.clone()));
         }
         let numbered = matches!(
             pages[i].kind,
@@ -796,6 +803,7 @@ fn parse_page(
         draft: false,
         search: None,
         meta: Meta::Plain,
+        weight: 0,
     };
     match kind {
         PageKind::Home | PageKind::Page | PageKind::Chapter => {

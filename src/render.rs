@@ -141,6 +141,8 @@ struct PageView<'a> {
     sidebar: Option<SidebarView>,
     children: Vec<ItemView<'a>>,
     number: Option<usize>,
+    /// The number of the parent (a course lesson's module).
+    parent_number: Option<usize>,
     article: Option<ArticleView<'a>>,
     lesson: Option<LessonView<'a>>,
     course: Option<CourseView<'a>>,
@@ -520,6 +522,7 @@ impl<'a> Renderer<'a> {
             sidebar,
             children,
             number: p.number,
+            parent_number: parent.and_then(|x| site.page(x).number),
             article,
             lesson,
             course,

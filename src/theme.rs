@@ -66,6 +66,8 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's own escaper also turns `/` into `&#x2F;`, which bloats every URL.
+        tera.set_escape_fn(crate::util::escape_html);
         let mut templates = Vec::new();
         for (path, bytes) in &files {
             if let Some(name) = path.strip_prefix("templates/") {
