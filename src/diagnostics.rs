@@ -65,7 +65,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     /// Where it is: the file and a byte range in it. `None` for problems with no file.
-    pub at: Option<(Source, Range<usize>)>,
+    pub at: Option<Box<(Source, Range<usize>)>>,
     /// A short note under the marked text, e.g. "this key is not known".
     pub label: String,
     /// How to fix it, in one sentence.
@@ -93,7 +93,7 @@ impl Diagnostic {
     pub fn at(mut self, source: &Source, range: Range<usize>) -> Diagnostic {
         let len = source.text.len();
         let range = range.start.min(len)..range.end.min(len).max(range.start.min(len));
-        self.at = Some((source.clone(), range));
+        self.at = Some(Box::new((source.clone(), range)));
         self
     }
 
@@ -109,7 +109,7 @@ impl Diagnostic {
 
     /// `file:line:col`, or an empty string for a problem with no file.
     pub fn location(&self) -> String {
-        match &self.at {
+        match self.at.as_deref() {
             Some((source, range)) => {
                 let (line, col) = source.line_col(range.start);
                 format!("{}:{line}:{col}", source.name)
@@ -128,7 +128,7 @@ impl Diagnostic {
             d = d.with_notes(vec![format!("hint: {hint}")]);
         }
         let config = term::Config::default();
-        match &self.at {
+        match self.at.as_deref() {
             Some((source, range)) => {
                 let file = SimpleFile::new(source.name.as_ref(), source.text.as_ref());
                 let d = d.with_labels(vec![
@@ -195,7 +195,7 @@ impl Diagnostics {
         self.items.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
                 let (name, start) =
-                    d.at.as_ref()
+                    d.at.as_deref()
                         .map_or((String::new(), 0), |(s, r)| (s.name.to_string(), r.start));
                 (d.severity, name, start)
             };
