@@ -1,20 +1,24 @@
 //! One build, from the site folder to the sink: config → load → model → markdown → anchors →
 //! templates → output. Every stage adds to one list of diagnostics; if it holds an error after
 //! the checks, nothing is written (a disk build leaves the previous output untouched).
+//!
+//! The work is split in two so `serve` can keep the middle and redo only what a change needs:
+//! [`prepare`] yields a [`Prepared`] site (model, theme, checked HTML of every page), and
+//! [`Prepared::write_all`] renders templates and writes.
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source, did_you_mean};
 use crate::highlight::Highlighter;
-use crate::load;
+use crate::load::{self, Loaded};
 use crate::markdown::{self, Rendered};
-use crate::model::{self, PageKind};
+use crate::model::{self, PageId, PageKind, Site};
 use crate::nav::Nav;
 use crate::output::{self, Sink, Staging};
 use crate::render::Renderer;
 use crate::theme::Theme;
 use anyhow::Result;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,21 +31,32 @@ pub struct Options {
     pub drafts: bool,
     /// Show a progress bar (the caller decides: only on a terminal, never with `--quiet`).
     pub progress: bool,
+    /// For `serve`: asset names without content hashes, so a stylesheet can be swapped in place.
+    pub live: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        Options {
+            root: root.into(),
+            base_url: None,
+            drafts: false,
+            progress: false,
+            live: false,
+        }
+    }
 }
 
 pub enum Target<'a> {
     /// Check everything, write nothing.
     Check,
     Dir(&'a Path),
-    Memory,
 }
 
 pub struct Built {
     pub pages: usize,
     pub elapsed: Duration,
     pub diags: Diagnostics,
-    /// The files, for `Target::Memory`.
-    pub memory: Option<std::collections::HashMap<String, std::sync::Arc<[u8]>>>,
 }
 
 pub struct Failed {
@@ -61,108 +76,174 @@ fn fail(mut diags: Diagnostics) -> Failed {
     Failed { diags }
 }
 
-/// Runs one build.
-pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
-    let start = Instant::now();
+fn one(d: Diagnostic) -> Failed {
     let mut diags = Diagnostics::default();
-    let config_source = load::read_config(&opts.root).map_err(|d| {
-        let mut diags = Diagnostics::default();
-        diags.push(d);
-        Failed { diags }
-    })?;
-    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(|d| {
-        let mut diags = Diagnostics::default();
-        diags.push(d);
-        Failed { diags }
-    })?;
-    let (loaded, load_diags) = load::load(&opts.root, &config.theme)?;
-    diags.extend(load_diags);
+    diags.push(d);
+    Failed { diags }
+}
+
+/// Path sets the Markdown stage checks links against.
+#[derive(Default)]
+pub struct Known {
+    pub assets: HashSet<String>,
+    pub static_files: HashSet<String>,
+    pub urls: HashSet<String>,
+}
+
+impl Known {
+    pub fn new(loaded: &Loaded, site: &Site) -> Known {
+        Known {
+            assets: loaded.assets.iter().map(|a| a.rel.clone()).collect(),
+            static_files: loaded.static_files.iter().map(|a| a.rel.clone()).collect(),
+            urls: site.pages.iter().map(|p| p.url.clone()).collect(),
+        }
+    }
+}
+
+/// A site checked and rendered to HTML fragments, ready for templates.
+pub struct Prepared {
+    pub opts: Options,
+    pub config_source: Source,
+    pub loaded: Loaded,
+    pub theme: Theme,
+    pub site: Site,
+    pub nav: Nav,
+    /// The Markdown of each page, indexed by `PageId`.
+    pub rendered: Vec<Rendered>,
+    pub known: Known,
+    pub highlighter: Highlighter,
+}
+
+/// Reads and checks the whole site. On success the diagnostics hold only warnings.
+pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
+    let config_source = load::read_config(&opts.root).map_err(one)?;
+    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(one)?;
+    let (loaded, mut diags) = load::load(&opts.root, &config.theme)?;
+    let theme = make_theme(&config, &loaded, opts.live, &mut diags);
+    let site = model::build(config, &loaded, opts.drafts, &mut diags);
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Err(fail(diags));
+    };
+    let known = Known::new(&loaded, &site);
+    let highlighter = Highlighter::default();
+    let rendered = render_markdown(&site, &known, &highlighter, &HashMap::new(), &mut diags);
+    check_anchors(&site, &rendered, None, &mut diags);
+    if diags.has_errors() {
+        return Err(fail(diags));
+    }
+    let nav = Nav::compute(&site);
+    diags.sort();
+    Ok((
+        Prepared {
+            opts: opts.clone(),
+            config_source,
+            loaded,
+            theme,
+            site,
+            nav,
+            rendered,
+            known,
+            highlighter,
+        },
+        diags,
+    ))
+}
+
+/// Builds the theme for `config`; reports a theme named in the config that has no folder.
+pub fn make_theme(
+    config: &Config,
+    loaded: &Loaded,
+    live: bool,
+    diags: &mut Diagnostics,
+) -> Option<Theme> {
     if config.theme != "default" && loaded.theme_files.is_empty() {
         diags.push(Diagnostic::error(format!("the theme `{}` has no folder `themes/{}`", config.theme, config.theme)).hint(
             "create the folder with the theme's files, or remove `theme:` from playbook.yaml to use the built-in theme.",
         ));
     }
-    let theme = Theme::new(
+    Theme::new(
         &loaded.theme_files,
         &config.theme,
         &config.base_url.path,
-        &mut diags,
-    );
-    let Some(site) = model::build(config, &loaded, opts.drafts, &mut diags) else {
-        return Err(fail(diags));
-    };
-    let Some(theme) = theme else {
-        return Err(fail(diags));
-    };
+        !live,
+        diags,
+    )
+}
 
-    let assets: HashSet<String> = loaded.assets.iter().map(|a| a.rel.clone()).collect();
-    let static_files: HashSet<String> = loaded.static_files.iter().map(|a| a.rel.clone()).collect();
-    let urls: HashSet<String> = site.pages.iter().map(|p| p.url.clone()).collect();
-    let highlighter = Highlighter::default();
+/// Renders the Markdown of every page, reusing `reuse[rel]` for pages whose render is known to
+/// be current (same text, same link targets).
+pub fn render_markdown(
+    site: &Site,
+    known: &Known,
+    highlighter: &Highlighter,
+    reuse: &HashMap<String, Rendered>,
+    diags: &mut Diagnostics,
+) -> Vec<Rendered> {
     let cx = markdown::Context {
-        site: &site,
-        assets: &assets,
-        static_files: &static_files,
-        urls: &urls,
-        highlighter: &highlighter,
+        site,
+        assets: &known.assets,
+        static_files: &known.static_files,
+        urls: &known.urls,
+        highlighter,
     };
     let mut rendered: Vec<Rendered> = site
         .pages
         .par_iter()
-        .map(|p| markdown::render(p, &cx))
+        .map(|p| match reuse.get(&p.rel) {
+            Some(r) => r.clone(),
+            None => markdown::render(p, &cx),
+        })
         .collect();
     for r in &mut rendered {
         diags.extend(std::mem::take(&mut r.diags));
     }
-    check_anchors(&site, &rendered, &mut diags);
-    if diags.has_errors() {
-        return Err(fail(diags));
-    }
-    for r in &mut rendered {
-        r.ids = HashSet::new();
-        r.plain = String::new();
+    rendered
+}
+
+impl Prepared {
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(&self.site, &self.nav, &self.theme, &self.rendered)
     }
 
-    let nav = Nav::compute(&site);
-    let renderer = Renderer::new(&site, &nav, &theme, &rendered);
-    let sink = match target {
-        Target::Check => None,
-        Target::Dir(out) => Some(Sink::Dir(Staging::begin(out, &opts.root)?)),
-        Target::Memory => Some(Sink::Memory(Default::default())),
-    };
-    let bar = (opts.progress && site.pages.len() > 2000).then(|| {
-        let bar = indicatif::ProgressBar::new(site.pages.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let page_errors: Vec<Diagnostic> = site
-        .pages
-        .par_iter()
-        .filter_map(|p| {
-            let result = renderer.page(p.id).and_then(|html| match &sink {
-                Some(s) => s
-                    .write(&output::page_file(&p.url), html.into_bytes())
-                    .map_err(|e| Diagnostic::error(format!("{e:#}"))),
-                None => Ok(()),
-            });
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            result.err()
-        })
-        .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
+    pub fn markdown_context(&self) -> markdown::Context<'_> {
+        markdown::Context {
+            site: &self.site,
+            assets: &self.known.assets,
+            static_files: &self.known.static_files,
+            urls: &self.known.urls,
+            highlighter: &self.highlighter,
+        }
     }
-    for e in page_errors {
-        diags.push(e);
+
+    /// Renders and writes the pages in `ids` (in parallel); returns the errors.
+    pub fn write_pages(
+        &self,
+        ids: &[PageId],
+        sink: &Sink,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Vec<Diagnostic> {
+        let renderer = self.renderer();
+        ids.par_iter()
+            .filter_map(|&id| {
+                let p = self.site.page(id);
+                let result = renderer.page(id).and_then(|html| {
+                    sink.write(&output::page_file(&p.url), html.into_bytes())
+                        .map_err(|e| Diagnostic::error(format!("{e:#}")))
+                });
+                if let Some(b) = bar {
+                    b.inc(1);
+                }
+                result.err()
+            })
+            .collect()
     }
-    let extra = || -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+
+    /// The generated files that are not content pages: print views, feeds, 404, sitemap,
+    /// robots.txt.
+    pub fn extra_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let renderer = self.renderer();
         let mut files = Vec::new();
-        for p in &site.pages {
+        for p in &self.site.pages {
             match p.kind {
                 PageKind::Book => files.push((
                     format!("{}print/index.html", p.url),
@@ -179,93 +260,126 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         files.push(("sitemap.xml".into(), renderer.sitemap().into_bytes()));
         files.push(("robots.txt".into(), renderer.robots().into_bytes()));
         Ok(files)
-    };
-    let extra = match extra() {
-        Ok(f) => f,
-        Err(d) => {
-            diags.push(d);
-            Vec::new()
-        }
-    };
-    let Some(sink) = sink else {
-        return if diags.has_errors() {
-            Err(fail(diags))
-        } else {
-            finish(site.pages.len(), start, diags, None)
-        };
-    };
-    let written: Result<()> = (|| {
-        for (rel, bytes) in extra {
-            sink.write(&rel, bytes)?;
-        }
-        for (rel, bytes) in &theme.files {
+    }
+
+    /// Theme assets, static files and content assets.
+    pub fn write_assets(&self, sink: &Sink) -> Result<()> {
+        for (rel, bytes) in &self.theme.files {
             sink.write(rel, bytes.clone())?;
         }
-        let copies: Vec<(&str, &Path)> = loaded
+        let copies: Vec<(&str, &Path)> = self
+            .loaded
             .static_files
             .iter()
             .chain(
-                loaded
+                self.loaded
                     .assets
                     .iter()
-                    .filter(|a| !in_draft_dir(&site, &a.rel)),
+                    .filter(|a| !in_draft_dir(&self.site, &a.rel)),
             )
             .map(|a| (a.rel.as_str(), a.path.as_path()))
             .collect();
         copies
             .par_iter()
             .try_for_each(|(rel, path)| sink.copy(rel, path))
-    })();
-    if let Err(e) = written {
-        diags.push(Diagnostic::error(format!("{e:#}")));
     }
-    if diags.has_errors() {
-        if let Sink::Dir(staging) = sink {
-            let _ = staging.abort();
+
+    /// Renders and writes everything; returns the errors (empty on success).
+    pub fn write_all(&self, sink: &Sink, progress: bool) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let bar = (progress && self.site.pages.len() > 2000).then(|| {
+            let bar = indicatif::ProgressBar::new(self.site.pages.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let ids: Vec<PageId> = self.site.pages.iter().map(|p| p.id).collect();
+        for e in self.write_pages(&ids, sink, bar.as_ref()) {
+            diags.push(e);
         }
-        return Err(fail(diags));
-    }
-    match sink {
-        Sink::Dir(staging) => {
-            staging.commit()?;
-            finish(site.pages.len(), start, diags, None)
+        if let Some(b) = bar {
+            b.finish_and_clear();
         }
-        Sink::Memory(m) => finish(
-            site.pages.len(),
-            start,
-            diags,
-            Some(m.into_inner().unwrap_or_else(|e| e.into_inner())),
-        ),
+        match self.extra_files() {
+            Ok(files) => {
+                for (rel, bytes) in files {
+                    if let Err(e) = sink.write(&rel, bytes) {
+                        diags.push(Diagnostic::error(format!("{e:#}")));
+                    }
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+        if let Err(e) = self.write_assets(sink) {
+            diags.push(Diagnostic::error(format!("{e:#}")));
+        }
+        diags
     }
 }
 
-fn finish(
-    pages: usize,
-    start: Instant,
-    mut diags: Diagnostics,
-    memory: Option<std::collections::HashMap<String, std::sync::Arc<[u8]>>>,
-) -> Result<Built, Failed> {
+/// Runs one build.
+pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
+    let start = Instant::now();
+    let (mut prepared, mut diags) = prepare(opts)?;
+    if !opts.live {
+        // Ids and plain text were needed for checks only; free them before rendering.
+        for r in &mut prepared.rendered {
+            r.ids = HashSet::new();
+            r.plain = String::new();
+        }
+    }
+    let sink = match target {
+        Target::Check => return finish(prepared.site.pages.len(), start, diags),
+        Target::Dir(out) => Staging::begin(out, &opts.root)?,
+    };
+    let sink = Sink::Dir(sink);
+    let errors = prepared.write_all(&sink, opts.progress);
+    if errors.has_errors() {
+        if let Sink::Dir(staging) = sink {
+            let _ = staging.abort();
+        }
+        diags.extend(errors);
+        return Err(fail(diags));
+    }
+    if let Sink::Dir(staging) = sink {
+        staging.commit()?;
+    }
+    finish(prepared.site.pages.len(), start, diags)
+}
+
+fn finish(pages: usize, start: Instant, mut diags: Diagnostics) -> Result<Built, Failed> {
     diags.sort();
     Ok(Built {
         pages,
         elapsed: start.elapsed(),
         diags,
-        memory,
     })
 }
 
 /// Returns true if and only if content file `rel` sits in a folder left out as a draft.
-fn in_draft_dir(site: &model::Site, rel: &str) -> bool {
+pub fn in_draft_dir(site: &Site, rel: &str) -> bool {
     site.drafts
         .iter()
         .any(|d| !d.ends_with(".md") && rel.starts_with(&format!("{d}/")))
 }
 
-/// Every `#fragment` a page links to must be an id on the target page.
-fn check_anchors(site: &model::Site, rendered: &[Rendered], diags: &mut Diagnostics) {
+/// Every `#fragment` a page links to must be an id on the target page. With `only`, checks
+/// just the links from those pages and the links into them.
+pub fn check_anchors(
+    site: &Site,
+    rendered: &[Rendered],
+    only: Option<&HashSet<PageId>>,
+    diags: &mut Diagnostics,
+) {
     for (i, r) in rendered.iter().enumerate() {
         let page = &site.pages[i];
+        let from_changed = only.is_none_or(|o| o.contains(&page.id));
         for a in &r.anchor_refs {
+            if !from_changed && !only.is_some_and(|o| o.contains(&a.target)) {
+                continue;
+            }
             let target = &rendered[a.target.index()];
             if target.ids.contains(&a.fragment) {
                 continue;

@@ -181,6 +181,18 @@ impl Diagnostics {
         self.items.len() - self.error_count()
     }
 
+    /// The errors alone, without the warnings.
+    pub fn errors_only(&self) -> Diagnostics {
+        Diagnostics {
+            items: self
+                .items
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .cloned()
+                .collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

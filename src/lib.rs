@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod highlight;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;

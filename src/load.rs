@@ -45,15 +45,26 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with('#')
 }
 
-fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
+pub fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
+    // A link may point anywhere inside the site, never outside it: otherwise a link in
+    // `static/` would publish (and `serve` would serve) a file from elsewhere on the computer.
+    let site = dir.parent().and_then(|p| p.canonicalize().ok());
+    let inside = |path: &Path| match (&site, path.canonicalize()) {
+        (Some(site), Ok(target)) => target.starts_with(site),
+        _ => false,
+    };
     let mut files: Vec<(String, PathBuf)> = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .filter_entry(|e| {
+            e.depth() == 0
+                || (!is_ignored(&e.file_name().to_string_lossy())
+                    && (!e.path_is_symlink() || inside(e.path())))
+        })
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {

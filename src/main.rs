@@ -108,6 +108,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 progress,
+                live: false,
             };
             let out_path = if out.is_absolute() {
                 out.clone()
@@ -133,6 +134,7 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 progress,
+                live: false,
             };
             report(build::build(&opts, Target::Check), cli.quiet, |b| {
                 format!(

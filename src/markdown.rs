@@ -46,7 +46,7 @@ pub struct AnchorRef {
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub outline: Vec<Heading>,

@@ -6,12 +6,19 @@ use crate::util::fs;
 use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
+
+/// Built files kept in memory and served by `serve`, keyed by output path.
+pub type SharedFiles = Arc<RwLock<HashMap<String, Arc<[u8]>>>>;
 
 /// Where built files go.
 pub enum Sink {
     Dir(Staging),
-    Memory(Mutex<HashMap<String, Arc<[u8]>>>),
+    /// Memory; in every HTML file, `inject` (the live-reload script tag) goes before `</body>`.
+    Memory {
+        files: SharedFiles,
+        inject: Option<String>,
+    },
 }
 
 impl Sink {
@@ -25,8 +32,13 @@ impl Sink {
                 }
                 fs::write(&path, &bytes)
             }
-            Sink::Memory(m) => {
-                m.lock()
+            Sink::Memory { files, inject } => {
+                let bytes = match inject {
+                    Some(tag) if rel.ends_with(".html") => inject_before_body_end(bytes, tag),
+                    _ => bytes,
+                };
+                files
+                    .write()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(rel.to_string(), bytes.into());
                 Ok(())
@@ -44,9 +56,21 @@ impl Sink {
                 }
                 fs::copy(from, &path)
             }
-            Sink::Memory(_) => self.write(rel, fs::read(from)?),
+            Sink::Memory { .. } => self.write(rel, fs::read(from)?),
         }
     }
+}
+
+fn inject_before_body_end(bytes: Vec<u8>, tag: &str) -> Vec<u8> {
+    let mut html = match String::from_utf8(bytes) {
+        Ok(h) => h,
+        Err(e) => return e.into_bytes(),
+    };
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, tag),
+        None => html.push_str(tag),
+    }
+    html.into_bytes()
 }
 
 /// A folder being built beside the real output folder.

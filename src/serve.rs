@@ -1,18 +1,31 @@
-//! `playbook serve`: builds the site into memory and serves it on this computer (loopback by
-//! default). Requests are answered only from the built files, so no request can reach a file
-//! outside the site. Live reload is not here yet; a rebuild needs a restart.
+//! `playbook serve`: builds the site into memory, serves it on this computer (loopback by
+//! default), watches the sources and rebuilds the least a change affects (see `live`).
+//!
+//! Every page gets one extra script in serve mode only (`/__playbook/live.js`). It listens to
+//! Server-Sent Events from `/__playbook/events`: a reload of the pages that changed (only if the
+//! reader is looking at one, keeping the scroll position), a stylesheet swap, or the current
+//! build errors shown as an overlay. Requests are answered only from the built files, so no
+//! request can reach a file outside the site.
 
-use crate::build::{self, Target};
+use crate::build;
+use crate::live::{Event, Live};
+use crate::output::SharedFiles;
 use anyhow::{Context, Result, anyhow};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::Response;
-use std::collections::HashMap;
+use axum::response::sse::{self, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify::{RecursiveMode, Watcher};
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, mpsc};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
 
 pub struct Options {
     pub root: PathBuf,
@@ -23,10 +36,28 @@ pub struct Options {
     pub quiet: bool,
 }
 
-type Files = Arc<HashMap<String, Arc<[u8]>>>;
+/// A change must be followed by this much quiet before it is rebuilt, so an editor's atomic
+/// save or a `git checkout` of many files is one rebuild.
+pub const QUIET: Duration = Duration::from_millis(20);
+/// …but a stream of changes is rebuilt at least this often.
+pub const MAX_WAIT: Duration = Duration::from_millis(500);
+
+const LIVE_JS: &str = include_str!("live.js");
+const LIVE_PATH: &str = "__playbook/live.js";
+const EVENTS_PATH: &str = "__playbook/events";
+
+#[derive(Clone)]
+struct AppState {
+    files: SharedFiles,
+    events: broadcast::Sender<Event>,
+    errors: Arc<RwLock<String>>,
+}
 
 pub fn serve(opts: &Options) -> Result<()> {
-    let ip: IpAddr = opts.bind.parse().with_context(|| format!("`{}` is not an IP address\n  hint: use 127.0.0.1 (this computer only) or 0.0.0.0 (every network)", opts.bind))?;
+    let ip: IpAddr = opts
+        .bind
+        .parse()
+        .with_context(|| format!("`{}` is not an IP address\n  hint: use 127.0.0.1 (this computer only) or 0.0.0.0 (every network)", opts.bind))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -37,7 +68,7 @@ pub fn serve(opts: &Options) -> Result<()> {
                 "port {} is already in use on {}\n  hint: another program (perhaps another `playbook serve`) is using it; pick another port with `--port {}`",
                 opts.port,
                 opts.bind,
-                opts.port.wrapping_add(1).max(1024)
+                opts.port.checked_add(1).unwrap_or(8001)
             ),
             _ => anyhow!("cannot listen on {addr}: {e}"),
         })?;
@@ -47,27 +78,25 @@ pub fn serve(opts: &Options) -> Result<()> {
         }
         let host = if ip.is_unspecified() { "127.0.0.1".to_string() } else { ip.to_string() };
         let url = format!("http://{}:{port}/", if host.contains(':') { format!("[{host}]") } else { host });
-        let bopts = build::Options { root: opts.root.clone(), base_url: Some(url.clone()), drafts: opts.drafts, progress: !opts.quiet };
-        let files: Files = match build::build(&bopts, Target::Memory) {
-            Ok(built) => {
-                built.diags.eprint();
-                if !opts.quiet {
-                    eprintln!("Built {} pages in {:.2} s", built.pages, built.elapsed.as_secs_f64());
-                }
-                Arc::new(built.memory.unwrap_or_default())
+        let bopts = build::Options { base_url: Some(url.clone()), drafts: opts.drafts, progress: !opts.quiet, live: true, ..build::Options::new(&opts.root) };
+        let state = AppState { files: Default::default(), events: broadcast::channel(64).0, errors: Default::default() };
+        let inject = format!("<script src=\"/{LIVE_PATH}\" defer></script>\n");
+        let live = start(&bopts, &state, &inject, opts.quiet);
+        let watch = Watch { root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()), bopts, inject, quiet: opts.quiet, state: state.clone() };
+        std::thread::spawn(move || {
+            if let Err(e) = watch.run(live) {
+                eprintln!("error: watching for changes stopped: {e:#}");
             }
-            Err(failed) => {
-                failed.diags.eprint();
-                eprintln!("The build failed; the preview shows the errors until you fix them and restart.");
-                let page = error_page(&failed.diags.to_plain_string());
-                Arc::new(HashMap::from([("404.html".to_string(), Arc::from(page.into_bytes()))]))
-            }
-        };
+        });
         eprintln!("Serving {url} (press Ctrl-C to stop)");
         if opts.open {
             open_browser(&url);
         }
-        let app = Router::new().fallback(handle).with_state(files);
+        let app = Router::new()
+            .route(&format!("/{EVENTS_PATH}"), get(events))
+            .route(&format!("/{LIVE_PATH}"), get(live_js))
+            .fallback(file)
+            .with_state(state);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -78,9 +107,166 @@ pub fn serve(opts: &Options) -> Result<()> {
     })
 }
 
-fn error_page(text: &str) -> String {
+/// The first build. On failure the errors are shown on every page until a change fixes them.
+fn start(bopts: &build::Options, state: &AppState, inject: &str, quiet: bool) -> Option<Live> {
+    let t = Instant::now();
+    match Live::start(bopts, state.files.clone(), inject.to_string()) {
+        Ok((live, warnings)) => {
+            warnings.eprint();
+            if !quiet {
+                eprintln!(
+                    "Built {} pages in {:.2} s",
+                    live.page_count(),
+                    t.elapsed().as_secs_f64()
+                );
+            }
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = String::new();
+            Some(live)
+        }
+        Err(failed) => {
+            failed.diags.eprint();
+            eprintln!("The build failed; the preview shows the errors until you fix them.");
+            let text = failed.diags.to_plain_string();
+            let page = error_page(&text, inject);
+            state
+                .files
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert("404.html".into(), Arc::from(page.into_bytes()));
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = text.clone();
+            let _ = state.events.send(Event::Errors(text));
+            None
+        }
+    }
+}
+
+struct Watch {
+    root: PathBuf,
+    bopts: build::Options,
+    inject: String,
+    quiet: bool,
+    state: AppState,
+}
+
+impl Watch {
+    fn run(self, mut live: Option<Live>) -> Result<()> {
+        let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+        let mut watcher = notify::recommended_watcher(tx)?;
+        // Only what can change the site: not `public/` or `target/` beside the sources.
+        for dir in ["content", "static", "themes"] {
+            let path = self.root.join(dir);
+            if path.is_dir() {
+                watcher.watch(&path, RecursiveMode::Recursive)?;
+            }
+        }
+        watcher.watch(&self.root, RecursiveMode::NonRecursive)?;
+        let mut watched: Vec<PathBuf> = ["content", "static", "themes"]
+            .iter()
+            .map(|d| self.root.join(d))
+            .filter(|p| p.is_dir())
+            .collect();
+        let mut last_printed = String::new();
+        loop {
+            let Ok(first) = rx.recv() else { return Ok(()) };
+            let mut paths = Vec::new();
+            collect(first, &mut paths);
+            let deadline = Instant::now() + MAX_WAIT;
+            loop {
+                match rx.recv_timeout(QUIET) {
+                    Ok(ev) => collect(ev, &mut paths),
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+                if Instant::now() > deadline {
+                    break;
+                }
+            }
+            // A source folder created after the start (say `themes/`) is watched from now on, and
+            // what was written into it before the watch began counts as changed.
+            for dir in ["content", "static", "themes"].map(|d| self.root.join(d)) {
+                if dir.is_dir()
+                    && !watched.contains(&dir)
+                    && paths
+                        .iter()
+                        .any(|p| p.starts_with(&dir) || dir.starts_with(p))
+                {
+                    watcher.watch(&dir, RecursiveMode::Recursive)?;
+                    paths.extend(crate::load::walk_files(&dir).into_iter().map(|(_, p)| p));
+                    watched.push(dir);
+                }
+            }
+            paths.sort();
+            paths.dedup();
+            paths.retain(|p| self.relevant(p));
+            if paths.is_empty() {
+                continue;
+            }
+            let Some(l) = live.as_mut() else {
+                live = start(&self.bopts, &self.state, &self.inject, self.quiet);
+                if live.is_some() {
+                    let _ = self.state.events.send(Event::Errors(String::new()));
+                    let _ = self.state.events.send(Event::Reload(None));
+                }
+                continue;
+            };
+            let (events, summary) = l.apply(&paths);
+            for e in events {
+                if let Event::Errors(text) = &e {
+                    *self.state.errors.write().unwrap_or_else(|e| e.into_inner()) = text.clone();
+                    if text.is_empty() && !last_printed.is_empty() {
+                        eprintln!("Fixed: the site builds again.");
+                    } else if !text.is_empty() && *text != last_printed {
+                        eprint!("{text}");
+                    }
+                    last_printed = text.clone();
+                }
+                let _ = self.state.events.send(e);
+            }
+            if !self.quiet && summary.pages > 0 {
+                eprintln!(
+                    "Rebuilt {} page{} in {} ms",
+                    summary.pages,
+                    if summary.pages == 1 { "" } else { "s" },
+                    summary.elapsed.as_millis()
+                );
+            }
+            for e in l.secondary() {
+                let _ = self.state.events.send(e);
+            }
+        }
+    }
+
+    /// Returns true if and only if `path` is a source of the site (not output, not VCS data).
+    fn relevant(&self, path: &Path) -> bool {
+        let Ok(rel) = path
+            .strip_prefix(&self.root)
+            .or_else(|_| path.strip_prefix(std::path::absolute(&self.root).unwrap_or_default()))
+        else {
+            return false;
+        };
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        matches!(
+            first.as_str(),
+            "content" | "static" | "themes" | "playbook.yaml"
+        )
+    }
+}
+
+fn collect(ev: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>) {
+    if let Ok(ev) = ev {
+        if !matches!(ev.kind, notify::EventKind::Access(_)) {
+            paths.extend(ev.paths);
+        }
+    }
+}
+
+fn error_page(text: &str, inject: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The build failed</h1><pre>{}</pre></main></body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><main><h1>The build failed</h1><pre>{}</pre></main>{inject}</body></html>",
         crate::util::escape_html(text)
     )
 }
@@ -96,6 +282,42 @@ fn open_browser(url: &str) {
     if std::process::Command::new(cmd).arg(url).spawn().is_err() {
         eprintln!("could not open a browser; open {url} yourself");
     }
+}
+
+fn event_json(e: &Event) -> (&'static str, String) {
+    match e {
+        Event::Reload(None) => ("reload", serde_json::json!({ "all": true }).to_string()),
+        Event::Reload(Some(paths)) => ("reload", serde_json::json!({ "paths": paths }).to_string()),
+        Event::Css(paths) => ("css", serde_json::json!({ "paths": paths }).to_string()),
+        Event::Asset(paths) => ("asset", serde_json::json!({ "paths": paths }).to_string()),
+        Event::Errors(text) => ("errors", serde_json::json!({ "text": text }).to_string()),
+    }
+}
+
+async fn events(State(state): State<AppState>) -> impl IntoResponse {
+    let current = state
+        .errors
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let first = tokio_stream::iter((!current.is_empty()).then_some(Event::Errors(current)));
+    let rest = BroadcastStream::new(state.events.subscribe()).filter_map(Result::ok);
+    let stream = first.chain(rest).map(|e| {
+        let (name, data) = event_json(&e);
+        Ok::<_, std::convert::Infallible>(sse::Event::default().event(name).data(data))
+    });
+    Sse::new(stream).keep_alive(sse::KeepAlive::default())
+}
+
+async fn live_js() -> Response {
+    let mut r = Response::new(Body::from(LIVE_JS));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 /// Decodes `%XX` escapes; `None` for malformed escapes or text that is not UTF-8.
@@ -148,7 +370,7 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-async fn handle(State(files): State<Files>, uri: Uri) -> Response {
+async fn file(State(state): State<AppState>, uri: Uri) -> Response {
     let respond = |status: StatusCode, path: &str, body: Arc<[u8]>| {
         let mut r = Response::new(Body::from(body.to_vec()));
         *r.status_mut() = status;
@@ -165,13 +387,14 @@ async fn handle(State(files): State<Files>, uri: Uri) -> Response {
         *r.status_mut() = StatusCode::BAD_REQUEST;
         return r;
     };
-    let file = if path.is_empty() || path.ends_with('/') {
+    let files = state.files.read().unwrap_or_else(|e| e.into_inner());
+    let name = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
         path.clone()
     };
-    if let Some(body) = files.get(&file) {
-        return respond(StatusCode::OK, &file, body.clone());
+    if let Some(body) = files.get(&name) {
+        return respond(StatusCode::OK, &name, body.clone());
     }
     if files.contains_key(&format!("{path}/index.html")) {
         let mut r = Response::new(Body::empty());
@@ -206,6 +429,7 @@ mod tests {
             "/a%5c..%5cb",
             "/a%00",
             "/%zz",
+            "/./a",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }

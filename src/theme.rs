@@ -55,6 +55,7 @@ impl Theme {
         overrides: &BTreeMap<String, Vec<u8>>,
         theme_name: &str,
         base_path: &str,
+        hash_names: bool,
         diags: &mut Diagnostics,
     ) -> Option<Theme> {
         let mut files: BTreeMap<String, Vec<u8>> = BUILTIN
@@ -90,6 +91,7 @@ impl Theme {
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("static/") {
                 let hashed = match name.rsplit_once('.') {
+                    _ if !hash_names => format!("assets/{name}"),
                     Some((stem, ext)) => format!("assets/{stem}.{}.{ext}", short_hash(&bytes)),
                     None => format!("assets/{name}.{}", short_hash(&bytes)),
                 };

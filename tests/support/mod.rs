@@ -39,6 +39,7 @@ impl Site {
             base_url: base_url.map(str::to_string),
             drafts: false,
             progress: false,
+            live: false,
         };
         build::build(&opts, Target::Dir(&self.out()))
     }

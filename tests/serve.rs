@@ -1,0 +1,360 @@
+//! `playbook serve` as an author uses it: a real process on a free port, edited files, and the
+//! events the browser receives. HTTP is spoken over raw TCP so that paths like `/../` reach the
+//! server as sent.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const SITE: &[(&str, &str)] = &[
+    ("playbook.yaml", "title: Live\nbase_url: /\n"),
+    ("content/index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+    (
+        "content/book/_index.md",
+        "---\ntitle: Book\nkind: book\n---\nThe book.\n",
+    ),
+    (
+        "content/book/01-one.md",
+        "---\ntitle: One\n---\nFirst text.\n",
+    ),
+    (
+        "content/book/02-two.md",
+        "---\ntitle: Two\n---\nSecond text.\n",
+    ),
+];
+
+fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    for (rel, text) in SITE {
+        write(&root, rel, text);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut port = 0;
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.trim().strip_prefix("Serving http://127.0.0.1:") {
+            port = rest.split('/').next().unwrap().parse().unwrap();
+            break;
+        }
+        line.clear();
+    }
+    assert!(port > 0, "server did not start: {line}");
+    std::thread::spawn(move || for _ in err.lines() {});
+    Server {
+        child,
+        port,
+        _dir: dir,
+        root,
+    }
+}
+
+/// Sends a raw request line and returns (status, body).
+fn request(port: u16, target: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Subscribes to the event stream; yields (event name, data) pairs.
+fn subscribe(port: u16) -> mpsc::Receiver<(String, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET /__playbook/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut name = String::new();
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { return };
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                if tx.send((name.clone(), d.to_string())).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<(String, String)>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok((n, d)) if n == name => return d,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no `{name}` event within 10 s");
+}
+
+#[test]
+fn serves_pages_with_the_live_script_and_a_404() {
+    let s = start();
+    let (status, body) = request(s.port, "/book/one/");
+    assert_eq!(status, 200);
+    assert!(body.contains("First text.") && body.contains("/__playbook/live.js"));
+    let (status, body) = request(s.port, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    assert_eq!(request(s.port, "/book/one").0, 301);
+    assert_eq!(request(s.port, "/__playbook/live.js").0, 200);
+}
+
+#[test]
+fn requests_outside_the_site_are_refused() {
+    let s = start();
+    std::os::unix::fs::symlink("/etc/hostname", s.root.join("content/escape.txt")).unwrap();
+    write(
+        &s.root,
+        "content/book/02-two.md",
+        "---\ntitle: Two\n---\nSecond text, edited.\n",
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    for target in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/book/..%2f..%2f..%2fetc/passwd",
+        "/%2E%2E%5C%2E%2E%5Cetc",
+        "/book/%00",
+        "//etc/passwd",
+    ] {
+        let (status, body) = request(s.port, target);
+        assert!(status == 400 || status == 404, "{target}: {status}");
+        assert!(!body.contains("root:"), "{target} leaked a file");
+    }
+    assert_eq!(
+        request(s.port, "/escape.txt").0,
+        404,
+        "a link to a file outside the site is not published"
+    );
+}
+
+#[test]
+fn a_body_edit_reloads_that_page_with_new_content() {
+    let s = start();
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitle: One\n---\nFirst text, edited.\n",
+    );
+    let data = next_event(&events, "reload");
+    assert_eq!(
+        data, r#"{"paths":["/book/one/"]}"#,
+        "only the edited page reloads"
+    );
+    assert!(
+        request(s.port, "/book/one/")
+            .1
+            .contains("First text, edited.")
+    );
+    let print = next_event(&events, "reload");
+    assert_eq!(
+        print, r#"{"paths":["/book/print/"]}"#,
+        "then the print view that shows its text"
+    );
+    assert!(
+        request(s.port, "/book/print/")
+            .1
+            .contains("First text, edited.")
+    );
+}
+
+#[test]
+fn new_renamed_and_deleted_files_update_their_collection() {
+    let s = start();
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/03-three.md",
+        "---\ntitle: Three\n---\nThird text.\n",
+    );
+    let data = next_event(&events, "reload");
+    assert!(
+        data.contains("/book/three/") && data.contains("/book/two/"),
+        "{data}"
+    );
+    assert!(
+        request(s.port, "/book/two/")
+            .1
+            .contains("href=\"/book/three/\""),
+        "the old last chapter links to the new one"
+    );
+    std::fs::rename(
+        s.root.join("content/book/03-three.md"),
+        s.root.join("content/book/03-drei.md"),
+    )
+    .unwrap();
+    next_event(&events, "reload");
+    assert_eq!(request(s.port, "/book/three/").0, 404);
+    assert_eq!(request(s.port, "/book/drei/").0, 200);
+    std::fs::remove_file(s.root.join("content/book/03-drei.md")).unwrap();
+    next_event(&events, "reload");
+    assert_eq!(request(s.port, "/book/drei/").0, 404);
+    assert!(!request(s.port, "/book/").1.contains("Three"));
+}
+
+#[test]
+fn a_broken_front_matter_shows_the_error_and_fixing_it_clears_it() {
+    let s = start();
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitel: One\n---\nFirst text.\n",
+    );
+    let err = next_event(&events, "errors");
+    assert!(
+        err.contains("content/book/01-one.md:2:1") && err.contains("did you mean"),
+        "{err}"
+    );
+    assert!(
+        request(s.port, "/book/one/").1.contains("First text."),
+        "the last good page stays served"
+    );
+    let late = subscribe(s.port);
+    assert!(
+        next_event(&late, "errors").contains("titel"),
+        "a page opened later sees the error too"
+    );
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitle: One\n---\nFirst text, fixed.\n",
+    );
+    assert_eq!(next_event(&events, "errors"), r#"{"text":""}"#);
+    assert!(
+        request(s.port, "/book/one/")
+            .1
+            .contains("First text, fixed.")
+    );
+}
+
+#[test]
+fn a_stylesheet_change_is_swapped_without_reloading() {
+    let s = start();
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "themes/default/static/style.css",
+        "body { color: black; }\n",
+    );
+    assert_eq!(
+        next_event(&events, "css"),
+        r#"{"paths":["/assets/style.css"]}"#
+    );
+    assert!(
+        request(s.port, "/assets/style.css")
+            .1
+            .contains("color: black")
+    );
+}
+
+#[test]
+fn survives_malformed_requests_and_many_connections() {
+    let s = start();
+    for junk in [
+        &b"\x00\x01\x02 garbage\r\n\r\n"[..],
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+    ] {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        let _ = c.write_all(junk);
+    }
+    let handles: Vec<_> = (0..200)
+        .map(|_| {
+            let port = s.port;
+            std::thread::spawn(move || request(port, "/book/two/").0)
+        })
+        .collect();
+    let ok = handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .filter(|c| *c == 200)
+        .count();
+    assert_eq!(ok, 200);
+}
+
+#[test]
+fn a_port_in_use_is_explained_and_ctrl_c_exits_cleanly() {
+    let s = start();
+    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args(["serve", "--port", &s.port.to_string()])
+        .current_dir(&s.root)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("already in use") && err.contains("--port"),
+        "{err}"
+    );
+    let mut s = s;
+    Command::new("kill")
+        .args(["-INT", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not exit on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
