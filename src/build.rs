@@ -15,6 +15,7 @@ use crate::model::{self, PageId, PageKind, Site};
 use crate::nav::Nav;
 use crate::output::{self, Sink, Staging};
 use crate::render::Renderer;
+use crate::search;
 use crate::theme::Theme;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -112,6 +113,11 @@ pub struct Prepared {
     pub rendered: Vec<Rendered>,
     pub known: Known,
     pub highlighter: Highlighter,
+    /// Counted terms of each page, kept by `serve` so one edit re-counts one page; a one-shot
+    /// build drops them as soon as the index is made.
+    pub search_terms: Vec<Option<search::PageTerms>>,
+    /// The search index files, made by [`Prepared::index`].
+    pub search_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Reads and checks the whole site. On success the diagnostics hold only warnings.
@@ -133,20 +139,21 @@ pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
     }
     let nav = Nav::compute(&site);
     diags.sort();
-    Ok((
-        Prepared {
-            opts: opts.clone(),
-            config_source,
-            loaded,
-            theme,
-            site,
-            nav,
-            rendered,
-            known,
-            highlighter,
-        },
-        diags,
-    ))
+    let mut prepared = Prepared {
+        opts: opts.clone(),
+        config_source,
+        loaded,
+        theme,
+        site,
+        nav,
+        rendered,
+        known,
+        highlighter,
+        search_terms: Vec::new(),
+        search_files: Vec::new(),
+    };
+    prepared.index();
+    Ok((prepared, diags))
 }
 
 /// Builds the theme for `config`; reports a theme named in the config that has no folder.
@@ -201,6 +208,22 @@ pub fn render_markdown(
 }
 
 impl Prepared {
+    /// (Re)makes the search index; re-counts terms only of pages without counted terms.
+    pub fn index(&mut self) {
+        if self.search_terms.len() != self.site.pages.len() {
+            self.search_terms = search::all_page_terms(&self.site, &self.rendered);
+        }
+        self.search_files = search::build(
+            &self.site,
+            &self.rendered,
+            &self.search_terms,
+            self.opts.live,
+        );
+        if !self.opts.live {
+            self.search_terms = Vec::new();
+        }
+    }
+
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.site, &self.nav, &self.theme, &self.rendered)
     }
@@ -257,6 +280,11 @@ impl Prepared {
             }
         }
         files.push(("404.html".into(), renderer.not_found()?.into_bytes()));
+        files.push((
+            "search/index.html".into(),
+            renderer.search_page()?.into_bytes(),
+        ));
+        files.extend(self.search_files.iter().cloned());
         files.push(("sitemap.xml".into(), renderer.sitemap().into_bytes()));
         files.push(("robots.txt".into(), renderer.robots().into_bytes()));
         Ok(files)
@@ -327,7 +355,7 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         // Ids and plain text were needed for checks only; free them before rendering.
         for r in &mut prepared.rendered {
             r.ids = HashSet::new();
-            r.plain = String::new();
+            r.sections = Vec::new();
         }
     }
     let sink = match target {

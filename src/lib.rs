@@ -17,6 +17,7 @@ pub mod nav;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod util;

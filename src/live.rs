@@ -22,9 +22,11 @@ use crate::markdown::{self, Rendered};
 use crate::model::{self, PageId, PageKind};
 use crate::nav::Nav;
 use crate::output::{self, SharedFiles, Sink};
+use crate::search;
 use crate::util::fs;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What the browser is told after a batch of changes.
@@ -62,6 +64,8 @@ pub struct Live {
     last_errors: String,
     /// Books whose print view shows text that changed, re-rendered by [`Live::secondary`].
     pending_books: Vec<PageId>,
+    /// Set when page text changed since the search index was last made.
+    search_stale: bool,
 }
 
 enum Kind {
@@ -90,6 +94,7 @@ impl Live {
             dirty: false,
             last_errors: String::new(),
             pending_books: Vec::new(),
+            search_stale: false,
         };
         let errors = live.write_everything();
         if errors.has_errors() {
@@ -213,6 +218,10 @@ impl Live {
     /// Work that can wait until the browser has been told: the print views of books whose
     /// chapters changed. Returns the reload event for them.
     pub fn secondary(&mut self) -> Vec<Event> {
+        if self.search_stale {
+            self.search_stale = false;
+            self.reindex();
+        }
         let books = std::mem::take(&mut self.pending_books);
         if books.is_empty() {
             return Vec::new();
@@ -228,6 +237,28 @@ impl Live {
             }
         }
         vec![Event::Reload(Some(paths))]
+    }
+
+    /// Remakes the search index from the counted terms (only changed pages were re-counted) and
+    /// replaces the served index files.
+    fn reindex(&mut self) {
+        self.prepared.index();
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        files.retain(|k, _| !k.starts_with("search/t/") && !k.starts_with("search/f/"));
+        for (rel, bytes) in &self.prepared.search_files {
+            files.insert(rel.clone(), Arc::from(bytes.as_slice()));
+        }
+    }
+
+    fn count_terms(&self, id: PageId) -> Option<search::PageTerms> {
+        let p = self.prepared.site.page(id);
+        p.search.then(|| {
+            search::page_terms(
+                &p.title,
+                &self.prepared.rendered[id.index()].sections,
+                &p.lang,
+            )
+        })
     }
 
     /// The current errors as plain text (empty when there are none).
@@ -328,7 +359,7 @@ impl Live {
             let path = root.join(rel);
             let list = &mut self.prepared.loaded.static_files;
             list.retain(|a| &a.rel != rel);
-            if path.is_file() {
+            if path.is_file() && crate::load::is_inside(&self.prepared.opts.root, &path) {
                 list.push(AssetFile {
                     rel: rel.clone(),
                     path: path.clone(),
@@ -413,7 +444,7 @@ impl Live {
             let path = root.join(rel);
             let list = &mut self.prepared.loaded.assets;
             list.retain(|a| &a.rel != rel);
-            if path.is_file() {
+            if path.is_file() && crate::load::is_inside(&self.prepared.opts.root, &path) {
                 list.push(AssetFile {
                     rel: rel.clone(),
                     path,
@@ -511,6 +542,10 @@ impl Live {
             .filter_map(|id| self.prepared.site.page(*id).parent)
             .collect();
         self.pending_books = books.into_iter().collect();
+        for id in &list {
+            self.prepared.search_terms[id.index()] = self.count_terms(*id);
+        }
+        self.search_stale = true;
     }
 
     /// The slow path: the set of pages or their front matter changed.
@@ -595,6 +630,27 @@ impl Live {
             .map(|p| p.url.clone())
             .collect();
         let nav = Nav::compute(&site);
+        // Counted terms follow their pages to their new ids; changed pages are counted anew.
+        let mut old_terms: HashMap<String, Option<search::PageTerms>> = HashMap::new();
+        for p in &self.prepared.site.pages {
+            if reuse.contains_key(&p.rel) {
+                if let Some(t) = self.prepared.search_terms.get_mut(p.id.index()) {
+                    old_terms.insert(p.rel.clone(), t.take());
+                }
+            }
+        }
+        let terms: Vec<Option<search::PageTerms>> = site
+            .pages
+            .iter()
+            .map(|p| match old_terms.remove(&p.rel) {
+                Some(t) if p.search == t.is_some() => t,
+                _ => p.search.then(|| {
+                    search::page_terms(&p.title, &rendered[p.id.index()].sections, &p.lang)
+                }),
+            })
+            .collect();
+        self.prepared.search_terms = terms;
+        self.search_stale = true;
         self.prepared.site = site;
         self.prepared.rendered = rendered;
         self.prepared.known = known;
@@ -659,7 +715,7 @@ impl Live {
         }
         for rel in assets {
             let path = self.prepared.opts.root.join("content").join(rel);
-            if path.is_file() {
+            if path.is_file() && crate::load::is_inside(&self.prepared.opts.root, &path) {
                 let _ = sink.copy(rel, &path);
             } else {
                 self.files

@@ -45,17 +45,22 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with('#')
 }
 
+/// Returns true if and only if `path` (after following links) is a file or folder inside
+/// `site`. A link may point anywhere inside the site, never outside it: otherwise a link in
+/// `static/` would publish (and `serve` would serve) a file from elsewhere on the computer.
+pub fn is_inside(site: &Path, path: &Path) -> bool {
+    match (site.canonicalize(), path.canonicalize()) {
+        (Ok(site), Ok(target)) => target.starts_with(site),
+        _ => false,
+    }
+}
+
 pub fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    // A link may point anywhere inside the site, never outside it: otherwise a link in
-    // `static/` would publish (and `serve` would serve) a file from elsewhere on the computer.
-    let site = dir.parent().and_then(|p| p.canonicalize().ok());
-    let inside = |path: &Path| match (&site, path.canonicalize()) {
-        (Some(site), Ok(target)) => target.starts_with(site),
-        _ => false,
-    };
+    let site = dir.parent().unwrap_or(dir);
+    let inside = |path: &Path| is_inside(site, path);
     let mut files: Vec<(String, PathBuf)> = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()

@@ -46,13 +46,23 @@ pub struct AnchorRef {
     pub range: Range<usize>,
 }
 
+/// The plain text of a page between two headings (h2 or h3), for search: results link to
+/// the section where the words were found. The first section (empty anchor) is the text
+/// before the first heading.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct TextSection {
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub outline: Vec<Heading>,
     pub ids: HashSet<String>,
     pub anchor_refs: Vec<AnchorRef>,
-    pub plain: String,
+    pub sections: Vec<TextSection>,
     pub diags: Diagnostics,
 }
 
@@ -116,6 +126,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
     fn new(page: &'a Page, cx: &'c Context<'c>) -> Self {
         let mut out = Rendered::default();
         out.ids.extend(RESERVED_IDS.iter().map(|s| s.to_string()));
+        out.sections.push(TextSection::default());
         Renderer {
             page,
             cx,
@@ -152,6 +163,17 @@ impl<'a, 'c> Renderer<'a, 'c> {
 
     fn error(&mut self, d: Diagnostic) {
         self.out.diags.push(d);
+    }
+
+    /// Adds text to the heading being read, or else to the current section.
+    fn text(&mut self, t: &str) {
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(t);
+        } else if self.footnote.is_none() {
+            if let Some(s) = self.out.sections.last_mut() {
+                s.text.push_str(t);
+            }
+        }
     }
 
     fn unique_id(&mut self, wanted: &str) -> String {
@@ -298,6 +320,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 self.html(format!("<{tag}{class}>"));
             }
             Event::End(TagEnd::TableCell) => {
+                self.text("\n");
                 let head = self.table.as_ref().is_some_and(|t| t.1);
                 self.html(if head { "</th>".into() } else { "</td>".into() });
             }
@@ -336,25 +359,24 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 }
             }
             Event::Text(t) => {
-                self.out.plain.push_str(&t);
-                if let Some(h) = &mut self.heading {
-                    h.text.push_str(&t);
-                }
+                self.text(&t);
                 self.emit(Event::Text(t));
             }
             Event::Code(t) => {
-                self.out.plain.push_str(&t);
-                if let Some(h) = &mut self.heading {
-                    h.text.push_str(&t);
-                }
+                self.text(&t);
                 self.emit(Event::Code(t));
             }
             Event::SoftBreak | Event::HardBreak => {
-                self.out.plain.push(' ');
+                self.text(" ");
                 self.emit(event);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                self.out.plain.push('\n');
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
+                self.text("\n");
                 self.emit(event);
             }
             other => self.emit(other),
@@ -385,7 +407,16 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 text: text.clone(),
             });
         }
-        self.out.plain.push('\n');
+        if level <= 3 {
+            self.out.sections.push(TextSection {
+                anchor: id.clone(),
+                heading: text.clone(),
+                text: String::new(),
+            });
+        } else if let Some(s) = self.out.sections.last_mut() {
+            s.text.push_str(&text);
+            s.text.push('\n');
+        }
         let class = if h.classes.is_empty() {
             String::new()
         } else {
@@ -433,7 +464,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 }
             }
             _ => {
-                self.out.plain.push_str(&text);
+                self.text(&text);
                 self.cx.highlighter.highlight(&text, &lang)
             }
         };

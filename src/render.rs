@@ -613,6 +613,25 @@ impl<'a> Renderer<'a> {
         self.render("404.html", &view)
     }
 
+    /// The search results page (`search/`): the results come from `search.js`; without
+    /// JavaScript it says so.
+    pub fn search_page(&self) -> Result<String, Diagnostic> {
+        let mut view = self.view(self.site.home);
+        view.kind = "search";
+        view.title = "Search";
+        view.content = "";
+        view.outline = &[];
+        view.children = Vec::new();
+        view.noindex = true;
+        view.url = format!("{}search/", self.site.config.base_url.path);
+        view.canonical = self.site.config.base_url.absolute("search/");
+        view.breadcrumbs = vec![self.link(self.site.home, None)];
+        if let Some(home) = view.breadcrumbs.first_mut() {
+            home.title = "Home".into();
+        }
+        self.render("search.html", &view)
+    }
+
     /// The Atom feed of an `articles` collection, newest first.
     pub fn atom(&self, collection: PageId) -> String {
         let site = self.site;

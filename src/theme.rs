@@ -35,8 +35,11 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/module.html",
     "templates/course-lesson.html",
     "templates/404.html",
+    "templates/search.html",
     "static/style.css",
     "static/theme.js",
+    "static/search.js",
+    "static/stem.js",
     "static/favicon.svg",
 ];
 

@@ -17,7 +17,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const KINDS = ['home', 'book', 'chapter', 'book-print', 'articles', 'article', 'lessons', 'lesson',
-  'section', 'course', 'module', 'course-lesson', 'not-found'];
+  'section', 'course', 'module', 'course-lesson', 'not-found', 'search'];
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];

@@ -1,0 +1,471 @@
+//! The search index, built from the model and the rendered text of each page; a pure function
+//! that returns files for `output` to write under `search/`.
+//!
+//! Layout (format version [`FORMAT_VERSION`], checked by `search.js`):
+//! - `search/index.json.gz` — the manifest: format version, page count, each page's kind and
+//!   edition-independent language, stop words, and the first term and file name of every shard.
+//! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
+//!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
+//!   fall in. Content-hashed names: a host can cache them forever.
+//! - `search/f/<page>.json.gz` — one fragment per page (title, URL, kind, breadcrumb, the text of
+//!   each section with its anchor), fetched only for results shown.
+//!
+//! Every file is gzip-compressed here, so the bytes a reader downloads do not depend on the
+//! server's compression settings; the browser inflates them with `DecompressionStream`.
+//!
+//! A term is a word lowercased, Snowball-stemmed in its page's language (English, Spanish;
+//! other languages unstemmed), then stripped of accents. Spanish words are also indexed by the
+//! stem of their accent-less spelling, so `educacion` finds `educación`. A shard entry holds,
+//! for each page containing the term, the page's BM25 score for it (title words weigh three
+//! times, heading words twice) quantised to one byte; the browser adds the bytes of the query
+//! terms. Postings of terms found in more than [`MAX_POSTINGS`] pages keep the best-scoring ones
+//! and are marked truncated: such terms do not exclude pages.
+
+use crate::markdown::{Rendered, TextSection};
+use crate::model::{PageKind, Site};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+pub const FORMAT_VERSION: u32 = 1;
+/// Target size of one term shard before compression.
+pub const SHARD_BYTES: usize = 24 * 1024;
+/// Pages kept in the postings of one term.
+pub const MAX_POSTINGS: usize = 2000;
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// A title containing the term adds this many times the term's idf to the page's score.
+const TITLE_BOOST: f64 = 1.5;
+
+/// Words too common to search for, by language. The browser reads them from the manifest.
+pub fn stop_words(lang: &str) -> &'static [&'static str] {
+    match base_lang(lang) {
+        "en" => &[
+            "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have",
+            "in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was",
+            "were", "which", "with",
+        ],
+        "es" => &[
+            "a", "al", "con", "de", "del", "el", "en", "es", "la", "las", "lo", "los", "para",
+            "por", "que", "se", "su", "sus", "un", "una", "y",
+        ],
+        _ => &[],
+    }
+}
+
+fn base_lang(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or(lang)
+}
+
+/// Lowercases `word` and removes accents and other combining marks (`Éducación` → `educacion`).
+pub fn fold(word: &str) -> String {
+    word.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Stems words of one language.
+pub struct Analyzer {
+    lang: String,
+    stemmer: Option<Stemmer>,
+}
+
+impl Analyzer {
+    pub fn new(lang: &str) -> Analyzer {
+        let stemmer = match base_lang(lang) {
+            "en" => Some(Stemmer::create(Algorithm::English)),
+            "es" => Some(Stemmer::create(Algorithm::Spanish)),
+            _ => None,
+        };
+        Analyzer {
+            lang: base_lang(lang).to_string(),
+            stemmer,
+        }
+    }
+
+    /// The index terms of one word: usually one; for Spanish also the stem of the accent-less
+    /// spelling when it differs. Empty for stop words.
+    pub fn terms(&self, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase();
+        if stop_words(&self.lang).contains(&lower.as_str()) {
+            return Vec::new();
+        }
+        let Some(stemmer) = &self.stemmer else {
+            return vec![fold(&lower)];
+        };
+        let first = fold(&stemmer.stem(&lower));
+        if self.lang == "es" {
+            let folded = fold(&lower);
+            let second = fold(&stemmer.stem(&folded));
+            if second != first {
+                return vec![first, second];
+            }
+        }
+        vec![first]
+    }
+}
+
+/// The words of `text` by Unicode word boundaries, keeping only those with a letter or digit.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.unicode_words()
+}
+
+/// Terms of one page with their weighted frequencies, and the page's weighted length.
+#[derive(Debug, Clone, Default)]
+pub struct PageTerms {
+    pub terms: HashMap<String, f64>,
+    pub length: f64,
+    /// Terms of the title, which earn a bonus on top of their frequency.
+    pub title: Vec<String>,
+}
+
+/// Counts the terms of one page: title words ×3, heading words ×2, the rest ×1.
+pub fn page_terms(title: &str, sections: &[TextSection], lang: &str) -> PageTerms {
+    let analyzer = Analyzer::new(lang);
+    let mut out = PageTerms::default();
+    let add = |text: &str, weight: f64, out: &mut PageTerms| {
+        for w in words(text) {
+            for t in analyzer.terms(w) {
+                *out.terms.entry(t).or_default() += weight;
+            }
+            out.length += weight;
+        }
+    };
+    add(title, 3.0, &mut out);
+    out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
+    for s in sections {
+        add(&s.heading, 2.0, &mut out);
+        add(&s.text, 1.0, &mut out);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    pages: usize,
+    /// One letter per page: its kind (see `kinds`).
+    page_kinds: String,
+    kinds: BTreeMap<char, &'static str>,
+    /// Languages of the pages, for stemming queries in each.
+    langs: Vec<String>,
+    stop: BTreeMap<String, &'static [&'static str]>,
+    /// `[first term, file]` per shard, sorted by term.
+    shards: Vec<(String, String)>,
+    /// Changes whenever any fragment does: added to fragment URLs so caches stay correct.
+    build: &'a str,
+}
+
+#[derive(Serialize)]
+struct Fragment<'a> {
+    t: &'a str,
+    u: String,
+    k: &'static str,
+    b: String,
+    l: &'a str,
+    s: Vec<(&'a str, &'a str, &'a str)>,
+}
+
+/// The search kind a page is filtered by, and its label.
+pub fn search_kind(kind: PageKind) -> (char, &'static str) {
+    match kind {
+        PageKind::Book | PageKind::Chapter => ('p', "Playbook"),
+        PageKind::Articles | PageKind::Article => ('m', "Monograph"),
+        PageKind::Lessons | PageKind::Lesson => ('l', "Lesson"),
+        PageKind::Course | PageKind::Module | PageKind::CourseLesson => ('c', "Course"),
+        PageKind::Home | PageKind::Page | PageKind::Section => ('o', "Page"),
+    }
+}
+
+fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 2), level);
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
+/// of page `i` (see [`page_terms`]; `None` for pages left out of search). `fast` trades size for
+/// speed (for `serve`).
+pub fn build(
+    site: &Site,
+    rendered: &[Rendered],
+    terms: &[Option<PageTerms>],
+    fast: bool,
+) -> Vec<(String, Vec<u8>)> {
+    let level = if fast {
+        Compression::fast()
+    } else {
+        Compression::best()
+    };
+    let n = site.pages.len();
+    let base = &site.config.base_url.path;
+    // Document frequencies and the average length.
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    let (mut total_len, mut docs) = (0.0, 0usize);
+    for t in terms.iter().flatten() {
+        docs += 1;
+        total_len += t.length;
+        for term in t.terms.keys() {
+            *df.entry(term.as_str()).or_default() += 1;
+        }
+    }
+    let avgdl = if docs == 0 {
+        1.0
+    } else {
+        total_len / docs as f64
+    };
+    // BM25 per (term, page).
+    let mut postings: HashMap<&str, Vec<(u32, f64)>> = HashMap::with_capacity(df.len());
+    let mut max_score: f64 = 0.0;
+    for (page, t) in terms.iter().enumerate() {
+        let Some(t) = t else { continue };
+        let norm = K1 * (1.0 - B + B * t.length / avgdl);
+        for (term, tf) in &t.terms {
+            let d = df[term.as_str()] as f64;
+            let idf = (1.0 + (docs as f64 - d + 0.5) / (d + 0.5)).ln();
+            let in_title = if t.title.contains(term) {
+                TITLE_BOOST * idf
+            } else {
+                0.0
+            };
+            let score = idf * tf * (K1 + 1.0) / (tf + norm) + in_title;
+            max_score = max_score.max(score);
+            postings
+                .entry(term.as_str())
+                .or_default()
+                .push((page as u32, score));
+        }
+    }
+    let mut vocabulary: Vec<&str> = postings.keys().copied().collect();
+    vocabulary.sort_unstable();
+    // Encode entries, cutting shards at about SHARD_BYTES.
+    let mut files = Vec::new();
+    let mut shards: Vec<(String, String)> = Vec::new();
+    let mut shard = Vec::new();
+    let mut shard_first: Option<&str> = None;
+    let mut count = 0u64;
+    let flush = |shard: &mut Vec<u8>,
+                 first: &mut Option<&str>,
+                 count: &mut u64,
+                 files: &mut Vec<(String, Vec<u8>)>,
+                 shards: &mut Vec<(String, String)>| {
+        if let Some(f) = first.take() {
+            let mut body = Vec::with_capacity(shard.len() + 4);
+            varint(&mut body, *count);
+            body.extend_from_slice(shard);
+            let gz = gzip(&body, level);
+            let name = format!("search/t/{}.bin.gz", crate::util::short_hash(&gz));
+            shards.push((
+                f.to_string(),
+                name.trim_start_matches("search/").to_string(),
+            ));
+            files.push((name, gz));
+            shard.clear();
+            *count = 0;
+        }
+    };
+    for term in vocabulary {
+        let list = postings.get_mut(term).expect("term from postings");
+        let truncated = list.len() > MAX_POSTINGS;
+        if truncated {
+            list.sort_by(|a, b| b.1.total_cmp(&a.1));
+            list.truncate(MAX_POSTINGS);
+        }
+        list.sort_by_key(|p| p.0);
+        if shard_first.is_none() {
+            shard_first = Some(term);
+        }
+        varint(&mut shard, term.len() as u64);
+        shard.extend_from_slice(term.as_bytes());
+        shard.push(u8::from(truncated));
+        varint(&mut shard, list.len() as u64);
+        let mut prev = 0u32;
+        for &(page, score) in list.iter() {
+            varint(&mut shard, u64::from(page - prev));
+            prev = page;
+            shard.push(((score / max_score) * 254.0).round() as u8 + 1);
+        }
+        count += 1;
+        if shard.len() >= SHARD_BYTES {
+            flush(
+                &mut shard,
+                &mut shard_first,
+                &mut count,
+                &mut files,
+                &mut shards,
+            );
+        }
+    }
+    flush(
+        &mut shard,
+        &mut shard_first,
+        &mut count,
+        &mut files,
+        &mut shards,
+    );
+
+    // Fragments.
+    let mut build_hash = blake3::Hasher::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if terms[i].is_none() {
+            continue;
+        }
+        let mut crumbs: Vec<&str> = site
+            .ancestors(p.id)
+            .filter(|a| a.kind != PageKind::Home)
+            .map(|a| a.title.as_str())
+            .collect();
+        crumbs.reverse();
+        let frag = Fragment {
+            t: &p.title,
+            u: format!("{base}{}", p.url),
+            k: search_kind(p.kind).1,
+            b: crumbs.join(" › "),
+            l: &p.lang,
+            s: rendered[i]
+                .sections
+                .iter()
+                .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.trim()))
+                .collect(),
+        };
+        let json = serde_json::to_vec(&frag).unwrap_or_default();
+        build_hash.update(&json);
+        files.push((format!("search/f/{i}.json.gz"), gzip(&json, level)));
+    }
+    let build = build_hash.finalize().to_hex()[..10].to_string();
+    let mut langs: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| base_lang(&p.lang).to_string())
+        .collect();
+    langs.sort();
+    langs.dedup();
+    let manifest = Manifest {
+        v: FORMAT_VERSION,
+        pages: n,
+        page_kinds: site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if terms[i].is_some() {
+                    search_kind(p.kind).0
+                } else {
+                    '-'
+                }
+            })
+            .collect(),
+        kinds: [
+            ('p', "Playbook"),
+            ('m', "Monograph"),
+            ('l', "Lesson"),
+            ('c', "Course"),
+            ('o', "Page"),
+        ]
+        .into_iter()
+        .collect(),
+        stop: langs.iter().map(|l| (l.clone(), stop_words(l))).collect(),
+        langs,
+        shards,
+        build: &build,
+    };
+    files.push((
+        "search/index.json.gz".into(),
+        gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level),
+    ));
+    files
+}
+
+/// The counted terms of every page, `None` for pages left out of search (`search: false`).
+pub fn all_page_terms(site: &Site, rendered: &[Rendered]) -> Vec<Option<PageTerms>> {
+    use rayon::prelude::*;
+    site.pages
+        .par_iter()
+        .map(|p| {
+            p.search
+                .then(|| page_terms(&p.title, &rendered[p.id.index()].sections, &p.lang))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_stemming_by_language() {
+        let en = Analyzer::new("en");
+        assert_eq!(en.terms("Teaching"), vec!["teach"]);
+        assert_eq!(en.terms("teachers"), vec!["teacher"]);
+        assert_eq!(
+            en.terms("the"),
+            Vec::<String>::new(),
+            "stop words are not indexed"
+        );
+        let es = Analyzer::new("es-MX");
+        assert_eq!(
+            es.terms("Educación")[0],
+            es.terms("educaciones")[0],
+            "plural and singular share a stem"
+        );
+        assert!(
+            es.terms("educación").contains(&es.terms("educacion")[0]),
+            "accent-less spellings find accented words"
+        );
+        assert_eq!(fold("Éléve"), "eleve");
+        assert_eq!(
+            Analyzer::new("fr").terms("Écoles"),
+            vec!["ecoles"],
+            "other languages are folded, not stemmed"
+        );
+    }
+
+    #[test]
+    fn words_follow_unicode_boundaries() {
+        let w: Vec<&str> = words("Results-oriented cycle (ROCI), 2009–10: niños' año").collect();
+        assert_eq!(
+            w,
+            vec![
+                "Results", "oriented", "cycle", "ROCI", "2009", "10", "niños", "año"
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_and_headings_weigh_more() {
+        let sections = vec![TextSection {
+            anchor: "a".into(),
+            heading: "Equity".into(),
+            text: "equity and data".into(),
+        }];
+        let t = page_terms("Equity first", &sections, "en");
+        assert_eq!(t.terms["equiti"], 3.0 + 2.0 + 1.0);
+        assert_eq!(t.terms["data"], 1.0);
+    }
+
+    #[test]
+    fn varints_round_trip_small_and_large() {
+        let mut v = Vec::new();
+        varint(&mut v, 5);
+        varint(&mut v, 300);
+        assert_eq!(v, vec![5, 0xac, 0x02]);
+    }
+}

@@ -1,0 +1,409 @@
+// Site search, with no server: fetches only the index shards a query's words need, then the
+// text of the results it shows. Index format: src/search.rs. The pure functions (folding,
+// decoding, ranking, snippets) are exported for tests; the DOM glue at the end only runs in a
+// browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
+// filters (the results page at search/).
+
+export const FORMAT_VERSION = 1;
+
+/** Lowercases and strips accents: "Educación" → "educacion". */
+export function fold(s) {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The words of a text, by Unicode word boundaries when the browser can, else by letters. */
+export function words(text) {
+  if (typeof Intl !== 'undefined' && Intl.Segmenter) {
+    const out = [];
+    for (const s of new Intl.Segmenter(undefined, { granularity: 'word' }).segment(text)) {
+      if (s.isWordLike) out.push({ word: s.segment, index: s.index });
+    }
+    return out;
+  }
+  return Array.from(text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu), (m) => ({ word: m[0], index: m.index }));
+}
+
+function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
+
+/** Index terms of one word in one language, as src/search.rs makes them. */
+export function termsOf(word, lang, stem) {
+  const lower = word.toLowerCase();
+  const l = baseLang(lang);
+  const first = fold(stem(lower, l));
+  if (l !== 'es') return [first];
+  const second = fold(stem(fold(lower), l));
+  return second === first ? [first] : [first, second];
+}
+
+/**
+ * Parses a query into words to look up: each with the exact terms it may be indexed under (one
+ * per index language) and, for the word still being typed, a prefix. Stop words are dropped.
+ */
+export function parseQuery(text, manifest, stem, typing) {
+  const ws = words(text).map((w) => w.word);
+  const stops = new Set(Object.values(manifest.stop || {}).flat());
+  const out = [];
+  ws.forEach((w, i) => {
+    const lower = w.toLowerCase();
+    if (stops.has(lower)) return;
+    const terms = new Set();
+    for (const l of manifest.langs || ['en']) for (const t of termsOf(w, l, stem)) terms.add(t);
+    const last = typing && i === ws.length - 1;
+    out.push({ word: w, terms: [...terms], prefix: last ? fold(lower) : null });
+  });
+  return out;
+}
+
+function readVarint(bytes, pos) {
+  let n = 0, shift = 0, b;
+  do {
+    b = bytes[pos.i++];
+    n += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return n;
+}
+
+/** Decodes one term shard into a Map of term → { truncated, postings: Map(page → impact) }. */
+export function parseShard(bytes) {
+  const pos = { i: 0 };
+  const count = readVarint(bytes, pos);
+  const dec = new TextDecoder();
+  const out = new Map();
+  for (let k = 0; k < count; k++) {
+    const len = readVarint(bytes, pos);
+    const term = dec.decode(bytes.subarray(pos.i, pos.i + len));
+    pos.i += len;
+    const truncated = bytes[pos.i++] === 1;
+    const n = readVarint(bytes, pos);
+    const postings = new Map();
+    let page = 0;
+    for (let j = 0; j < n; j++) {
+      page += readVarint(bytes, pos);
+      postings.set(page, bytes[pos.i++]);
+    }
+    out.set(term, { truncated, postings });
+  }
+  return out;
+}
+
+/** Index of the shard that holds `term` (shards sorted by first term). */
+export function shardFor(shards, term) {
+  let lo = 0, hi = shards.length - 1, found = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (shards[mid][0] <= term) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Shard indexes a parsed query needs. */
+export function shardsFor(query, shards) {
+  const need = new Set();
+  for (const q of query) {
+    for (const t of q.terms) need.add(shardFor(shards, t));
+    if (q.prefix) {
+      const from = shardFor(shards, q.prefix);
+      const to = shardFor(shards, q.prefix + '\uffff');
+      for (let i = from; i <= to; i++) need.add(i);
+      // A stem may be shorter than the word typed so far ("teach" for "teachi").
+      for (let n = Math.max(3, q.prefix.length - 3); n < q.prefix.length; n++) need.add(shardFor(shards, q.prefix.slice(0, n)));
+    }
+  }
+  return [...need].sort((a, b) => a - b);
+}
+
+/** The postings of each query word: Map(page → impact), and whether it can exclude pages. */
+function wordPostings(q, terms) {
+  const map = new Map();
+  let truncated = false;
+  const take = (entry) => {
+    truncated ||= entry.truncated;
+    for (const [p, s] of entry.postings) map.set(p, Math.max(map.get(p) || 0, s));
+  };
+  for (const t of q.terms) if (terms.has(t)) take(terms.get(t));
+  if (q.prefix) {
+    for (const [t, entry] of terms) {
+      const stemOfTyped = t.length >= Math.max(3, q.prefix.length - 3) && q.prefix.startsWith(t);
+      if (t.startsWith(q.prefix) || stemOfTyped) take(entry);
+    }
+  }
+  return { map, truncated };
+}
+
+/**
+ * Ranks pages: every word is required (except words so common their lists were cut), scores
+ * add up. `kinds` is the manifest's page-kind string; `allow` a Set of kind letters or null.
+ */
+export function rank(query, terms, kinds, allow) {
+  if (!query.length) return [];
+  const lists = query.map((q) => wordPostings(q, terms));
+  const required = lists.filter((l) => !l.truncated);
+  const base = required.length ? required : lists;
+  base.sort((a, b) => a.map.size - b.map.size);
+  const results = [];
+  for (const [page] of base[0].map) {
+    if (!required.every((l) => l.map.has(page))) continue;
+    const k = kinds ? kinds[page] : 'o';
+    if (k === '-' || (allow && !allow.has(k))) continue;
+    let score = 0;
+    for (const l of lists) score += l.map.get(page) || 0;
+    results.push({ page, score });
+  }
+  results.sort((a, b) => b.score - a.score || a.page - b.page);
+  return results;
+}
+
+/** Returns true if and only if `token` matches query word `q` in language `lang`. */
+function matches(token, q, lang, stem) {
+  const terms = termsOf(token, lang, stem);
+  if (terms.some((t) => q.terms.includes(t))) return true;
+  return q.prefix !== null && fold(token).startsWith(q.prefix);
+}
+
+/**
+ * Picks the section of a fragment where the query's words are and cuts a snippet around them:
+ * { anchor, heading, parts: [{ text, mark }] }.
+ */
+export function snippet(fragment, query, stem, around = 14) {
+  let best = null;
+  for (const [anchor, heading, text] of fragment.s) {
+    const ws = words(text);
+    const hitWords = new Set();
+    let first = -1, hits = 0;
+    const marked = ws.map((w, i) => {
+      const m = query.findIndex((q) => matches(w.word, q, fragment.l, stem));
+      if (m >= 0) { hitWords.add(m); hits++; if (first < 0) first = i; }
+      return m >= 0;
+    });
+    const headingHits = query.filter((q) => words(heading).some((w) => matches(w.word, q, fragment.l, stem))).length;
+    const score = (hitWords.size + headingHits) * 1000 + hits;
+    if (!best || score > best.score) best = { score, anchor, heading, text, ws, marked, first };
+  }
+  if (!best) return { anchor: '', heading: '', parts: [] };
+  const { text, ws, marked } = best;
+  const start = Math.max(0, best.first - around);
+  const end = Math.min(ws.length, Math.max(best.first, 0) + around * 2);
+  const parts = [];
+  let at = ws.length ? ws[start].index : 0;
+  if (start > 0) parts.push({ text: '… ', mark: false });
+  for (let i = start; i < end; i++) {
+    const w = ws[i];
+    if (w.index > at) parts.push({ text: text.slice(at, w.index), mark: false });
+    parts.push({ text: w.word, mark: marked[i] });
+    at = w.index + w.word.length;
+  }
+  if (end < ws.length) parts.push({ text: ' …', mark: false });
+  return { anchor: best.anchor, heading: best.heading, parts };
+}
+
+// ----------------------------------------------------------------------------------- browser
+
+async function gunzip(res) {
+  const buf = new Uint8Array(await res.arrayBuffer());
+  if (buf[0] !== 0x1f || buf[1] !== 0x8b) return buf; // the server already inflated it
+  const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+class Index {
+  constructor(root, stemUrl) {
+    this.root = root;
+    this.stemUrl = stemUrl;
+    this.shards = new Map();
+    this.fragments = new Map();
+  }
+
+  load() {
+    this.ready ||= (async () => {
+      const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz'), import(this.stemUrl)]);
+      if (!res.ok) throw new Error('no search index here');
+      this.manifest = JSON.parse(new TextDecoder().decode(await gunzip(res)));
+      if (this.manifest.v !== FORMAT_VERSION) throw new Error('the search index was made by another version of playbook: rebuild the site');
+      this.stem = mod.stem;
+    })();
+    return this.ready;
+  }
+
+  shard(i) {
+    if (!this.shards.has(i)) {
+      this.shards.set(i, fetch(this.root + this.manifest.shards[i][1]).then(gunzip).then(parseShard));
+    }
+    return this.shards.get(i);
+  }
+
+  fragment(page) {
+    if (!this.fragments.has(page)) {
+      this.fragments.set(page, fetch(`${this.root}f/${page}.json.gz?b=${this.manifest.build}`).then(gunzip).then((b) => JSON.parse(new TextDecoder().decode(b))));
+    }
+    return this.fragments.get(page);
+  }
+
+  /** Runs a query: [{ page, fragment, snip }] for the first `limit` results, and the total. */
+  async search(text, { typing = false, allow = null, limit = 8, offset = 0 } = {}) {
+    await this.load();
+    const query = parseQuery(text, this.manifest, this.stem, typing);
+    if (!query.length) return { query, total: 0, results: [] };
+    const parsed = await Promise.all(shardsFor(query, this.manifest.shards).map((i) => this.shard(i)));
+    const terms = new Map(parsed.flatMap((m) => [...m]));
+    const ranked = rank(query, terms, this.manifest.page_kinds, allow);
+    const shown = ranked.slice(offset, offset + limit);
+    const frags = await Promise.all(shown.map((r) => this.fragment(r.page)));
+    return {
+      query,
+      total: ranked.length,
+      results: shown.map((r, i) => ({ ...r, fragment: frags[i], snip: snippet(frags[i], query, this.stem) })),
+    };
+  }
+}
+
+function resultNodes(r, doc) {
+  const f = r.fragment;
+  const title = doc.createElement('span');
+  title.className = 'result-title';
+  title.textContent = f.t + (r.snip.heading && r.snip.heading !== f.t ? ' › ' + r.snip.heading : '');
+  const meta = doc.createElement('span');
+  meta.className = 'result-meta';
+  meta.textContent = f.k + (f.b ? ' · ' + f.b : '');
+  const snip = doc.createElement('span');
+  snip.className = 'result-snippet';
+  for (const p of r.snip.parts) {
+    if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; snip.appendChild(m); } else snip.appendChild(doc.createTextNode(p.text));
+  }
+  return { title, meta, snip, href: f.u + (r.snip.anchor ? '#' + r.snip.anchor : '') };
+}
+
+function debounce(fn, ms) {
+  let t;
+  return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); };
+}
+
+function setupCombobox(form, index) {
+  const input = form.querySelector('[role="combobox"]');
+  const list = form.querySelector('[role="listbox"]');
+  const status = form.querySelector('[role="status"]');
+  let options = [];
+  let active = -1;
+  let seq = 0;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  };
+  const setActive = (i) => {
+    options.forEach((o, j) => o.setAttribute('aria-selected', String(j === i)));
+    active = i;
+    if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
+  };
+  const go = (href) => { window.location.href = href; };
+
+  const run = debounce(async () => {
+    const text = input.value.trim();
+    const mine = ++seq;
+    if (!text) { close(); list.replaceChildren(); status.textContent = ''; return; }
+    let found;
+    try { found = await index.search(text, { typing: !/\s$/.test(input.value), limit: 7 }); } catch (e) { status.textContent = 'Search is not available: ' + e.message; return; }
+    if (mine !== seq) return;
+    list.replaceChildren();
+    options = found.results.map((r, i) => {
+      const n = resultNodes(r, document);
+      const li = document.createElement('li');
+      li.id = 'search-option-' + i;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', 'false');
+      li.dataset.href = n.href;
+      li.append(n.title, n.meta, n.snip);
+      return li;
+    });
+    const all = document.createElement('li');
+    all.id = 'search-option-all';
+    all.setAttribute('role', 'option');
+    all.setAttribute('aria-selected', 'false');
+    all.className = 'search-all';
+    all.dataset.href = form.action + '?q=' + encodeURIComponent(text);
+    all.textContent = found.total ? `See all ${found.total} results` : `No pages match “${text}”. Open the search page`;
+    options.push(all);
+    list.append(...options);
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    active = -1;
+    status.textContent = found.total === 1 ? '1 result' : `${found.total} results`;
+  }, 60);
+
+  input.addEventListener('input', run);
+  input.addEventListener('focus', () => { index.load().catch(() => {}); });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' && options.length) { e.preventDefault(); if (list.hidden) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); } setActive((active + 1) % options.length); }
+    else if (e.key === 'ArrowUp' && options.length) { e.preventDefault(); setActive(active <= 0 ? options.length - 1 : active - 1); }
+    else if (e.key === 'Enter' && active >= 0 && !list.hidden) { e.preventDefault(); go(options[active].dataset.href); }
+    else if (e.key === 'Escape') { if (!list.hidden) close(); else input.value = ''; }
+  });
+  list.addEventListener('click', (e) => { const li = e.target.closest('[role="option"]'); if (li) go(li.dataset.href); });
+  document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    const typing = t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName);
+    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
+  });
+}
+
+function setupResultsPage(page, index) {
+  const form = page.querySelector('form');
+  const input = form.querySelector('input[name="q"]');
+  const status = page.querySelector('#search-status');
+  const list = page.querySelector('#search-results-list');
+  const more = page.querySelector('#search-more');
+  const boxes = [...form.querySelectorAll('input[name="kind"]')];
+  const params = new URLSearchParams(location.search);
+  input.value = params.get('q') || '';
+  const chosen = params.getAll('kind');
+  if (chosen.length) boxes.forEach((b) => { b.checked = chosen.includes(b.value); });
+  let shown = 0;
+  let seq = 0;
+
+  const allow = () => { const on = boxes.filter((b) => b.checked).map((b) => b.value); return on.length === boxes.length ? null : new Set(on); };
+  const render = async (append) => {
+    const text = input.value.trim();
+    const mine = ++seq;
+    const url = new URL(location.href);
+    url.searchParams.delete('kind');
+    if (text) url.searchParams.set('q', text); else url.searchParams.delete('q');
+    boxes.filter((b) => b.checked).length < boxes.length && boxes.forEach((b) => b.checked && url.searchParams.append('kind', b.value));
+    history.replaceState(null, '', url);
+    if (!append) { shown = 0; list.replaceChildren(); }
+    if (!text) { status.textContent = 'Type words to search for.'; more.hidden = true; return; }
+    let found;
+    try { found = await index.search(text, { allow: allow(), limit: 10, offset: shown }); } catch (e) { status.textContent = 'Search is not available: ' + e.message; return; }
+    if (mine !== seq) return;
+    for (const r of found.results) {
+      const n = resultNodes(r, document);
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = n.href;
+      a.append(n.title);
+      li.append(a, n.meta, n.snip);
+      list.append(li);
+    }
+    shown += found.results.length;
+    status.textContent = found.total === 0 ? `No pages match “${text}”.` : `${found.total} ${found.total === 1 ? 'page matches' : 'pages match'} “${text}”.`;
+    more.hidden = shown >= found.total;
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); render(false); });
+  input.addEventListener('input', debounce(() => render(false), 150));
+  boxes.forEach((b) => b.addEventListener('change', () => render(false)));
+  more.addEventListener('click', () => render(true));
+  render(false);
+}
+
+if (typeof document !== 'undefined') {
+  const form = document.getElementById('site-search');
+  if (form) {
+    const index = new Index(form.dataset.index, form.dataset.stem);
+    form.hidden = false;
+    setupCombobox(form, index);
+    const page = document.getElementById('search-page');
+    if (page) setupResultsPage(page, index);
+  }
+}
