@@ -285,6 +285,22 @@ impl Prepared {
             renderer.search_page()?.into_bytes(),
         ));
         files.extend(self.search_files.iter().cloned());
+        files.push((
+            "my-learning/index.html".into(),
+            renderer.my_learning()?.into_bytes(),
+        ));
+        files.push(("courses.json".into(), renderer.courses_json().into_bytes()));
+        for p in self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Course)
+        {
+            files.push((
+                format!("{}certificate/index.html", p.url),
+                renderer.certificate(p.id)?.into_bytes(),
+            ));
+        }
         files.push(("sitemap.xml".into(), renderer.sitemap().into_bytes()));
         files.push(("robots.txt".into(), renderer.robots().into_bytes()));
         Ok(files)

@@ -613,6 +613,87 @@ impl<'a> Renderer<'a> {
         self.render("404.html", &view)
     }
 
+    /// A generated page (not from a Markdown file) with the site's header and footer.
+    fn generated(
+        &self,
+        kind: &'static str,
+        title: &'a str,
+        url: String,
+        crumbs: Vec<PageId>,
+    ) -> PageView<'_> {
+        let mut view = self.view(self.site.home);
+        view.kind = kind;
+        view.title = title;
+        view.content = "";
+        view.outline = &[];
+        view.children = Vec::new();
+        view.noindex = true;
+        view.canonical = self
+            .site
+            .config
+            .base_url
+            .absolute(url.trim_start_matches(&self.site.config.base_url.path));
+        view.url = url;
+        view.breadcrumbs = crumbs.into_iter().map(|c| self.link(c, None)).collect();
+        if let Some(home) = view.breadcrumbs.first_mut() {
+            home.title = "Home".into();
+        }
+        view
+    }
+
+    /// "My learning" (`my-learning/`): every course the reader has started on this site, from
+    /// the browser's storage, with export, import and reset.
+    pub fn my_learning(&self) -> Result<String, Diagnostic> {
+        let view = self.generated(
+            "my-learning",
+            "My learning",
+            format!("{}my-learning/", self.site.config.base_url.path),
+            vec![self.site.home],
+        );
+        self.render("my-learning.html", &view)
+    }
+
+    /// The printable certificate page of course `course`, filled in by the browser once every
+    /// lesson is complete.
+    pub fn certificate(&self, course: PageId) -> Result<String, Diagnostic> {
+        let url = format!("{}certificate/", self.url(course));
+        let mut crumbs: Vec<PageId> = self.site.ancestors(course).map(|p| p.id).collect();
+        crumbs.reverse();
+        crumbs.push(course);
+        let mut view = self.generated("certificate", "Certificate of completion", url, crumbs);
+        view.course = self.course_view(course, false, course);
+        self.render("certificate.html", &view)
+    }
+
+    /// `courses.json`: every course's current lessons, for progress percentages that follow the
+    /// build, and for "My learning".
+    pub fn courses_json(&self) -> String {
+        let courses: Vec<serde_json::Value> = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Course)
+            .filter_map(|c| {
+                let view = self.course_view(c.id, true, c.id)?;
+                Some(serde_json::json!({
+                    "id": view.id,
+                    "title": view.title,
+                    "url": view.url,
+                    "minutes": view.minutes,
+                    "duration": view.duration_label,
+                    "complete_on": view.complete_on,
+                    "pass_mark": view.pass_mark,
+                    "certificate": format!("{}certificate/", view.url),
+                    "modules": view.modules.iter().map(|m| serde_json::json!({
+                        "id": m.id, "title": m.title, "url": m.url,
+                        "lessons": m.lessons.iter().map(|l| serde_json::json!({"id": l.id, "title": l.title, "url": l.url})).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                }))
+            })
+            .collect();
+        serde_json::json!({ "v": 1, "courses": courses }).to_string()
+    }
+
     /// The search results page (`search/`): the results come from `search.js`; without
     /// JavaScript it says so.
     pub fn search_page(&self) -> Result<String, Diagnostic> {

@@ -36,10 +36,13 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/course-lesson.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/my-learning.html",
+    "templates/certificate.html",
     "static/style.css",
     "static/theme.js",
     "static/search.js",
     "static/stem.js",
+    "static/progress.js",
     "static/favicon.svg",
 ];
 

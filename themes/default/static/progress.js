@@ -1,0 +1,564 @@
+// Course progress, kept in the reader's own browser (localStorage), never sent anywhere.
+//
+// One record per site, under a key that includes the site's base path, so two copies hosted on
+// one domain never mix. Lessons are keyed by course id and lesson id (not by file or URL), so
+// renaming or moving a file keeps progress; percentages come from the current build's lesson
+// list (courses.json or the page itself). Every change carries its time: an import merges the
+// newest change of each lesson, and undoing a completion is a change like any other.
+//
+// The pure functions (state, migration, validation, merge, percentages, quiz scoring) are
+// exported for tests; the DOM glue at the end only runs in a browser.
+
+export const APP = 'playbook-progress';
+export const SCHEMA = 1;
+/** Imports larger than this are refused before they are read. */
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const LIMITS = { id: 100, title: 300, text: 20000, entries: 5000 };
+
+export function storageKey(base) { return `playbook-progress:${base}`; }
+
+export function emptyState(site) {
+  return { app: APP, schema: SCHEMA, site, name: '', courses: {}, reflections: {} };
+}
+
+// Each step upgrades a record from schema N to N+1; schema 1 is the first, so there are none
+// yet. A record from a newer playbook is refused rather than damaged.
+const MIGRATIONS = {};
+
+/** Brings a stored or imported record up to the current schema: { state } or { error }. */
+export function migrate(raw) {
+  if (!raw || typeof raw !== 'object' || raw.app !== APP) return { error: 'This is not a progress file from this kind of site.' };
+  let s = raw;
+  if (!Number.isInteger(s.schema) || s.schema < 1) return { error: 'The file does not say which format it uses.' };
+  if (s.schema > SCHEMA) return { error: 'The file was made by a newer version of this site. Update the site, then import it again.' };
+  while (s.schema < SCHEMA) s = MIGRATIONS[s.schema](s);
+  return { state: s };
+}
+
+const isTime = (v) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
+const isText = (v, max) => typeof v === 'string' && v.length <= max;
+const isPlain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Checks a record in full (shapes, ids, lengths, times) before it is trusted: { state } or
+ * { error } with a sentence for the reader. `site` is this site's base path.
+ */
+export function validate(raw, site) {
+  const m = migrate(raw);
+  if (m.error) return m;
+  const s = m.state;
+  if (s.site !== site) return { error: `This file holds progress from another site (${String(s.site).slice(0, 80)}), not from this one.` };
+  if (!isPlain(s.courses) || !isPlain(s.reflections) || !isText(s.name ?? '', LIMITS.title)) return { error: 'The file is damaged: its parts are not what they should be.' };
+  const out = emptyState(site);
+  out.name = s.name || '';
+  let count = 0;
+  for (const [cid, c] of Object.entries(s.courses)) {
+    if (!ID.test(cid) || cid.length > LIMITS.id || !isPlain(c) || !isPlain(c.lessons ?? {})) return { error: `The file is damaged: course “${cid.slice(0, 40)}” is not valid.` };
+    const course = { lessons: {} };
+    for (const [lid, l] of Object.entries(c.lessons ?? {})) {
+      count++;
+      const quizOk = l?.quiz === undefined || (isPlain(l.quiz) && typeof l.quiz.passed === 'boolean' && Number.isFinite(l.quiz.best) && l.quiz.best >= 0 && l.quiz.best <= 100);
+      if (!ID.test(lid) || lid.length > LIMITS.id || !isPlain(l) || typeof l.done !== 'boolean' || !isTime(l.at) || !isText(l.title ?? '', LIMITS.title) || !quizOk) {
+        return { error: `The file is damaged: lesson “${String(lid).slice(0, 40)}” is not valid.` };
+      }
+      course.lessons[lid] = { done: l.done, at: l.at, ...(l.title ? { title: l.title } : {}), ...(l.quiz ? { quiz: { best: l.quiz.best, passed: l.quiz.passed } } : {}) };
+    }
+    if (c.last !== undefined) {
+      if (!isPlain(c.last) || !ID.test(c.last.lesson ?? '') || !isTime(c.last.at)) return { error: 'The file is damaged: a “continue” mark is not valid.' };
+      course.last = { lesson: c.last.lesson, at: c.last.at };
+    }
+    out.courses[cid] = course;
+  }
+  for (const [key, r] of Object.entries(s.reflections)) {
+    count++;
+    if (key.length > 300 || !isPlain(r) || !isText(r.text, LIMITS.text) || !isTime(r.at) || !isText(r.prompt ?? '', LIMITS.text) || !isText(r.page ?? '', LIMITS.title) || !isText(r.url ?? '', LIMITS.title)) {
+      return { error: 'The file is damaged: a reflection is not valid.' };
+    }
+    out.reflections[key] = { text: r.text, at: r.at, prompt: r.prompt || '', page: r.page || '', url: r.url || '' };
+  }
+  if (count > LIMITS.entries) return { error: 'The file holds more entries than any real progress would.' };
+  return { state: out };
+}
+
+const newer = (a, b) => (!a ? b : !b ? a : Date.parse(b.at) > Date.parse(a.at) ? b : a);
+
+/** Merges two valid records of one site: for each lesson, reflection and mark, the newest wins. */
+export function merge(a, b) {
+  const out = emptyState(a.site);
+  out.name = b.name || a.name;
+  for (const cid of new Set([...Object.keys(a.courses), ...Object.keys(b.courses)])) {
+    const ca = a.courses[cid] || { lessons: {} };
+    const cb = b.courses[cid] || { lessons: {} };
+    const lessons = {};
+    for (const lid of new Set([...Object.keys(ca.lessons), ...Object.keys(cb.lessons)])) lessons[lid] = newer(ca.lessons[lid], cb.lessons[lid]);
+    const last = newer(ca.last, cb.last);
+    out.courses[cid] = last ? { lessons, last } : { lessons };
+  }
+  for (const key of new Set([...Object.keys(a.reflections), ...Object.keys(b.reflections)])) out.reflections[key] = newer(a.reflections[key], b.reflections[key]);
+  return out;
+}
+
+function courseOf(state, cid) {
+  return (state.courses[cid] ||= { lessons: {} });
+}
+
+/** Marks a lesson complete or not (at time `now`), keeping its title for when it is retired. */
+export function setLesson(state, cid, lid, done, now, title) {
+  const c = courseOf(state, cid);
+  const prev = c.lessons[lid] || {};
+  c.lessons[lid] = { ...prev, done, at: now, ...(title ? { title } : {}) };
+  return state;
+}
+
+export function recordVisit(state, cid, lid, now) {
+  courseOf(state, cid).last = { lesson: lid, at: now };
+  return state;
+}
+
+export function recordQuiz(state, cid, lid, percent, passed, now, title) {
+  const c = courseOf(state, cid);
+  const prev = c.lessons[lid] || { done: false, at: now };
+  const best = Math.max(prev.quiz?.best ?? 0, percent);
+  c.lessons[lid] = { ...prev, ...(title ? { title } : {}), quiz: { best, passed: Boolean(prev.quiz?.passed) || passed } };
+  return state;
+}
+
+/**
+ * Progress of one course against the current lesson list `lessons` ([{id, title, url}]):
+ * done and total counts, percent, the last lesson visited, whether it is complete and when,
+ * and lessons completed earlier that the course no longer has ("retired").
+ */
+export function courseProgress(state, cid, lessons) {
+  const c = state.courses[cid] || { lessons: {} };
+  const current = new Set(lessons.map((l) => l.id));
+  const doneIds = lessons.filter((l) => c.lessons[l.id]?.done).map((l) => l.id);
+  const total = lessons.length;
+  const done = doneIds.length;
+  const times = doneIds.map((id) => Date.parse(c.lessons[id].at));
+  const retired = Object.entries(c.lessons).filter(([id, l]) => !current.has(id) && l.done).map(([id, l]) => ({ id, title: l.title || id }));
+  const last = c.last && current.has(c.last.lesson) ? c.last.lesson : null;
+  return {
+    done,
+    total,
+    percent: total ? Math.round((done / total) * 100) : 0,
+    complete: total > 0 && done === total,
+    completedAt: total > 0 && done === total ? new Date(Math.max(...times)).toISOString() : null,
+    last,
+    retired,
+    started: Object.keys(c.lessons).length > 0 || Boolean(c.last),
+  };
+}
+
+/** Scores a knowledge check: `answers` is [{ selected: [..], correct: [..] }] per question. */
+export function scoreQuiz(answers, passMark) {
+  const right = answers.filter((a) => a.selected.length === a.correct.length && a.correct.every((c) => a.selected.includes(c))).length;
+  const percent = answers.length ? Math.round((right / answers.length) * 100) : 0;
+  return { right, total: answers.length, percent, passed: percent >= passMark };
+}
+
+/** The reader's reflections as a plain-text document. */
+export function reflectionsDocument(state, siteTitle, now) {
+  const lines = [`My reflections — ${siteTitle}`, `Exported ${now.slice(0, 10)}`, ''];
+  const entries = Object.values(state.reflections).filter((r) => r.text.trim()).sort((a, b) => a.page.localeCompare(b.page));
+  if (!entries.length) lines.push('(No reflections written yet.)');
+  for (const r of entries) lines.push(`## ${r.page || 'A page'}`, r.url ? `(${r.url})` : '', '', `Prompt: ${r.prompt}`, '', r.text.trim(), '', '');
+  return lines.join('\n');
+}
+
+// ----------------------------------------------------------------------------------- browser
+
+function browserStore(base) {
+  const key = storageKey(base);
+  let available = true;
+  let memory = null;
+  try { localStorage.setItem(key + ':probe', '1'); localStorage.removeItem(key + ':probe'); } catch { available = false; }
+  return {
+    key,
+    get available() { return available; },
+    read() {
+      if (!available) return memory || emptyState(base);
+      try {
+        const raw = JSON.parse(localStorage.getItem(key) || 'null');
+        const v = raw && validate(raw, base);
+        return v && v.state ? v.state : emptyState(base);
+      } catch { return emptyState(base); }
+    },
+    write(state) {
+      memory = state;
+      if (!available) return false;
+      try {
+        localStorage.setItem(key, JSON.stringify(state));
+        if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+        return true;
+      } catch { available = false; return false; }
+    },
+  };
+}
+
+function notice(main) {
+  if (document.getElementById('storage-notice')) return;
+  const p = document.createElement('p');
+  p.id = 'storage-notice';
+  p.className = 'storage-notice';
+  p.setAttribute('role', 'status');
+  p.textContent = 'This browser is not letting the site keep your progress (private browsing or blocked storage), so what you do here will be lost when you close the page. Everything else works.';
+  main.prepend(p);
+}
+
+const now = () => new Date().toISOString();
+
+function mark(link, done) {
+  link.querySelector('.done-mark')?.remove();
+  if (!done) return;
+  const span = document.createElement('span');
+  span.className = 'done-mark';
+  const icon = document.createElement('span');
+  icon.setAttribute('aria-hidden', 'true');
+  icon.textContent = ' ✓';
+  const text = document.createElement('span');
+  text.className = 'visually-hidden';
+  text.textContent = ' (completed)';
+  span.append(icon, text);
+  link.append(span);
+}
+
+/** Puts checks beside completed lessons wherever the page lists them. */
+function markLessons(state, cid) {
+  const lessons = state.courses[cid]?.lessons || {};
+  document.querySelectorAll('[data-lesson-id]').forEach((el) => {
+    const link = el.tagName === 'A' ? el : el.querySelector('a');
+    if (link) mark(link, Boolean(lessons[el.dataset.lessonId]?.done));
+  });
+}
+
+function lessonsOnPage(root) {
+  return [...root.querySelectorAll('[data-lesson-id]')].map((li) => {
+    const a = li.tagName === 'A' ? li : li.querySelector('a');
+    return { id: li.dataset.lessonId, title: a ? a.textContent.replace(/ ✓ \(completed\)$/, '').trim() : li.dataset.lessonId, url: a ? a.getAttribute('href') : '' };
+  });
+}
+
+function setupReflections(store, scope, pageTitle, render) {
+  document.querySelectorAll('.reflection[data-reflection]').forEach((box) => {
+    const area = box.querySelector('textarea');
+    const label = box.querySelector('label');
+    const note = box.querySelector('.reflection-note');
+    const key = `${scope}/${box.dataset.reflection}`;
+    const saved = store.read().reflections[key];
+    if (saved) area.value = saved.text;
+    let timer;
+    area.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const s = store.read();
+        s.reflections[key] = { text: area.value.slice(0, LIMITS.text), at: now(), prompt: label ? label.textContent : '', page: pageTitle, url: location.pathname };
+        const ok = store.write(s);
+        if (note) note.textContent = ok ? `Saved in this browser at ${new Date().toLocaleTimeString()}.` : 'Not saved: this browser is not keeping data for this site.';
+        if (render) render();
+      }, 400);
+    });
+  });
+}
+
+function setupQuizzes(onScored, passMark) {
+  document.querySelectorAll('form.quiz').forEach((form) => {
+    const answers = form.querySelector('.quiz-answers');
+    if (answers) answers.hidden = true;
+    const result = document.createElement('p');
+    result.className = 'quiz-result';
+    result.setAttribute('role', 'status');
+    const check = document.createElement('button');
+    check.type = 'submit';
+    check.className = 'button-secondary';
+    check.textContent = 'Check my answers';
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.className = 'button-secondary';
+    retry.textContent = 'Try again';
+    retry.hidden = true;
+    const row = document.createElement('p');
+    row.className = 'quiz-actions';
+    row.append(check, ' ', retry);
+    form.append(row, result);
+    const questions = [...form.querySelectorAll('fieldset.quiz-question')];
+    const reset = () => {
+      form.reset();
+      form.querySelectorAll('.quiz-feedback').forEach((f) => { f.hidden = true; f.querySelector('.verdict')?.remove(); });
+      questions.forEach((q) => q.classList.remove('is-right', 'is-wrong'));
+      result.textContent = '';
+      retry.hidden = true;
+      check.hidden = false;
+    };
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const scored = questions.map((q) => {
+        const inputs = [...q.querySelectorAll('input')];
+        inputs.forEach((i) => {
+          const fb = document.getElementById(i.id + '-feedback');
+          if (!fb) return;
+          fb.querySelector('.verdict')?.remove();
+          fb.hidden = !i.checked;
+          if (i.checked) {
+            const v = document.createElement('strong');
+            v.className = 'verdict';
+            v.textContent = i.dataset.correct ? 'Correct. ' : 'Not quite. ';
+            fb.prepend(v);
+          }
+        });
+        const a = { selected: inputs.filter((i) => i.checked).map((i) => i.value), correct: inputs.filter((i) => i.dataset.correct).map((i) => i.value) };
+        const ok = scoreQuiz([a], 100).passed;
+        q.classList.toggle('is-right', ok);
+        q.classList.toggle('is-wrong', !ok);
+        return a;
+      });
+      const s = scoreQuiz(scored, passMark);
+      result.textContent = `You answered ${s.right} of ${s.total} correctly (${s.percent}%). ` + (s.passed ? `That passes (the pass mark is ${passMark}%).` : `The pass mark is ${passMark}%: read the feedback and try again.`);
+      if (answers) answers.hidden = false;
+      retry.hidden = false;
+      onScored(s, form);
+    });
+    retry.addEventListener('click', reset);
+  });
+}
+
+function setupLesson(store, article, main) {
+  const cid = article.dataset.course;
+  const lid = article.dataset.lesson;
+  const rule = article.dataset.completeOn || 'manual';
+  const passMark = Number(article.dataset.passMark) || 80;
+  const title = document.querySelector('h1')?.textContent.trim() || lid;
+  const toggle = document.getElementById('complete-toggle');
+  const announce = document.getElementById('progress-announce');
+  const section = document.getElementById('lesson-progress');
+  const courseLessons = lessonsOnPage(document.querySelector('.sidebar') || document);
+  const render = () => {
+    const s = store.read();
+    const done = Boolean(s.courses[cid]?.lessons[lid]?.done);
+    toggle.setAttribute('aria-pressed', String(done));
+    toggle.textContent = done ? 'Completed — mark as not complete' : 'Mark lesson complete';
+    markLessons(s, cid);
+  };
+  const set = (done, why) => {
+    const s = store.read();
+    if (Boolean(s.courses[cid]?.lessons[lid]?.done) === done) return;
+    setLesson(s, cid, lid, done, now(), title);
+    if (!store.write(s)) notice(main);
+    render();
+    const p = courseProgress(s, cid, courseLessons.length ? courseLessons : [{ id: lid }]);
+    announce.textContent = (done ? `Lesson complete${why ? ` (${why})` : ''}. ` : 'Lesson marked as not complete. ') + `${p.done} of ${p.total} lessons done in this course.`;
+  };
+  section.hidden = false;
+  const s = recordVisit(store.read(), cid, lid, now());
+  if (!store.write(s)) notice(main);
+  toggle.addEventListener('click', () => set(toggle.getAttribute('aria-pressed') !== 'true'));
+  if (rule === 'visit') set(true, 'you opened it');
+  if (rule === 'scroll' && 'IntersectionObserver' in window) {
+    const end = document.getElementById('lesson-end');
+    const seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); set(true, 'you reached its end'); } });
+    seen.observe(end);
+  }
+  setupQuizzes((score) => {
+    const st = store.read();
+    recordQuiz(st, cid, lid, score.percent, score.passed, now(), title);
+    if (!store.write(st)) notice(main);
+    if (rule === 'quiz' && score.passed) set(true, 'you passed the knowledge check');
+  }, passMark);
+  setupReflections(store, `${cid}/${lid}`, title);
+  window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
+  render();
+}
+
+function setupCourse(store, article, main) {
+  const cid = article.dataset.course;
+  const lessons = lessonsOnPage(article.querySelector('.modules'));
+  const box = document.getElementById('course-progress');
+  const bar = document.getElementById('course-progress-bar');
+  const text = document.getElementById('course-progress-text');
+  const cont = document.getElementById('continue-link');
+  const start = document.getElementById('start-link');
+  const cert = document.getElementById('certificate-link');
+  const announce = document.getElementById('progress-announce');
+  const render = () => {
+    const s = store.read();
+    const p = courseProgress(s, cid, lessons);
+    bar.value = p.done;
+    text.textContent = `${p.done} of ${p.total} lessons complete (${p.percent}%)`;
+    const last = lessons.find((l) => l.id === p.last);
+    cont.hidden = !last;
+    if (last) cont.href = last.url;
+    if (start) start.hidden = Boolean(last);
+    cert.hidden = !p.complete;
+    article.querySelectorAll('.module').forEach((m) => {
+      const mp = courseProgress(s, cid, lessonsOnPage(m));
+      const mbar = m.querySelector('.module-progress');
+      if (mbar) { mbar.hidden = false; mbar.value = mp.done; }
+    });
+    markLessons(s, cid);
+  };
+  box.hidden = false;
+  document.getElementById('reset-course').addEventListener('click', () => {
+    if (!window.confirm('Reset your progress in this course? Completed lessons and quiz scores in it will be forgotten in this browser. Your reflections are kept.')) return;
+    const s = store.read();
+    for (const lid of Object.keys(s.courses[cid]?.lessons || {})) setLesson(s, cid, lid, false, now());
+    if (s.courses[cid]) delete s.courses[cid].last;
+    if (!store.write(s)) notice(main);
+    render();
+    announce.textContent = 'Your progress in this course was reset.';
+  });
+  if (!store.available) notice(main);
+  window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
+  render();
+}
+
+function setupModule(store, article) {
+  const cid = article.dataset.course;
+  const lessons = lessonsOnPage(article);
+  const row = article.querySelector('.module-progress-row');
+  const render = () => {
+    const s = store.read();
+    const p = courseProgress(s, cid, lessons);
+    document.getElementById('module-progress-bar').value = p.done;
+    document.getElementById('module-progress-text').textContent = `Your progress in this module: ${p.done} of ${p.total} lessons`;
+    markLessons(s, cid);
+  };
+  row.hidden = false;
+  window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
+  render();
+}
+
+async function loadCourses(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error('courses.json missing');
+  return (await res.json()).courses;
+}
+
+const flat = (course) => course.modules.flatMap((m) => m.lessons);
+
+function el(tag, props = {}, ...children) {
+  const n = document.createElement(tag);
+  Object.assign(n, props);
+  n.append(...children);
+  return n;
+}
+
+async function setupMyLearning(store, article, main) {
+  const courses = await loadCourses(article.dataset.courses);
+  const list = document.getElementById('my-courses');
+  const status = document.getElementById('import-status');
+  const refl = document.getElementById('my-reflections');
+  const siteTitle = document.querySelector('.site-title')?.textContent || 'this site';
+  const render = () => {
+    const s = store.read();
+    const started = courses.filter((c) => courseProgress(s, c.id, flat(c)).started);
+    list.replaceChildren();
+    if (!started.length) list.append(el('p', { textContent: 'You have not started a course on this site yet.' }));
+    for (const c of started) {
+      const lessons = flat(c);
+      const p = courseProgress(s, c.id, lessons);
+      const id = `progress-${c.id}`;
+      const card = el('section', { className: 'my-course' });
+      card.setAttribute('aria-labelledby', id + '-title');
+      const h = el('h3', { id: id + '-title' }, el('a', { href: c.url, textContent: c.title }));
+      const label = el('label', { htmlFor: id, textContent: `${p.done} of ${p.total} lessons complete (${p.percent}%) · ${c.duration}` });
+      const bar = el('progress', { id, max: p.total, value: p.done });
+      card.append(h, el('p', {}, label), bar);
+      const actions = el('p', { className: 'course-actions' });
+      const last = lessons.find((l) => l.id === p.last);
+      if (last) actions.append(el('a', { className: 'button', href: last.url, textContent: 'Continue where you left off' }), ' ');
+      if (p.complete) actions.append(el('a', { href: c.certificate, textContent: 'Your certificate' }));
+      card.append(actions);
+      if (p.retired.length) {
+        card.append(el('p', { className: 'retired-note', textContent: 'Lessons you completed that this course no longer has (retired; they do not count toward the course):' }));
+        card.append(el('ul', {}, ...p.retired.map((r) => el('li', { textContent: `${r.title} (retired)` }))));
+      }
+      list.append(card);
+    }
+    const entries = Object.values(s.reflections).filter((r) => r.text.trim());
+    refl.replaceChildren(...entries.map((r) => el('article', { className: 'my-reflection' }, el('h3', {}, el('a', { href: r.url, textContent: r.page })), el('p', { className: 'reflection-prompt', textContent: r.prompt }), el('p', { className: 'reflection-text', textContent: r.text }))));
+    if (!entries.length) refl.append(el('p', { textContent: 'No reflections written yet.' }));
+  };
+  const download = (name, type, text) => {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  document.getElementById('export-progress').addEventListener('click', () => {
+    download(`progress-${location.hostname || 'site'}-${now().slice(0, 10)}.json`, 'application/json', JSON.stringify(store.read(), null, 2));
+    status.textContent = 'Your progress was saved to a file in your downloads.';
+  });
+  document.getElementById('download-reflections').addEventListener('click', () => download(`reflections-${now().slice(0, 10)}.txt`, 'text/plain', reflectionsDocument(store.read(), siteTitle, now())));
+  document.getElementById('print-reflections').addEventListener('click', () => { document.body.classList.add('print-reflections'); window.print(); document.body.classList.remove('print-reflections'); });
+  document.getElementById('import-progress').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (!file) return;
+    if (file.size > MAX_IMPORT_BYTES) { status.textContent = `That file is too large (${Math.round(file.size / 1024)} KB) to be a progress file; nothing was changed.`; return; }
+    let raw;
+    try { raw = JSON.parse(await file.text()); } catch { status.textContent = 'That file is not a progress file (it could not be read); nothing was changed.'; return; }
+    const v = validate(raw, store.read().site);
+    if (v.error) { status.textContent = v.error + ' Nothing was changed.'; return; }
+    const merged = merge(store.read(), v.state);
+    if (!store.write(merged)) { notice(main); status.textContent = 'The file is fine, but this browser is not keeping data for this site.'; return; }
+    render();
+    status.textContent = 'Progress imported and merged with what this browser had.';
+  });
+  if (!store.available) notice(main);
+  window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
+  render();
+}
+
+async function setupCertificate(store, article, main) {
+  const courses = await loadCourses(article.dataset.courses);
+  const course = courses.find((c) => c.id === article.dataset.course);
+  if (!course) return;
+  const form = document.getElementById('certificate-name-form');
+  const input = document.getElementById('certificate-name');
+  const render = () => {
+    const s = store.read();
+    const p = courseProgress(s, course.id, flat(course));
+    document.getElementById('certificate-not-yet').hidden = p.complete;
+    if (!p.complete) {
+      document.getElementById('certificate-not-yet').textContent = `Complete every lesson of ${course.title} to see your certificate here: you have completed ${p.done} of ${p.total}.`;
+    }
+    form.hidden = !p.complete;
+    document.getElementById('certificate').hidden = !p.complete || !s.name;
+    document.getElementById('print-certificate').hidden = !p.complete || !s.name;
+    document.getElementById('cert-name').textContent = s.name;
+    const date = document.getElementById('cert-date');
+    if (p.completedAt) { date.dateTime = p.completedAt.slice(0, 10); date.textContent = new Date(p.completedAt).toLocaleDateString(document.documentElement.lang || undefined, { year: 'numeric', month: 'long', day: 'numeric' }); }
+    if (document.activeElement !== input) input.value = s.name;
+  };
+  input.addEventListener('input', () => { const s = store.read(); s.name = input.value.slice(0, LIMITS.title); if (!store.write(s)) notice(main); render(); });
+  form.addEventListener('submit', (e) => e.preventDefault());
+  document.getElementById('print-certificate').addEventListener('click', () => window.print());
+  if (!store.available) notice(main);
+  window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
+  render();
+}
+
+if (typeof document !== 'undefined') {
+  const base = document.body.dataset.base || '/';
+  const store = browserStore(base);
+  const main = document.getElementById('main');
+  const kind = document.body.dataset.pageKind;
+  const article = main && main.querySelector('article');
+  try {
+    if (kind === 'course-lesson') setupLesson(store, article, main);
+    else if (kind === 'course') setupCourse(store, article, main);
+    else if (kind === 'module') setupModule(store, article);
+    else if (kind === 'lesson') {
+      const title = document.querySelector('h1')?.textContent.trim() || '';
+      setupReflections(store, `lessons/${article.dataset.lesson || location.pathname}`, title);
+      setupQuizzes(() => {}, 80);
+      if (!store.available && document.querySelector('.reflection')) notice(main);
+    } else if (kind === 'my-learning') setupMyLearning(store, article, main).catch(() => {});
+    else if (kind === 'certificate') setupCertificate(store, article, main).catch(() => {});
+  } catch (e) {
+    // Progress is a convenience: whatever goes wrong, the page itself stays readable.
+    console.warn('progress:', e);
+  }
+}
