@@ -82,7 +82,7 @@ fn every_internal_url_is_under_the_base_path() {
 fn chapters_have_numbers_sidebar_outline_and_prev_next() {
     let s = built(BOOK);
     let html = s.read("playbook/why/index.html");
-    assert!(html.contains("<body data-page-kind=\"chapter\">"));
+    assert!(html.contains("<body data-page-kind=\"chapter\""));
     assert!(html.contains("Chapter 1"));
     assert!(
         html.contains(

@@ -32,4 +32,4 @@ cargo build
 "${CARGO_TARGET_DIR:-target}/debug/playbook" build --base-url https://district.example/pd/playbook/ --out "$tmp/site"
 
 step "browser tests: node --test tests/browser/"
-SITE_DIR="$tmp/site" BASE_PATH=/pd/playbook/ node --test tests/browser/
+SITE_DIR="$tmp/site" BASE_PATH=/pd/playbook/ PLAYBOOK_BIN="${CARGO_TARGET_DIR:-target}/debug/playbook" node --test tests/browser/
