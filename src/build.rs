@@ -8,6 +8,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Source, did_you_mean};
+use crate::editions;
 use crate::highlight::Highlighter;
 use crate::load::{self, Loaded};
 use crate::markdown::{self, Rendered};
@@ -118,13 +119,135 @@ pub struct Prepared {
     pub search_terms: Vec<Option<search::PageTerms>>,
     /// The search index files, made by [`Prepared::index`].
     pub search_files: Vec<(String, Vec<u8>)>,
+    /// Every edition's pages, when the site has older editions.
+    pub editions: Option<editions::Context>,
 }
 
-/// Reads and checks the whole site. On success the diagnostics hold only warnings.
+/// An older edition: prepared when it must be rendered, or only its page map when the output
+/// already holds it rendered for the same cache key.
+pub struct Older {
+    pub name: String,
+    pub key: String,
+    pub pages: Vec<editions::PageEntry>,
+    pub prepared: Option<Prepared>,
+}
+
+/// Prepares the latest edition and every older one. With `out`, an older edition whose
+/// cache key matches what `out` holds is not prepared again.
+pub fn prepare_site(
+    opts: &Options,
+    out: Option<&Path>,
+) -> Result<(Prepared, Vec<Older>, Diagnostics), Failed> {
+    let config_source = load::read_config(&opts.root).map_err(one)?;
+    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(one)?;
+    let (mut latest, mut diags) =
+        prepare_with(opts, config_source.clone(), config.clone(), "content")?;
+    if config.editions.is_empty() {
+        return Ok((latest, Vec::new(), diags));
+    }
+    let latest_pages = editions::map_of(&latest.site);
+    let mut theme_bytes: Vec<(String, Vec<u8>)> = crate::theme::BUILTIN
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
+    theme_bytes.extend(
+        latest
+            .loaded
+            .theme_files
+            .iter()
+            .map(|(p, b)| (p.clone(), b.clone())),
+    );
+    let mut olders = Vec::new();
+    let mut failed = Diagnostics::default();
+    for e in &config.editions {
+        let dir = format!("versions/{}", e.name);
+        if !opts.root.join(&dir).is_dir() {
+            failed.push(
+                Diagnostic::error(format!("the edition `{}` has no folder `{dir}`", e.name))
+                    .hint("editions are made with `playbook version cut NAME`; restore the folder, or remove the edition from playbook.yaml."),
+            );
+            continue;
+        }
+        let key = editions::cache_key(
+            &opts.root.join(&dir),
+            &theme_bytes,
+            &config_source.text,
+            &latest_pages,
+        );
+        if let Some(cached) = out
+            .and_then(|o| editions::read_cached(o, &e.name))
+            .filter(|c| c.key == key)
+        {
+            olders.push(Older {
+                name: e.name.clone(),
+                key,
+                pages: cached.pages,
+                prepared: None,
+            });
+            continue;
+        }
+        let Some(econfig) = config.for_edition(&e.name) else {
+            continue;
+        };
+        match prepare_with(opts, config_source.clone(), econfig, &dir) {
+            Ok((p, w)) => {
+                diags.extend(w);
+                olders.push(Older {
+                    name: e.name.clone(),
+                    key,
+                    pages: editions::map_of(&p.site),
+                    prepared: Some(p),
+                });
+            }
+            Err(f) => failed.extend(f.diags),
+        }
+    }
+    if failed.has_errors() {
+        return Err(fail(failed));
+    }
+    let mut list = vec![editions::EditionRef {
+        name: None,
+        label: config.edition_label.clone(),
+        base: config.root.path.clone(),
+        archived: false,
+    }];
+    let mut pages = vec![latest_pages];
+    for (o, e) in olders.iter().zip(&config.editions) {
+        list.push(editions::EditionRef {
+            name: Some(o.name.clone()),
+            label: e.label.clone(),
+            base: format!("{}editions/{}/", config.root.path, o.name),
+            archived: e.archived,
+        });
+        pages.push(o.pages.clone());
+    }
+    let cx = editions::Context::new(list, pages);
+    latest.editions = Some(cx.rendering(0));
+    for (i, o) in olders.iter_mut().enumerate() {
+        if let Some(p) = &mut o.prepared {
+            p.editions = Some(cx.rendering(i + 1));
+        }
+    }
+    Ok((latest, olders, diags))
+}
+
+/// Reads and checks the latest edition (`content/`). On success the diagnostics hold only
+/// warnings.
 pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
     let config_source = load::read_config(&opts.root).map_err(one)?;
     let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(one)?;
-    let (loaded, mut diags) = load::load(&opts.root, &config.theme)?;
+    prepare_with(opts, config_source, config, "content")
+}
+
+/// Reads and checks the edition whose sources are in folder `content` (relative to the site),
+/// for the base URL in `config`.
+pub fn prepare_with(
+    opts: &Options,
+    config_source: Source,
+    config: Config,
+    content: &str,
+) -> Result<(Prepared, Diagnostics), Failed> {
+    let (loaded, mut diags) = load::load(&opts.root, content, &config.theme)?;
     let theme = make_theme(&config, &loaded, opts.live, &mut diags);
     let site = model::build(config, &loaded, opts.drafts, &mut diags);
     let (Some(site), Some(theme)) = (site, theme) else {
@@ -151,8 +274,11 @@ pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
         highlighter,
         search_terms: Vec::new(),
         search_files: Vec::new(),
+        editions: None,
     };
-    prepared.index();
+    if !prepared.site.config.archived() {
+        prepared.index();
+    }
     Ok((prepared, diags))
 }
 
@@ -208,6 +334,15 @@ pub fn render_markdown(
 }
 
 impl Prepared {
+    /// The output path of `rel` for this edition (`editions/2025/` + `rel` for older ones).
+    pub fn out(&self, rel: &str) -> String {
+        let c = &self.site.config;
+        format!(
+            "{}{rel}",
+            c.base_url.path.strip_prefix(&c.root.path).unwrap_or("")
+        )
+    }
+
     /// (Re)makes the search index; re-counts terms only of pages without counted terms.
     pub fn index(&mut self) {
         if self.search_terms.len() != self.site.pages.len() {
@@ -225,7 +360,13 @@ impl Prepared {
     }
 
     pub fn renderer(&self) -> Renderer<'_> {
-        Renderer::new(&self.site, &self.nav, &self.theme, &self.rendered)
+        Renderer::new(
+            &self.site,
+            &self.nav,
+            &self.theme,
+            &self.rendered,
+            self.editions.as_ref(),
+        )
     }
 
     pub fn markdown_context(&self) -> markdown::Context<'_> {
@@ -250,7 +391,7 @@ impl Prepared {
             .filter_map(|&id| {
                 let p = self.site.page(id);
                 let result = renderer.page(id).and_then(|html| {
-                    sink.write(&output::page_file(&p.url), html.into_bytes())
+                    sink.write(&self.out(&output::page_file(&p.url)), html.into_bytes())
                         .map_err(|e| Diagnostic::error(format!("{e:#}")))
                 });
                 if let Some(b) = bar {
@@ -279,12 +420,23 @@ impl Prepared {
                 _ => {}
             }
         }
-        files.push(("404.html".into(), renderer.not_found()?.into_bytes()));
-        files.push((
-            "search/index.html".into(),
-            renderer.search_page()?.into_bytes(),
-        ));
-        files.extend(self.search_files.iter().cloned());
+        let latest = self.site.config.edition.is_none();
+        if latest {
+            files.push(("404.html".into(), renderer.not_found()?.into_bytes()));
+        }
+        if !self.site.config.archived() {
+            files.push((
+                "search/index.html".into(),
+                renderer.search_page()?.into_bytes(),
+            ));
+            files.extend(self.search_files.iter().cloned());
+        }
+        if let Some(changes) = self.editions.as_ref().and_then(editions::changes) {
+            files.push((
+                "changes/index.html".into(),
+                renderer.changes(&changes)?.into_bytes(),
+            ));
+        }
         files.push((
             "my-learning/index.html".into(),
             renderer.my_learning()?.into_bytes(),
@@ -301,15 +453,20 @@ impl Prepared {
                 renderer.certificate(p.id)?.into_bytes(),
             ));
         }
-        files.push(("sitemap.xml".into(), renderer.sitemap().into_bytes()));
-        files.push(("robots.txt".into(), renderer.robots().into_bytes()));
-        Ok(files)
+        if latest {
+            files.push(("sitemap.xml".into(), renderer.sitemap().into_bytes()));
+            files.push(("robots.txt".into(), renderer.robots().into_bytes()));
+        }
+        Ok(files
+            .into_iter()
+            .map(|(rel, bytes)| (self.out(&rel), bytes))
+            .collect())
     }
 
     /// Theme assets, static files and content assets.
     pub fn write_assets(&self, sink: &Sink) -> Result<()> {
         for (rel, bytes) in &self.theme.files {
-            sink.write(rel, bytes.clone())?;
+            sink.write(&self.out(rel), bytes.clone())?;
         }
         let copies: Vec<(&str, &Path)> = self
             .loaded
@@ -325,7 +482,7 @@ impl Prepared {
             .collect();
         copies
             .par_iter()
-            .try_for_each(|(rel, path)| sink.copy(rel, path))
+            .try_for_each(|(rel, path)| sink.copy(&self.out(rel), path))
     }
 
     /// Renders and writes everything; returns the errors (empty on success).
@@ -363,34 +520,67 @@ impl Prepared {
     }
 }
 
-/// Runs one build.
+/// Runs one build: the latest edition, and every older edition that changed.
 pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     let start = Instant::now();
-    let (mut prepared, mut diags) = prepare(opts)?;
+    let out = match target {
+        Target::Dir(out) => Some(out),
+        Target::Check => None,
+    };
+    let (mut latest, mut olders, diags) = prepare_site(opts, out)?;
+    let pages = latest.site.pages.len()
+        + olders
+            .iter()
+            .filter_map(|o| o.prepared.as_ref())
+            .map(|p| p.site.pages.len())
+            .sum::<usize>();
+    let Some(out) = out else {
+        return finish(pages, start, diags);
+    };
     if !opts.live {
-        // Ids and plain text were needed for checks only; free them before rendering.
-        for r in &mut prepared.rendered {
-            r.ids = HashSet::new();
-            r.sections = Vec::new();
+        // Ids and plain text were needed for checks and search only; free them before rendering.
+        for p in std::iter::once(&mut latest)
+            .chain(olders.iter_mut().filter_map(|o| o.prepared.as_mut()))
+        {
+            for r in &mut p.rendered {
+                r.ids = HashSet::new();
+                r.sections = Vec::new();
+            }
         }
     }
-    let sink = match target {
-        Target::Check => return finish(prepared.site.pages.len(), start, diags),
-        Target::Dir(out) => Staging::begin(out, &opts.root)?,
-    };
-    let sink = Sink::Dir(sink);
-    let errors = prepared.write_all(&sink, opts.progress);
-    if errors.has_errors() {
-        if let Sink::Dir(staging) = sink {
-            let _ = staging.abort();
+    let carried: Vec<String> = olders
+        .iter()
+        .filter(|o| o.prepared.is_none())
+        .map(|o| format!("editions/{}", o.name))
+        .collect();
+    let sink = Sink::Dir(Staging::begin(out, &opts.root)?.carrying(carried));
+    let mut errors = latest.write_all(&sink, opts.progress);
+    for o in &olders {
+        if let Some(p) = &o.prepared {
+            errors.extend(p.write_all(&sink, false));
+            let cached = editions::Cached {
+                key: o.key.clone(),
+                pages: o.pages.clone(),
+            };
+            if let Err(e) = sink.write(
+                &format!("editions/{}/{}", o.name, editions::CACHE_FILE),
+                serde_json::to_vec(&cached).unwrap_or_default(),
+            ) {
+                errors.push(Diagnostic::error(format!("{e:#}")));
+            }
         }
+    }
+    let Sink::Dir(staging) = sink else {
+        unreachable!("a folder build writes to a folder")
+    };
+    if errors.has_errors() {
+        let _ = staging.abort();
+        let mut diags = diags;
         diags.extend(errors);
         return Err(fail(diags));
     }
-    if let Sink::Dir(staging) = sink {
-        staging.commit()?;
-    }
-    finish(prepared.site.pages.len(), start, diags)
+    staging.commit()?;
+    finish(pages, start, diags)
 }
 
 fn finish(pages: usize, start: Instant, mut diags: Diagnostics) -> Result<Built, Failed> {

@@ -20,6 +20,30 @@ struct RawConfig {
     language: String,
     #[serde(default = "default_theme")]
     theme: String,
+    /// How the current edition (`content/`) is named in the edition switcher.
+    edition_label: Option<String>,
+    /// Older editions, newest first, frozen under `versions/NAME/` by `playbook version cut`.
+    #[serde(default)]
+    editions: Vec<RawEdition>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdition {
+    name: String,
+    label: Option<String>,
+    #[serde(default)]
+    archived: bool,
+}
+
+/// An older edition of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// Folder name under `versions/` and path segment under `editions/`.
+    pub name: String,
+    pub label: String,
+    /// Archived editions show a banner saying so and are left out of search.
+    pub archived: bool,
 }
 
 fn default_base_url() -> String {
@@ -86,9 +110,36 @@ impl BaseUrl {
 pub struct Config {
     pub title: String,
     pub description: String,
+    /// Where the edition being built lives: the site's address, or for an older edition
+    /// `…/editions/NAME/` under it.
     pub base_url: BaseUrl,
+    /// The site's own address (the latest edition's), whatever edition is being built.
+    pub root: BaseUrl,
     pub language: String,
     pub theme: String,
+    pub edition_label: String,
+    pub editions: Vec<Edition>,
+    /// The older edition being built, or `None` for the latest (`content/`).
+    pub edition: Option<Edition>,
+}
+
+impl Config {
+    /// The configuration for building older edition `name` under `editions/NAME/`.
+    pub fn for_edition(&self, name: &str) -> Option<Config> {
+        let edition = self.editions.iter().find(|e| e.name == name)?.clone();
+        let mut c = self.clone();
+        c.base_url = BaseUrl {
+            origin: self.root.origin.clone(),
+            path: format!("{}editions/{name}/", self.root.path),
+        };
+        c.edition = Some(edition);
+        Some(c)
+    }
+
+    /// Returns true if and only if this build's pages should carry no search index.
+    pub fn archived(&self) -> bool {
+        self.edition.as_ref().is_some_and(|e| e.archived)
+    }
 }
 
 impl Config {
@@ -129,12 +180,34 @@ impl Config {
                     .hint("use a language tag such as `en` or `es`."),
             );
         }
+        let mut editions = Vec::new();
+        for e in raw.editions {
+            if !crate::model::is_valid_id(&e.name) {
+                let start = source
+                    .text
+                    .find(&format!("name: {}", e.name))
+                    .map_or(0, |i| i + 6);
+                return Err(Diagnostic::error(format!("`{}` cannot be used as an edition name", e.name))
+                    .at(source, start..start + e.name.len())
+                    .hint("use a year or lowercase letters, digits and hyphens, e.g. `2025`: it becomes part of the edition's address."));
+            }
+            let label = e.label.unwrap_or_else(|| format!("{} edition", e.name));
+            editions.push(Edition {
+                name: e.name,
+                label,
+                archived: e.archived,
+            });
+        }
         Ok(Config {
             title: raw.title,
             description: raw.description,
+            root: base_url.clone(),
             base_url,
             language: raw.language,
             theme: raw.theme,
+            edition_label: raw.edition_label.unwrap_or_else(|| "Latest edition".into()),
+            editions,
+            edition: None,
         })
     }
 }

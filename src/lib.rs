@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod editions;
 pub mod frontmatter;
 pub mod highlight;
 pub mod live;

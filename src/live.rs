@@ -84,7 +84,7 @@ impl Live {
         files: SharedFiles,
         inject: String,
     ) -> Result<(Live, Diagnostics), build::Failed> {
-        let (prepared, diags) = build::prepare(opts)?;
+        let (prepared, olders, diags) = build::prepare_site(opts, None)?;
         let live = Live {
             prepared,
             files,
@@ -96,7 +96,7 @@ impl Live {
             pending_books: Vec::new(),
             search_stale: false,
         };
-        let errors = live.write_everything();
+        let errors = live.write_everything(&olders);
         if errors.has_errors() {
             return Err(build::Failed { diags: errors });
         }
@@ -118,13 +118,18 @@ impl Live {
         &self.prepared.site.config.base_url.path
     }
 
-    fn write_everything(&self) -> Diagnostics {
+    /// Writes the whole site into a fresh map, then swaps it in. Older editions are written
+    /// here only: a live session rebuilds the latest edition alone.
+    fn write_everything(&self, olders: &[build::Older]) -> Diagnostics {
         let fresh: SharedFiles = Default::default();
         let sink = Sink::Memory {
             files: fresh.clone(),
             inject: Some(self.inject.clone()),
         };
-        let errors = self.prepared.write_all(&sink, false);
+        let mut errors = self.prepared.write_all(&sink, false);
+        for p in olders.iter().filter_map(|o| o.prepared.as_ref()) {
+            errors.extend(p.write_all(&sink, false));
+        }
         if !errors.has_errors() {
             let fresh = std::mem::take(&mut *fresh.write().unwrap_or_else(|e| e.into_inner()));
             *self.files.write().unwrap_or_else(|e| e.into_inner()) = fresh;
@@ -272,10 +277,10 @@ impl Live {
 
     fn full_rebuild(&mut self, events: &mut Vec<Event>, summary: &mut Summary) {
         summary.full = true;
-        match build::prepare(&self.prepared.opts) {
-            Ok((prepared, _warnings)) => {
+        match build::prepare_site(&self.prepared.opts, None) {
+            Ok((prepared, olders, _warnings)) => {
                 self.prepared = prepared;
-                let errors = self.write_everything();
+                let errors = self.write_everything(&olders);
                 self.structure_errors = errors.to_plain_string();
                 self.page_errors.clear();
                 self.dirty = false;

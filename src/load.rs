@@ -100,9 +100,9 @@ pub fn read_config(root: &Path) -> Result<Source, Diagnostic> {
 
 /// Reads the sources of the site at `root` whose theme is `theme`. A file that cannot be read
 /// becomes a diagnostic and the others are still read; a missing `content/` is one too.
-pub fn load(root: &Path, theme: &str) -> Result<(Loaded, Diagnostics)> {
+pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnostics)> {
     let mut diags = Diagnostics::default();
-    let content_dir = root.join("content");
+    let content_dir = root.join(content);
     if !content_dir.is_dir() {
         diags.push(
             Diagnostic::error(format!(
@@ -123,7 +123,7 @@ pub fn load(root: &Path, theme: &str) -> Result<(Loaded, Diagnostics)> {
             let text = fs::read_to_string(path)?;
             Ok(ContentFile {
                 rel: rel.clone(),
-                source: Source::new(format!("content/{rel}"), text),
+                source: Source::new(format!("{content}/{rel}"), text),
             })
         })
         .collect();

@@ -16,7 +16,8 @@ Examples:
                                           build for hosting under a sub-path
   playbook check                          report every problem, write nothing
   playbook init my-site                   start a new site
-  playbook new lesson content/lessons/07-listening.md";
+  playbook new lesson content/lessons/07-listening.md
+  playbook version cut 2025 --label \"2025 edition\"   freeze content/ as an older edition";
 
 #[derive(Parser)]
 #[command(name = "playbook", version, about = "Build the Playbook, monographs, lessons and courses into a static website", after_help = EXAMPLES)]
@@ -73,6 +74,11 @@ enum Command {
     },
     /// Start a new site in DIR
     Init { dir: PathBuf },
+    /// Manage editions (versions) of the site
+    Version {
+        #[command(subcommand)]
+        action: VersionAction,
+    },
     /// Create a new page with its front matter filled in
     New {
         kind: NewKind,
@@ -81,6 +87,18 @@ enum Command {
         /// The page title (default: made from the file name)
         #[arg(long)]
         title: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum VersionAction {
+    /// Freeze content/ as an edition under versions/NAME/; content/ stays the latest edition
+    Cut {
+        /// The edition's name, e.g. 2025 (part of its address: /editions/2025/)
+        name: String,
+        /// How the edition switcher names it (default: "NAME edition")
+        #[arg(long)]
+        label: Option<String>,
     },
 }
 
@@ -173,6 +191,12 @@ fn main() -> ExitCode {
                     dir.display(),
                     dir.display()
                 )
+            }),
+            cli.quiet,
+        ),
+        Command::Version { action: VersionAction::Cut { name, label } } => done(
+            scaffold::cut_edition(&cli.root, &name, label.as_deref()).map(|d| {
+                format!("Froze content/ as edition `{name}` in {}. The next build publishes it under editions/{name}/.", d.display())
             }),
             cli.quiet,
         ),

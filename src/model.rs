@@ -5,7 +5,7 @@
 //! done here too. Nothing here reads the disk or renders Markdown.
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Source, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source};
 use crate::frontmatter::{self as fm, Author, CollectionKind, CompleteOn};
 use crate::load::Loaded;
 use crate::util::{slugify, strip_order_prefix};
@@ -956,9 +956,15 @@ fn check_stable_ids(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-/// Suggests the content file nearest to a mistyped link target.
+/// Suggests the content file nearest to a mistyped link target: one whose path is a few
+/// edits away (a typo), not merely one that starts alike.
 pub fn nearest_page<'a>(site: &'a Site, rel: &str) -> Option<&'a str> {
-    did_you_mean(rel, site.by_rel.keys().map(String::as_str))
+    site.by_rel
+        .keys()
+        .map(|k| (strsim::normalized_levenshtein(rel, k), k.as_str()))
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

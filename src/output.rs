@@ -77,6 +77,8 @@ fn inject_before_body_end(bytes: Vec<u8>, tag: &str) -> Vec<u8> {
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
+    /// Folders (relative to the output) taken over unchanged from the previous output.
+    carry: Vec<String>,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -107,11 +109,26 @@ impl Staging {
         Ok(Staging {
             out: out_abs,
             staging,
+            carry: Vec::new(),
         })
+    }
+
+    /// Takes folders `rels` of the previous output over unchanged when the build commits (an
+    /// older edition that did not change), instead of writing them again.
+    pub fn carrying(mut self, rels: Vec<String>) -> Staging {
+        self.carry = rels;
+        self
     }
 
     /// Swaps the staging folder in as the output folder.
     pub fn commit(self) -> Result<()> {
+        for rel in &self.carry {
+            let (from, to) = (self.out.join(rel), self.staging.join(rel));
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::rename(&from, &to)?;
+        }
         let old = sibling(&self.out, "playbook-old");
         fs::remove_dir_all_if_exists(&old)?;
         if fs::exists(&self.out) {

@@ -4,6 +4,7 @@
 //! sitemap, robots.txt and the 404 page. Pure: returns strings, writes nothing.
 
 use crate::diagnostics::Diagnostic;
+use crate::editions::{Changes, Context};
 use crate::frontmatter::Author;
 use crate::markdown::{Heading, Rendered};
 use crate::model::{Meta, Page, PageId, PageKind, Site};
@@ -23,6 +24,23 @@ struct SiteView<'a> {
     assets: &'a BTreeMap<String, String>,
     /// The collections linked from the header.
     sections: Vec<LinkView>,
+    /// The site's root path, the same in every edition (progress is kept under it).
+    root: &'a str,
+    /// False in archived editions, which have no search.
+    search: bool,
+}
+
+#[derive(Serialize)]
+struct EditionView {
+    label: String,
+    latest: bool,
+    archived: bool,
+    latest_label: String,
+    /// This page (or its nearest ancestor) in the latest edition.
+    latest_url: String,
+    /// Every edition, this one marked current, each link leading to this page there.
+    all: Vec<LinkView>,
+    changes_url: Option<String>,
 }
 
 #[derive(Serialize, Clone, Default)]
@@ -150,6 +168,7 @@ struct PageView<'a> {
     print_url: Option<String>,
     chapters: Vec<PrintChapter>,
     noindex: bool,
+    edition: Option<EditionView>,
 }
 
 /// Minutes of a duration as "3 h 45 min", "45 min" or "2 h".
@@ -162,6 +181,7 @@ pub fn duration_label(minutes: u32) -> String {
 }
 
 pub struct Renderer<'a> {
+    editions: Option<&'a Context>,
     site: &'a Site,
     nav: &'a Nav,
     theme: &'a Theme,
@@ -177,6 +197,7 @@ impl<'a> Renderer<'a> {
         nav: &'a Nav,
         theme: &'a Theme,
         rendered: &'a [Rendered],
+        editions: Option<&'a Context>,
     ) -> Renderer<'a> {
         let base = site.config.base_url.path.as_str();
         let sections = site
@@ -198,6 +219,8 @@ impl<'a> Renderer<'a> {
             lang: &site.config.language,
             assets: &theme.assets,
             sections,
+            root: &site.config.root.path,
+            search: !site.config.archived(),
         };
         let mut minutes = HashMap::new();
         for p in site.pages.iter().filter(|p| p.kind == PageKind::Module) {
@@ -213,6 +236,7 @@ impl<'a> Renderer<'a> {
             minutes.insert(p.id, m);
         }
         Renderer {
+            editions,
             site,
             nav,
             theme,
@@ -503,7 +527,12 @@ impl<'a> Renderer<'a> {
             title: &p.title,
             description: p.description.as_deref().unwrap_or(&site.config.description),
             url: self.url(id),
-            canonical: site.config.base_url.absolute(&p.url),
+            canonical: match self.editions {
+                Some(cx) if !cx.is_latest() => {
+                    format!("{}{}", site.config.root.origin, cx.target(site, id, 0))
+                }
+                _ => site.config.base_url.absolute(&p.url),
+            },
             lang: &p.lang,
             og_type: if p.kind == PageKind::Article {
                 "article"
@@ -533,7 +562,8 @@ impl<'a> Renderer<'a> {
                 _ => None,
             },
             chapters: Vec::new(),
-            noindex: false,
+            noindex: self.editions.is_some_and(|cx| !cx.is_latest()),
+            edition: self.editions.map(|cx| self.edition_view(cx, id)),
         }
     }
 
@@ -611,6 +641,61 @@ impl<'a> Renderer<'a> {
         view.noindex = true;
         view.url = format!("{}404.html", self.site.config.base_url.path);
         self.render("404.html", &view)
+    }
+
+    fn edition_view(&self, cx: &Context, id: PageId) -> EditionView {
+        let current = &cx.list[cx.current];
+        EditionView {
+            label: current.label.clone(),
+            latest: cx.is_latest(),
+            archived: current.archived,
+            latest_label: cx.list[0].label.clone(),
+            latest_url: cx.target(self.site, id, 0),
+            all: cx
+                .list
+                .iter()
+                .enumerate()
+                .map(|(i, e)| LinkView {
+                    title: e.label.clone(),
+                    url: if i == cx.current {
+                        self.url(id)
+                    } else {
+                        cx.target(self.site, id, i)
+                    },
+                    current: i == cx.current,
+                    ..Default::default()
+                })
+                .collect(),
+            changes_url: (cx.current + 1 < cx.list.len())
+                .then(|| format!("{}changes/", current.base)),
+        }
+    }
+
+    /// "What changed": the pages added, removed and changed in this edition since the one
+    /// before it.
+    pub fn changes(&self, changes: &Changes) -> Result<String, Diagnostic> {
+        let title = "What changed in this edition";
+        let view = self.generated(
+            "changes",
+            title,
+            format!("{}changes/", self.site.config.base_url.path),
+            vec![self.site.home],
+        );
+        let context = tera::Context::from_serialize(&view).map(|mut c| {
+            c.insert("changes", changes);
+            c
+        });
+        let context = context.map_err(|e| {
+            Diagnostic::error(format!("internal error preparing `changes.html`: {e}"))
+        })?;
+        self.theme
+            .tera
+            .render("changes.html", &context)
+            .map_err(|e| {
+                let mut d = crate::theme::template_error(&e, &self.site.config.theme, &[]);
+                d.message = format!("the template `changes.html` failed: {}", chain(&e));
+                d
+            })
     }
 
     /// A generated page (not from a Markdown file) with the site's header and footer.

@@ -152,3 +152,77 @@ fn today() -> String {
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
 }
+
+/// `playbook version cut NAME`: freezes `content/` as edition NAME under `versions/NAME/` and
+/// lists it first under `editions:` in playbook.yaml (a text edit that keeps the author's
+/// comments and layout). On any failure nothing is left changed.
+pub fn cut_edition(root: &Path, name: &str, label: Option<&str>) -> Result<PathBuf> {
+    if !crate::model::is_valid_id(name) {
+        bail!(
+            "`{name}` cannot be used as an edition name\n  hint: use a year or lowercase letters, digits and hyphens, e.g. `2025`"
+        );
+    }
+    let config_path = root.join(crate::config::CONFIG_FILE);
+    let original = fs::read_to_string(&config_path)?;
+    let dest = root.join("versions").join(name);
+    if fs::exists(&dest) {
+        bail!(
+            "`{}` already exists: edition `{name}` was cut before\n  hint: choose another name, or delete that folder first",
+            dest.display()
+        );
+    }
+    let source = crate::diagnostics::Source::new(crate::config::CONFIG_FILE, original.clone());
+    let config = crate::config::Config::parse(&source, None).map_err(|d| {
+        anyhow::anyhow!(
+            "playbook.yaml has an error; fix it first:\n{}",
+            d.to_plain_string()
+        )
+    })?;
+    if config.editions.iter().any(|e| e.name == name) {
+        bail!("playbook.yaml already lists an edition `{name}`\n  hint: choose another name");
+    }
+    let files = crate::load::walk_files(&root.join("content"));
+    if files.is_empty() {
+        bail!("there is nothing in `content/` to freeze");
+    }
+    let label = label.map_or_else(|| format!("{name} edition"), str::to_string);
+    let entry = format!("  - name: \"{name}\"\n    label: {}\n", yaml_string(&label));
+    let updated = match original
+        .lines()
+        .position(|l| l.trim_end() == "editions:" || l.trim_end() == "editions: []")
+    {
+        Some(i) => {
+            let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+            lines[i] = "editions:".into();
+            lines.insert(i + 1, entry.trim_end().to_string());
+            lines.join("\n") + "\n"
+        }
+        None => format!(
+            "{}\n# Older editions, newest first (made with `playbook version cut`).\neditions:\n{entry}",
+            original.trim_end()
+        ),
+    };
+    let check = crate::diagnostics::Source::new(crate::config::CONFIG_FILE, updated.clone());
+    if let Err(d) = crate::config::Config::parse(&check, None) {
+        bail!(
+            "could not add the edition to playbook.yaml:\n{}",
+            d.to_plain_string()
+        );
+    }
+    let copied: Result<()> = (|| {
+        for (rel, path) in &files {
+            let to = dest.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::copy(path, &to)?;
+        }
+        fs::write(&config_path, updated.as_bytes())
+    })();
+    if let Err(e) = copied {
+        let _ = fs::remove_dir_all_if_exists(&dest);
+        let _ = fs::write(&config_path, original.as_bytes());
+        return Err(e);
+    }
+    Ok(dest)
+}

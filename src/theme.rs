@@ -38,6 +38,7 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/search.html",
     "templates/my-learning.html",
     "templates/certificate.html",
+    "templates/changes.html",
     "static/style.css",
     "static/theme.js",
     "static/search.js",

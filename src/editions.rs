@@ -1,0 +1,198 @@
+//! Editions: the current `content/` is the latest edition, published at the site root; each
+//! older one is frozen under `versions/NAME/` (by `playbook version cut`) and published under
+//! `editions/NAME/`.
+//!
+//! Every page can be matched across editions by a stable key: a course, module or lesson `id`
+//! when it has one (so a lesson moved to another file is still the same lesson), else its path.
+//! A page with no match in another edition leads to its nearest ancestor that has one, else to
+//! that edition's home: the switcher never leads to a 404.
+//!
+//! An older edition is rendered again only when its cache key changes: the hash of its own
+//! sources, the theme, playbook.yaml, this program's version, and the latest edition's page
+//! map (which its switcher and canonical links point into). Editing a page of the latest
+//! edition does not change that map; adding, moving or removing one does.
+
+use crate::model::{Page, PageId, PageKind, Site};
+use crate::util::{fs, short_hash};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The name of the file, inside a built older edition, that records its cache key and pages.
+pub const CACHE_FILE: &str = ".playbook-edition";
+
+/// One page of an edition, as other editions see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PageEntry {
+    pub key: String,
+    /// Path under the edition's base path (`lessons/trust/`).
+    pub url: String,
+    pub title: String,
+    /// Hash of the page's text, to tell changed pages apart.
+    pub hash: String,
+}
+
+/// What a built older edition remembers of itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cached {
+    pub key: String,
+    pub pages: Vec<PageEntry>,
+}
+
+/// The stable key of a page across editions.
+pub fn page_key(page: &Page) -> String {
+    match (page.kind, page.stable_id()) {
+        (PageKind::Course, Some(id)) => format!("course:{id}"),
+        (PageKind::Module, Some(id)) => format!("module:{id}"),
+        (PageKind::Lesson | PageKind::CourseLesson, Some(id)) => format!("lesson:{id}"),
+        _ => format!("url:{}", page.url),
+    }
+}
+
+/// The page map of an edition.
+pub fn map_of(site: &Site) -> Vec<PageEntry> {
+    site.pages
+        .iter()
+        .map(|p| PageEntry {
+            key: page_key(p),
+            url: p.url.clone(),
+            title: p.title.clone(),
+            hash: short_hash(p.source.text.as_bytes()),
+        })
+        .collect()
+}
+
+/// One edition as the switcher lists it.
+#[derive(Debug, Clone)]
+pub struct EditionRef {
+    /// `None` for the latest edition.
+    pub name: Option<String>,
+    pub label: String,
+    /// Base path, e.g. `/pd/playbook/editions/2025/`.
+    pub base: String,
+    pub archived: bool,
+}
+
+/// Every edition's page map, and which edition is being rendered.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub current: usize,
+    /// The latest edition first, then older ones, newest first.
+    pub list: Vec<EditionRef>,
+    pub pages: Vec<Vec<PageEntry>>,
+    index: Vec<HashMap<String, usize>>,
+}
+
+impl Context {
+    pub fn new(list: Vec<EditionRef>, pages: Vec<Vec<PageEntry>>) -> Context {
+        let index = pages
+            .iter()
+            .map(|ps| {
+                ps.iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.key.clone(), i))
+                    .collect()
+            })
+            .collect();
+        Context {
+            current: 0,
+            list,
+            pages,
+            index,
+        }
+    }
+
+    /// The same context, rendering edition `current`.
+    pub fn rendering(&self, current: usize) -> Context {
+        Context {
+            current,
+            ..self.clone()
+        }
+    }
+
+    pub fn is_latest(&self) -> bool {
+        self.current == 0
+    }
+
+    /// Where page `id` of the edition being rendered leads in edition `to`: the same page, else
+    /// its nearest ancestor there, else that edition's home. Returns the path.
+    pub fn target(&self, site: &Site, id: PageId, to: usize) -> String {
+        let index = &self.index[to];
+        let base = &self.list[to].base;
+        std::iter::once(site.page(id))
+            .chain(site.ancestors(id))
+            .find_map(|p| {
+                index
+                    .get(&page_key(p))
+                    .map(|&i| format!("{base}{}", self.pages[to][i].url))
+            })
+            .unwrap_or_else(|| base.clone())
+    }
+}
+
+/// The pages added, removed and changed in an edition since the one before it.
+#[derive(Debug, Default, Serialize)]
+pub struct Changes {
+    pub added: Vec<(String, String)>,
+    pub removed: Vec<(String, String)>,
+    pub changed: Vec<(String, String)>,
+}
+
+/// Compares edition `current` of `cx` with the next older one. URLs are full paths.
+pub fn changes(cx: &Context) -> Option<Changes> {
+    let (now, before) = (cx.current, cx.current + 1);
+    if before >= cx.list.len() {
+        return None;
+    }
+    let mut out = Changes::default();
+    let old = &cx.index[before];
+    for p in &cx.pages[now] {
+        let link = (p.title.clone(), format!("{}{}", cx.list[now].base, p.url));
+        match old.get(&p.key) {
+            None => out.added.push(link),
+            Some(&i) if cx.pages[before][i].hash != p.hash => out.changed.push(link),
+            Some(_) => {}
+        }
+    }
+    let new = &cx.index[now];
+    for p in &cx.pages[before] {
+        if !new.contains_key(&p.key) {
+            out.removed.push((
+                p.title.clone(),
+                format!("{}{}", cx.list[before].base, p.url),
+            ));
+        }
+    }
+    Some(out)
+}
+
+/// The cache key of an older edition whose sources are under `dir`.
+pub fn cache_key(
+    dir: &Path,
+    theme: &[(String, Vec<u8>)],
+    config_text: &str,
+    latest: &[PageEntry],
+) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(config_text.as_bytes());
+    for (rel, path) in crate::load::walk_files(dir) {
+        h.update(rel.as_bytes());
+        h.update(&fs::read(&path).unwrap_or_default());
+    }
+    for (rel, bytes) in theme {
+        h.update(rel.as_bytes());
+        h.update(bytes);
+    }
+    for p in latest {
+        h.update(p.key.as_bytes());
+        h.update(p.url.as_bytes());
+    }
+    h.finalize().to_hex()[..16].to_string()
+}
+
+/// Reads what a previous build recorded in the output of edition `name`, if anything.
+pub fn read_cached(out: &Path, name: &str) -> Option<Cached> {
+    let text = fs::read_to_string(&out.join("editions").join(name).join(CACHE_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
