@@ -248,6 +248,20 @@ pub fn prepare_with(
     content: &str,
 ) -> Result<(Prepared, Diagnostics), Failed> {
     let (loaded, mut diags) = load::load(&opts.root, content, &config.theme)?;
+    if let Some(logo) = config.brand.as_ref().and_then(|b| b.logo.as_ref()) {
+        if !loaded.static_files.iter().any(|f| &f.rel == logo) {
+            let start = config_source
+                .text
+                .find("logo:")
+                .map_or(0, |i| i + "logo:".len() + 1);
+            diags.push(
+                Diagnostic::error(format!("the brand logo `{logo}` is not in `static/`"))
+                    .at(&config_source, start..start + logo.len())
+                    .label("no such file in static/")
+                    .hint("put the logo file in the `static` folder beside playbook.yaml and give its name, e.g. `logo: logo.svg`."),
+            );
+        }
+    }
     let theme = make_theme(&config, &loaded, opts.live, &mut diags);
     let site = model::build(config, &loaded, opts.drafts, &mut diags);
     let (Some(site), Some(theme)) = (site, theme) else {
@@ -294,13 +308,34 @@ pub fn make_theme(
             "create the folder with the theme's files, or remove `theme:` from playbook.yaml to use the built-in theme.",
         ));
     }
+    let mut overrides = loaded.theme_files.clone();
+    if let Some(css) = config.brand.as_ref().and_then(brand_css) {
+        overrides.insert("static/brand.css".into(), css.into_bytes());
+    }
     Theme::new(
-        &loaded.theme_files,
+        &overrides,
         &config.theme,
         &config.base_url.path,
         !live,
         diags,
     )
+}
+
+/// The brand's colours as custom properties over the theme's, or `None` without colours.
+fn brand_css(brand: &crate::config::Brand) -> Option<String> {
+    let mut css = String::from(
+        "/* Brand colours from playbook.yaml (checked for AA contrast at build time). */\n",
+    );
+    if let Some(a) = &brand.accent {
+        css.push_str(&format!(
+            ":root {{ --accent: {a}; --link: {a}; --note: {a}; }}\n"
+        ));
+    }
+    if let Some(d) = &brand.accent_dark {
+        let vars = format!("--accent: {d}; --link: {d}; --note: {d};");
+        css.push_str(&format!(":root[data-theme=\"dark\"] {{ {vars} }}\n@media (prefers-color-scheme: dark) {{ :root:not([data-theme=\"light\"]) {{ {vars} }} }}\n"));
+    }
+    (brand.accent.is_some() || brand.accent_dark.is_some()).then_some(css)
 }
 
 /// Renders the Markdown of every page, reusing `reuse[rel]` for pages whose render is known to

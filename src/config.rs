@@ -25,6 +25,92 @@ struct RawConfig {
     /// Older editions, newest first, frozen under `versions/NAME/` by `playbook version cut`.
     #[serde(default)]
     editions: Vec<RawEdition>,
+    /// A district's or partner's own name, logo, colours and links.
+    brand: Option<RawBrand>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    organization: String,
+    /// A file in `static/`, e.g. `logo.svg`.
+    logo: Option<String>,
+    /// Links and buttons, on the light background.
+    accent: Option<String>,
+    /// Links and buttons in the dark theme.
+    accent_dark: Option<String>,
+    /// An email address or a web address.
+    contact: Option<String>,
+    #[serde(default)]
+    footer_links: Vec<RawLink>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// A site's own branding, checked: colours meet WCAG AA contrast where they are used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Brand {
+    pub organization: String,
+    pub logo: Option<String>,
+    pub accent: Option<String>,
+    pub accent_dark: Option<String>,
+    /// `mailto:` or a web address.
+    pub contact: Option<String>,
+    pub contact_label: Option<String>,
+    pub footer_links: Vec<(String, String)>,
+}
+
+/// The theme's backgrounds a brand colour is checked against.
+pub const LIGHT_BACKGROUNDS: [(&str, &str); 2] = [
+    ("the page background", "#ffffff"),
+    ("the header and box background", "#f5f6f8"),
+];
+pub const DARK_BACKGROUNDS: [(&str, &str); 2] = [
+    ("the dark page background", "#15181d"),
+    ("the dark header and box background", "#1e2229"),
+];
+
+/// Parses `#rgb` or `#rrggbb`.
+pub fn parse_color(text: &str) -> Option<(u8, u8, u8)> {
+    let hex = text.strip_prefix('#')?;
+    let expand = |s: &str| -> Option<u8> { u8::from_str_radix(s, 16).ok() };
+    match hex.len() {
+        3 => {
+            let c: Vec<u8> = hex
+                .chars()
+                .map(|c| expand(&format!("{c}{c}")))
+                .collect::<Option<_>>()?;
+            Some((c[0], c[1], c[2]))
+        }
+        6 => Some((
+            expand(&hex[0..2])?,
+            expand(&hex[2..4])?,
+            expand(&hex[4..6])?,
+        )),
+        _ => None,
+    }
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let lum = |(r, g, b): (u8, u8, u8)| {
+        let ch = |v: u8| {
+            let c = f64::from(v) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
+    };
+    let (la, lb) = (lum(a), lum(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +207,7 @@ pub struct Config {
     pub editions: Vec<Edition>,
     /// The older edition being built, or `None` for the latest (`content/`).
     pub edition: Option<Edition>,
+    pub brand: Option<Brand>,
 }
 
 impl Config {
@@ -198,7 +285,12 @@ impl Config {
                 archived: e.archived,
             });
         }
+        let brand = match raw.brand {
+            Some(b) => Some(check_brand(b, source)?),
+            None => None,
+        };
         Ok(Config {
+            brand,
             title: raw.title,
             description: raw.description,
             root: base_url.clone(),
@@ -212,9 +304,90 @@ impl Config {
     }
 }
 
+fn check_brand(b: RawBrand, source: &Source) -> Result<Brand, Diagnostic> {
+    let at = |key: &str| {
+        let start = source.text.find(&format!("{key}:")).unwrap_or(0);
+        start..start + key.len()
+    };
+    /// A brand colour key, its value, the backgrounds it is read on, and the text drawn on it.
+    type Check<'a> = (
+        &'a str,
+        &'a Option<String>,
+        &'a [(&'a str, &'a str)],
+        &'a str,
+    );
+    let checks: [Check; 2] = [
+        ("accent", &b.accent, &LIGHT_BACKGROUNDS, "#ffffff"),
+        ("accent_dark", &b.accent_dark, &DARK_BACKGROUNDS, "#0b1220"),
+    ];
+    for (key, value, backgrounds, button_text) in checks {
+        let Some(text) = value else { continue };
+        let Some(color) = parse_color(text) else {
+            return Err(Diagnostic::error(format!("`{text}` is not a colour"))
+                .at(source, at(key))
+                .hint("write colours as hexadecimal, e.g. `accent: \"#0a4fc2\"` (in quotes, because of the `#`)."));
+        };
+        let mut pairs: Vec<(String, f64)> = backgrounds
+            .iter()
+            .map(|(name, bg)| {
+                (
+                    format!("`{key}` {text} as link text on {name} {bg}"),
+                    contrast(color, parse_color(bg).unwrap_or((255, 255, 255))),
+                )
+            })
+            .collect();
+        pairs.push((
+            format!("button text {button_text} on `{key}` {text}"),
+            contrast(color, parse_color(button_text).unwrap_or((255, 255, 255))),
+        ));
+        if let Some((pair, ratio)) = pairs.into_iter().find(|(_, r)| *r < 4.5) {
+            let hint = if key == "accent" {
+                "choose a darker colour: links and button text need a contrast of at least 4.5:1 (WCAG AA) with what is around them."
+            } else {
+                "choose a lighter colour for the dark theme: links and button text need a contrast of at least 4.5:1 (WCAG AA)."
+            };
+            return Err(Diagnostic::error(format!("the brand colour fails contrast: {pair} has a contrast of {ratio:.2}:1, below 4.5:1"))
+                .at(source, at(key))
+                .label("not readable enough")
+                .hint(hint));
+        }
+    }
+    let contact = b.contact.map(|c| {
+        if c.contains('@') && !c.contains(':') {
+            format!("mailto:{c}")
+        } else {
+            c
+        }
+    });
+    let contact_label = contact
+        .as_ref()
+        .map(|c| c.trim_start_matches("mailto:").to_string());
+    Ok(Brand {
+        organization: b.organization,
+        logo: b.logo,
+        accent: b.accent,
+        accent_dark: b.accent_dark,
+        contact,
+        contact_label,
+        footer_links: b
+            .footer_links
+            .into_iter()
+            .map(|l| (l.title, l.url))
+            .collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contrast_follows_wcag() {
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 0.01);
+        assert!((contrast(parse_color("#777").unwrap(), (255, 255, 255)) - 4.48).abs() < 0.01);
+        assert_eq!(parse_color("#0a4fc2"), Some((10, 79, 194)));
+        assert_eq!(parse_color("blue"), None);
+    }
 
     #[test]
     fn base_urls_split_into_origin_and_path() {

@@ -16,6 +16,7 @@ Examples:
                                           build for hosting under a sub-path
   playbook check                          report every problem, write nothing
   playbook init my-site                   start a new site
+  playbook init --from . ../district-copy  start a district copy of this site
   playbook new lesson content/lessons/07-listening.md
   playbook version cut 2025 --label \"2025 edition\"   freeze content/ as an older edition";
 
@@ -72,8 +73,13 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Start a new site in DIR
-    Init { dir: PathBuf },
+    /// Start a new site in DIR, or with --from, a copy of an existing site to brand as your own
+    Init {
+        dir: PathBuf,
+        /// Copy this site's sources (content, static files, theme, editions) into DIR
+        #[arg(long, value_name = "SITE")]
+        from: Option<PathBuf>,
+    },
     /// Manage editions (versions) of the site
     Version {
         #[command(subcommand)]
@@ -184,16 +190,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => done(
-            scaffold::init(&dir).map(|()| {
-                format!(
-                    "Created a new site in {}. Next: cd {} && playbook serve",
-                    dir.display(),
-                    dir.display()
-                )
-            }),
-            cli.quiet,
-        ),
+        Command::Init { dir, from } => {
+            let result = match &from {
+                Some(site) => scaffold::init_from(site, &dir),
+                None => scaffold::init(&dir),
+            };
+            done(
+                result.map(|()| format!("Created a new site in {}. Next: cd {} && playbook serve", dir.display(), dir.display())),
+                cli.quiet,
+            )
+        }
         Command::Version { action: VersionAction::Cut { name, label } } => done(
             scaffold::cut_edition(&cli.root, &name, label.as_deref()).map(|d| {
                 format!("Froze content/ as edition `{name}` in {}. The next build publishes it under editions/{name}/.", d.display())

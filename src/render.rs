@@ -28,6 +28,7 @@ struct SiteView<'a> {
     root: &'a str,
     /// False in archived editions, which have no search.
     search: bool,
+    brand: Option<&'a crate::config::Brand>,
 }
 
 #[derive(Serialize)]
@@ -221,6 +222,7 @@ impl<'a> Renderer<'a> {
             sections,
             root: &site.config.root.path,
             search: !site.config.archived(),
+            brand: site.config.brand.as_ref(),
         };
         let mut minutes = HashMap::new();
         for p in site.pages.iter().filter(|p| p.kind == PageKind::Module) {

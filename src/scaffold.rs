@@ -28,6 +28,48 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text.as_bytes())
 }
 
+/// Starts a district copy of the site at `from` in `dir`: its sources (playbook.yaml, content,
+/// static files, theme, editions) are copied, and playbook.yaml gets a `brand:` section to
+/// fill in. The built output and anything else in `from` are left behind.
+pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
+    let config = from.join(crate::config::CONFIG_FILE);
+    if !config.is_file() {
+        bail!(
+            "`{}` is not a playbook site (it has no playbook.yaml)\n  hint: give the folder of the site to copy",
+            from.display()
+        );
+    }
+    if dir.join(crate::config::CONFIG_FILE).exists() {
+        bail!(
+            "`{}` already holds a site (it has a playbook.yaml)\n  hint: choose a new folder name",
+            dir.display()
+        );
+    }
+    for sub in ["content", "static", "themes", "versions"] {
+        for (rel, path) in crate::load::walk_files(&from.join(sub)) {
+            let to = dir.join(sub).join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::copy(&path, &to)?;
+        }
+    }
+    let text = fs::read_to_string(&config)?;
+    let brand = if text.lines().any(|l| l.starts_with("brand:")) {
+        String::new()
+    } else {
+        "\n# Your organization's name, logo (a file in static/), colours, contact and links.\n# Colours are checked for readable contrast when the site is built.\nbrand:\n  organization: Your district\n  # logo: logo.svg\n  # accent: \"#0a4fc2\"\n  # accent_dark: \"#8ab8ff\"\n  # contact: pd@district.example\n  footer_links: []\n".to_string()
+    };
+    write_new(
+        &dir.join(crate::config::CONFIG_FILE),
+        &format!("{}\n{brand}", text.trim_end()),
+    )?;
+    if !dir.join(".gitignore").exists() {
+        write_new(&dir.join(".gitignore"), "/public\n")?;
+    }
+    Ok(())
+}
+
 /// Starts a new site in `dir`: playbook.yaml, a home page and a book with one chapter.
 pub fn init(dir: &Path) -> Result<()> {
     if dir.join("playbook.yaml").exists() {

@@ -135,3 +135,40 @@ fn building_into_the_sources_is_refused() {
         "sources intact"
     );
 }
+
+#[test]
+fn init_from_copies_a_site_to_brand_and_it_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(playbook(tmp.path(), &["init", "original"]).status.success());
+    std::fs::write(
+        tmp.path().join("original/content/guide/02-more.md"),
+        "---\ntitle: More\n---\nText.\n",
+    )
+    .unwrap();
+    let o = playbook(tmp.path(), &["init", "--from", "original", "district"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let yaml = std::fs::read_to_string(tmp.path().join("district/playbook.yaml")).unwrap();
+    assert!(
+        yaml.contains("brand:\n  organization: Your district"),
+        "{yaml}"
+    );
+    assert!(
+        tmp.path()
+            .join("district/content/guide/02-more.md")
+            .is_file()
+    );
+    let o = playbook(&tmp.path().join("district"), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(
+            &std::fs::read(tmp.path().join("district/public/index.html")).unwrap()
+        )
+        .contains("published by Your district")
+    );
+    assert!(
+        !playbook(tmp.path(), &["init", "--from", "original", "district"])
+            .status
+            .success(),
+        "never over an existing site"
+    );
+}

@@ -124,3 +124,17 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "staging folder left behind"
     );
 }
+
+#[test]
+fn a_brand_colour_that_fails_contrast_names_the_pair() {
+    insta::assert_snapshot!(errors(
+        "//- playbook.yaml\ntitle: T\nbrand:\n  organization: Springfield Public Schools\n  accent: \"#77aaff\"\n"
+    ));
+}
+
+#[test]
+fn a_missing_brand_logo_is_explained() {
+    insta::assert_snapshot!(errors(
+        "//- playbook.yaml\ntitle: T\nbrand:\n  organization: Springfield\n  logo: logo.svg\n"
+    ));
+}

@@ -381,3 +381,25 @@ fn chapter_main_element_snapshot() {
     let main = &html[html.find("<main").unwrap()..html.find("</main>").unwrap() + 7];
     insta::assert_snapshot!(main);
 }
+
+#[test]
+fn a_brand_sets_colours_logo_and_footer_without_touching_templates() {
+    let s = built(
+        "//- playbook.yaml\ntitle: Springfield Playbook\nbrand:\n  organization: Springfield Public Schools\n  logo: logo.svg\n  accent: \"#6b1f8a\"\n  accent_dark: \"#e0b0ff\"\n  contact: pd@springfield.example\n  footer_links:\n    - title: District website\n      url: https://springfield.example/\n//- static/logo.svg\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    let home = s.read("index.html");
+    assert!(home.contains(
+        "<img class=\"site-logo\" src=\"/pd/playbook/logo.svg\" alt=\"Springfield Public Schools\""
+    ));
+    assert!(home.contains("<a href=\"mailto:pd@springfield.example\">pd@springfield.example</a>"));
+    assert!(home.contains("<a href=\"https://springfield.example/\">District website</a>"));
+    let css = s
+        .files()
+        .into_iter()
+        .find(|f| f.starts_with("assets/brand."))
+        .expect("a brand stylesheet");
+    assert!(home.contains(&format!("href=\"/pd/playbook/{css}\"")));
+    assert!(
+        s.read(&css).contains("--accent: #6b1f8a") && s.read(&css).contains("--accent: #e0b0ff")
+    );
+}

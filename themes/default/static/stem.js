@@ -159,9 +159,9 @@ function enSteps1bTo5(w, p1, p2) {
 
 const ES_V = 'aeiouáéíóúü';
 const ES_VC = new RegExp(`[${ES_V}][^${ES_V}]`, 'u');
-// RV: after the second letter's class decides — vowel+consonant: past the next vowel;
-// two vowels: past the next consonant; two consonants: past the next vowel; consonant+vowel:
-// past the third letter.
+// Where RV starts depends on the first two letters: vowel+consonant or two consonants — just past
+// the next vowel; two vowels — just past the next consonant; consonant+vowel — after the third letter.
+// No match: RV is empty.
 const ES_RV = new RegExp(
   `^(?:[${ES_V}][^${ES_V}][^]*?[${ES_V}]|[${ES_V}]{2}[^]*?[^${ES_V}]|` +
     `[^${ES_V}]{2}[^]*?[${ES_V}]|[^${ES_V}][${ES_V}][^])`,
