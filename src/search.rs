@@ -92,7 +92,8 @@ impl Analyzer {
     /// The index terms of one word: usually one; for Spanish also the stem of the accent-less
     /// spelling when it differs. Empty for stop words.
     pub fn terms(&self, word: &str) -> Vec<String> {
-        let lower = word.to_lowercase();
+        // Typographic apostrophes are letters to the stemmers: fold them to ASCII first.
+        let lower = word.to_lowercase().replace('\u{2019}', "'");
         if stop_words(&self.lang).contains(&lower.as_str()) {
             return Vec::new();
         }

@@ -27,7 +27,7 @@ function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
 
 /** Index terms of one word in one language, as src/search.rs makes them. */
 export function termsOf(word, lang, stem) {
-  const lower = word.toLowerCase();
+  const lower = word.toLowerCase().replace(/\u2019/g, "'");
   const l = baseLang(lang);
   const first = fold(stem(lower, l));
   if (l !== 'es') return [first];
