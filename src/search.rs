@@ -437,6 +437,7 @@ mod tests {
             vec!["ecoles"],
             "other languages are folded, not stemmed"
         );
+        assert_eq!(en.terms("teacher\u{2019}s"), en.terms("teacher's"), "typographic apostrophes fold to ASCII");
     }
 
     #[test]

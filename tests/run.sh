@@ -31,5 +31,5 @@ step "playbook build --base-url https://district.example/pd/playbook/"
 cargo build
 "${CARGO_TARGET_DIR:-target}/debug/playbook" build --base-url https://district.example/pd/playbook/ --out "$tmp/site"
 
-step "browser tests: node --test tests/browser/"
-SITE_DIR="$tmp/site" BASE_PATH=/pd/playbook/ PLAYBOOK_BIN="${CARGO_TARGET_DIR:-target}/debug/playbook" node --test tests/browser/
+step "browser and search tests: node --test tests/browser/ tests/js/"
+SITE_DIR="$tmp/site" BASE_PATH=/pd/playbook/ PLAYBOOK_BIN="${CARGO_TARGET_DIR:-target}/debug/playbook" node --test tests/browser/ tests/js/
