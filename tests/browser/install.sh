@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need, and nothing when it is all there already (quiet then):
-#   Debian's chromium + chromium-driver, Java 17+ for the Nu HTML checker, and the Node
-#   packages pinned in package-lock.json (npm ci, without install scripts: Playwright must
-#   never download a browser, and vnu-jar's script would only fetch a Java we have).
+#   Debian's chromium + chromium-driver, nginx (nginx.test.mjs serves the site with the README's
+#   config), Java 17+ for the Nu HTML checker, and the Node packages pinned in package-lock.json
+#   (npm ci, without install scripts: Playwright must never download a browser, and vnu-jar's
+#   script would only fetch a Java we have).
 # Needs Node >= 20 with npm; runs as root or with sudo. Waits for a dpkg lock held by another apt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
 
-# ---------------------------------------------------------------- apt: chromium, fonts, java
+# ---------------------------------------------------------------- apt: chromium, fonts, nginx, java
 # The fonts are named so that layout (and so the 320 px and target-size checks) is the same everywhere.
 missing=()
-for p in chromium chromium-driver fonts-liberation fonts-dejavu-core; do
+for p in chromium chromium-driver fonts-liberation fonts-dejavu-core nginx; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=(openjdk-17-jre-headless)

@@ -97,17 +97,39 @@ export function shardFor(shards, term) {
   return found;
 }
 
+/**
+ * Returns true if and only if index term `t` may be what the half-typed word `p` becomes:
+ * `t` starts with `p`; or `t` is a stem that `p` already runs past ("educ" for "educatio");
+ * or `t` differs only in its last letter where stemming changes a word: a final e dropped
+ * before -ing ("use" for "usi", "make" for "makin"), or y and i swapped ("studi" for "study").
+ */
+export function prefixMatches(t, p) {
+  if (t.startsWith(p)) return true;
+  if (p.length < 3) return false;
+  if (p.startsWith(t) && t.length >= Math.max(3, Math.ceil(p.length / 2))) return true;
+  let common = 0;
+  while (common < t.length && common < p.length && t[common] === p[common]) common++;
+  if (t.length < 3 || common !== t.length - 1 || common < p.length - 2) return false;
+  const [a, b] = [t[common], p[common]];
+  return (a === 'e' && b === 'i') || (a === 'i' && b === 'y') || (a === 'y' && b === 'i');
+}
+
+/** The start every term matching half-typed `p` shares (see prefixMatches). */
+export function prefixRange(p) {
+  if (p.length < 3) return p;
+  return p.slice(0, Math.min(Math.max(3, Math.ceil(p.length / 2)), Math.max(2, p.length - 2)));
+}
+
 /** Shard indexes a parsed query needs. */
 export function shardsFor(query, shards) {
   const need = new Set();
   for (const q of query) {
     for (const t of q.terms) need.add(shardFor(shards, t));
     if (q.prefix) {
-      const from = shardFor(shards, q.prefix);
-      const to = shardFor(shards, q.prefix + '\uffff');
+      const start = prefixRange(q.prefix);
+      const from = shardFor(shards, start);
+      const to = shardFor(shards, start + '\uffff');
       for (let i = from; i <= to; i++) need.add(i);
-      // A stem may be shorter than the word typed so far ("teach" for "teachi").
-      for (let n = Math.max(3, q.prefix.length - 3); n < q.prefix.length; n++) need.add(shardFor(shards, q.prefix.slice(0, n)));
     }
   }
   return [...need].sort((a, b) => a - b);
@@ -123,10 +145,7 @@ function wordPostings(q, terms) {
   };
   for (const t of q.terms) if (terms.has(t)) take(terms.get(t));
   if (q.prefix) {
-    for (const [t, entry] of terms) {
-      const stemOfTyped = t.length >= Math.max(3, q.prefix.length - 3) && q.prefix.startsWith(t);
-      if (t.startsWith(q.prefix) || stemOfTyped) take(entry);
-    }
+    for (const [t, entry] of terms) if (prefixMatches(t, q.prefix)) take(entry);
   }
   return { map, truncated };
 }
@@ -240,13 +259,14 @@ class Index {
   }
 
   /** Runs a query: [{ page, fragment, snip }] for the first `limit` results, and the total. */
-  async search(text, { typing = false, allow = null, limit = 8, offset = 0 } = {}) {
+  async search(text, { typing = false, allow = null, limit = 8, offset = 0, fragments = true } = {}) {
     await this.load();
     const query = parseQuery(text, this.manifest, this.stem, typing);
     if (!query.length) return { query, total: 0, results: [] };
     const parsed = await Promise.all(shardsFor(query, this.manifest.shards).map((i) => this.shard(i)));
     const terms = new Map(parsed.flatMap((m) => [...m]));
     const ranked = rank(query, terms, this.manifest.page_kinds, allow);
+    if (!fragments) return { query, total: ranked.length, results: [] };
     const shown = ranked.slice(offset, offset + limit);
     const frags = await Promise.all(shown.map((r) => this.fragment(r.page)));
     return {
@@ -299,12 +319,24 @@ function setupCombobox(form, index) {
   };
   const go = (href) => { window.location.href = href; };
 
-  const run = debounce(async () => {
+  // While the reader types, each word fetches only the (cached) shards it needs and the count
+  // is announced; the results' text is fetched once typing pauses, so half-typed words do not
+  // each download pages of snippets.
+  const count = debounce(async () => {
+    const text = input.value.trim();
+    if (!text) return;
+    const mine = seq;
+    try {
+      const found = await index.search(text, { typing: !/\s$/.test(input.value), fragments: false });
+      if (mine === seq && list.hidden) status.textContent = found.total === 1 ? '1 result' : `${found.total} results`;
+    } catch { /* reported by show() */ }
+  }, 60);
+  const show = debounce(async () => {
     const text = input.value.trim();
     const mine = ++seq;
     if (!text) { close(); list.replaceChildren(); status.textContent = ''; return; }
     let found;
-    try { found = await index.search(text, { typing: !/\s$/.test(input.value), limit: 7 }); } catch (e) { status.textContent = 'Search is not available: ' + e.message; return; }
+    try { found = await index.search(text, { typing: !/\s$/.test(input.value), limit: 5 }); } catch (e) { status.textContent = 'Search is not available: ' + e.message; return; }
     if (mine !== seq) return;
     list.replaceChildren();
     options = found.results.map((r, i) => {
@@ -330,7 +362,8 @@ function setupCombobox(form, index) {
     input.setAttribute('aria-expanded', 'true');
     active = -1;
     status.textContent = found.total === 1 ? '1 result' : `${found.total} results`;
-  }, 60);
+  }, 250);
+  const run = () => { seq++; count(); show(); };
 
   input.addEventListener('input', run);
   input.addEventListener('focus', () => { index.load().catch(() => {}); });
@@ -338,7 +371,11 @@ function setupCombobox(form, index) {
     if (e.key === 'ArrowDown' && options.length) { e.preventDefault(); if (list.hidden) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); } setActive((active + 1) % options.length); }
     else if (e.key === 'ArrowUp' && options.length) { e.preventDefault(); setActive(active <= 0 ? options.length - 1 : active - 1); }
     else if (e.key === 'Enter' && active >= 0 && !list.hidden) { e.preventDefault(); go(options[active].dataset.href); }
-    else if (e.key === 'Escape') { if (!list.hidden) close(); else input.value = ''; }
+    else if (e.key === 'Escape') {
+      // The browser's own Escape on a search field clears it: close the list first instead.
+      e.preventDefault();
+      if (!list.hidden) close(); else { input.value = ''; status.textContent = ''; }
+    }
   });
   list.addEventListener('click', (e) => { const li = e.target.closest('[role="option"]'); if (li) go(li.dataset.href); });
   document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
@@ -364,13 +401,15 @@ function setupResultsPage(page, index) {
   let seq = 0;
 
   const allow = () => { const on = boxes.filter((b) => b.checked).map((b) => b.value); return on.length === boxes.length ? null : new Set(on); };
+  const none = () => boxes.every((b) => !b.checked);
   const render = async (append) => {
     const text = input.value.trim();
     const mine = ++seq;
     const url = new URL(location.href);
     url.searchParams.delete('kind');
     if (text) url.searchParams.set('q', text); else url.searchParams.delete('q');
-    boxes.filter((b) => b.checked).length < boxes.length && boxes.forEach((b) => b.checked && url.searchParams.append('kind', b.value));
+    if (none()) url.searchParams.append('kind', 'none');
+    else if (boxes.some((b) => !b.checked)) boxes.forEach((b) => b.checked && url.searchParams.append('kind', b.value));
     history.replaceState(null, '', url);
     if (!append) { shown = 0; list.replaceChildren(); }
     if (!text) { status.textContent = 'Type words to search for.'; more.hidden = true; return; }
@@ -387,7 +426,7 @@ function setupResultsPage(page, index) {
       list.append(li);
     }
     shown += found.results.length;
-    status.textContent = found.total === 0 ? `No pages match “${text}”.` : `${found.total} ${found.total === 1 ? 'page matches' : 'pages match'} “${text}”.`;
+    status.textContent = none() ? 'Choose at least one kind of page to search.' : found.total === 0 ? `No pages match “${text}”${allow() ? ' in the kinds of page chosen' : ''}.` : `${found.total} ${found.total === 1 ? 'page matches' : 'pages match'} “${text}”.`;
     more.hidden = shown >= found.total;
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); render(false); });

@@ -1,0 +1,448 @@
+// Browser tests of the site search (themes/default/static/search.js) in headless Chromium, on the
+// built site served under its sub-path, offline. env: SITE_DIR, BASE_PATH, as for site.test.mjs.
+//   a. "/" focuses the header box; typing a query key by key opens the listbox with the expected
+//      first result and a marked snippet (the bytes and requests of that first query are printed);
+//   b. the combobox keyboard: arrows move and wrap, Enter opens the result at its #anchor,
+//      Escape closes the list and a second Escape clears the box;
+//   c. the results page (search/?q=…): status, results, kind filters kept in the URL and across
+//      a reload, "More results" only past ten;
+//   d. without JavaScript: no header box, and the search page explains why;
+//   e. axe-core WCAG 2.2 A/AA with the listbox open (light, dark) and on the results page;
+//   f. under the sub-path, from a deep URL, every request stays under BASE_PATH.
+// Every test fails on a request to another host, outside BASE_PATH, failed, or on a page error.
+// Expected results are computed from the index on disk with search.js's own pure functions
+// (tests/js/search.test.mjs checks those), plus first results known from the content.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './lib/serve.mjs';
+import { parseQuery, parseShard, rank } from '../../themes/default/static/search.js';
+import { stem } from '../../themes/default/static/stem.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
+
+const SITE_DIR = process.env.SITE_DIR;
+const BASE_PATH = ('/' + (process.env.BASE_PATH || '/') + '/').replace(/\/+/g, '/');
+if (!SITE_DIR || !fs.existsSync(path.join(SITE_DIR, 'search/index.json.gz'))) {
+  throw new Error(`SITE_DIR must name a built site with a search index (got ${JSON.stringify(SITE_DIR)})`);
+}
+
+// The query typed in the header box, and the chapter it must find first (at a section anchor).
+const QUERY = 'cycle of inquiry';
+const QUERY_FIRST = { title: 'The Results-Oriented Cycle of Inquiry', path: 'playbook/results-oriented-cycle-of-inquiry/' };
+// A query for the results page with more than ten results of several kinds.
+const PAGE_QUERY = 'equity';
+const KIND_LABELS = { p: 'Playbook', m: 'Monograph', l: 'Lesson', c: 'Course', o: 'Page' };
+const FIRST_QUERY_MAX_BYTES = 50 * 1024;
+
+// ---------------------------------------------------------------- the index on disk
+const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(SITE_DIR, 'search', rel)));
+const manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
+const allTerms = new Map(manifest.shards.flatMap(([, file]) => [...parseShard(new Uint8Array(gunzipFile(file)))]));
+const fragmentUrl = (page) => JSON.parse(gunzipFile(`f/${page}.json.gz`).toString('utf8')).u;
+// The URLs (without anchors) of the results of a query, in order, as search.js ranks them.
+function expected(text, kinds = null) {
+  const allow = kinds && kinds.length < 5 ? new Set(kinds) : null;
+  return rank(parseQuery(text, manifest, stem, false), allTerms, manifest.page_kinds, allow).map((r) => fragmentUrl(r.page));
+}
+const chapterRel = fs.readdirSync(path.join(SITE_DIR, 'playbook'), { withFileTypes: true })
+  .filter((e) => e.isDirectory()).map((e) => `playbook/${e.name}/`).sort()
+  .find((rel) => /<body[^>]*data-page-kind="chapter"/.test(fs.readFileSync(path.join(SITE_DIR, rel, 'index.html'), 'utf8')));
+
+let server, browser;
+const urlOf = (rel) => server.url + rel;
+
+before(async () => {
+  assert.ok(chapterRel, 'no chapter page under playbook/');
+  server = await serve(SITE_DIR, BASE_PATH);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// ---------------------------------------------------------------- helpers
+// Opens url in a fresh context and records every request (with its response size), console
+// errors, page errors, failed requests, requests to other hosts (aborted) and requests outside
+// BASE_PATH. Runs fn, then fails on any of those, and closes the context.
+async function withPage(url, opts, fn) {
+  const { colorScheme = 'light', bypassCSP = false, javaScriptEnabled = true, expectStatus = 200 } = opts;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, bypassCSP, javaScriptEnabled });
+  const log = { requests: [], consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [], outsideBase: [], inflight: 0, lastEvent: Date.now() };
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (new URL(u).hostname === '127.0.0.1') return route.continue();
+    log.offHost.push(u);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  // Chromium fetches /favicon.ico at the server root by itself; that is the host's, not the site's.
+  const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const where = m.location()?.url || '';
+    if (/status of 404/.test(m.text()) && ((expectStatus === 404 && where === url) || (where && isRootFavicon(where)))) return;
+    log.consoleErrors.push(`${m.text()} (at ${where})`);
+  });
+  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    const entry = { url: r.url(), bytes: 0, done: null };
+    entry.done = new Promise((resolve) => { entry.resolve = resolve; });
+    log.requests.push(entry);
+    log.inflight++;
+    log.lastEvent = Date.now();
+    if (u.hostname === '127.0.0.1' && !u.pathname.startsWith(BASE_PATH) && !isRootFavicon(r.url())) log.outsideBase.push(r.url());
+  });
+  const finish = (r, bytes) => {
+    const entry = log.requests.find((e) => e.url === r.url() && e.resolve);
+    if (entry) { entry.bytes = bytes; entry.resolve(); entry.resolve = null; }
+    log.inflight--;
+    log.lastEvent = Date.now();
+  };
+  page.on('requestfinished', async (r) => {
+    const sizes = await r.sizes().catch(() => null);
+    finish(r, sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0);
+  });
+  page.on('requestfailed', (r) => {
+    if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`);
+    finish(r, 0);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !(r.status() === expectStatus && r.url() === url) && !isRootFavicon(r.url())) {
+      log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
+    }
+  });
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    const result = await fn({ page, log, context });
+    assert.deepEqual(log.offHost, [], 'requests to hosts other than 127.0.0.1');
+    assert.deepEqual(log.outsideBase, [], `requests outside ${BASE_PATH}`);
+    assert.deepEqual(log.failedRequests, [], 'failed requests');
+    assert.deepEqual(log.consoleErrors, [], 'console errors');
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+// Waits until no request has been in flight for `quiet` ms.
+async function settled(log, quiet = 300, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (log.inflight <= 0 && Date.now() - log.lastEvent >= quiet) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`requests still in flight after ${ms} ms`);
+}
+
+// Retries fn until it returns a truthy `ok`, for up to ms.
+async function poll(fn, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await fn();
+    if (r.ok || Date.now() > end) return r;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+// The state of the header combobox.
+const combobox = (page) => page.evaluate(() => {
+  const input = document.getElementById('search-input');
+  const list = document.getElementById('search-listbox');
+  const options = [...list.querySelectorAll('[role="option"]')].map((o) => ({
+    id: o.id, selected: o.getAttribute('aria-selected'), href: o.dataset.href,
+    title: o.querySelector('.result-title')?.textContent ?? o.textContent,
+    marks: [...o.querySelectorAll('.result-snippet mark')].map((m) => m.textContent),
+  }));
+  return {
+    focused: document.activeElement === input, value: input.value, expanded: input.getAttribute('aria-expanded'),
+    active: input.getAttribute('aria-activedescendant'), hidden: list.hidden, visible: list.offsetParent !== null,
+    options, status: document.querySelector('#site-search [role="status"]').textContent,
+  };
+});
+
+// Presses "/" (unless the box has focus already) and types text key by key, as a person would,
+// then waits for the listbox to show the results of the whole text.
+async function typeQuery(page, log, text) {
+  if (!(await combobox(page)).focused) await page.keyboard.press('/');
+  await page.keyboard.type(text, { delay: 90 });
+  // The last option ("See all … results") carries the text the list was made for.
+  const forText = '?q=' + encodeURIComponent(text.trim());
+  const state = await poll(async () => {
+    const s = await combobox(page);
+    return { ok: s.expanded === 'true' && s.options.length > 1 && !!s.options.at(-1).href?.endsWith(forText), ...s };
+  });
+  await settled(log);
+  assert.equal(state.expanded, 'true', `the listbox did not open for ${JSON.stringify(text)}: ${JSON.stringify(state)}`);
+  return state;
+}
+
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (tags) => {
+    const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
+  }, WCAG_TAGS);
+}
+const formatViolations = (vs) =>
+  vs.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
+    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
+
+// The state of the results page.
+const resultsPage = (page) => page.evaluate(() => {
+  const more = document.getElementById('search-more');
+  return {
+    status: document.getElementById('search-status').textContent,
+    input: document.getElementById('search-page-input').value,
+    hrefs: [...document.querySelectorAll('#search-results-list > li > a')].map((a) => a.getAttribute('href')),
+    metas: [...document.querySelectorAll('#search-results-list > li .result-meta')].map((m) => m.textContent),
+    marks: document.querySelectorAll('#search-results-list mark').length,
+    checked: [...document.querySelectorAll('input[name="kind"]')].filter((b) => b.checked).map((b) => b.value),
+    more: !more.hidden && more.offsetParent !== null,
+    search: location.search,
+  };
+});
+const withoutAnchor = (href) => href.replace(/#.*$/, '');
+// Waits until the results page shows the first `n` expected URLs for the query and kinds.
+async function resultsShow(page, text, kinds, n = 10) {
+  const want = expected(text, kinds);
+  const s = await poll(async () => {
+    const r = await resultsPage(page);
+    return { ok: r.status.includes(`${want.length} `) && r.hrefs.length === Math.min(n, want.length), ...r };
+  });
+  assert.deepEqual(s.hrefs.map(withoutAnchor), want.slice(0, n), `results for ${JSON.stringify(text)} (${kinds ?? 'all kinds'})`);
+  assert.equal(s.status, `${want.length} pages match “${text}”.`, 'status text');
+  return { ...s, total: want.length };
+}
+
+// ---------------------------------------------------------------- tests
+test('a. "/" focuses the search box; typing opens the listbox with the expected first result', async (t) => {
+  await withPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+    await page.locator('#site-search').waitFor({ state: 'visible' });
+    await settled(log);
+    const before = log.requests.length;
+    await page.keyboard.press('/');
+    let s = await combobox(page);
+    assert.ok(s.focused, '"/" did not move focus to #search-input');
+    assert.equal(s.value, '', 'the "/" itself was typed into the box');
+
+    s = await typeQuery(page, log, QUERY);
+    assert.ok(s.focused, 'focus left the box while typing');
+    assert.ok(!s.hidden && s.visible, 'the listbox is not shown');
+    const first = s.options[0];
+    assert.ok(first.title.startsWith(QUERY_FIRST.title), `first option is ${JSON.stringify(first.title)}`);
+    assert.ok(first.href.startsWith(BASE_PATH + QUERY_FIRST.path), `first option links to ${first.href}`);
+    assert.ok(first.marks.length > 0, 'the first snippet has no <mark>');
+    assert.deepEqual([...new Set(first.marks.map((m) => m.toLowerCase()))].sort(), ['cycle', 'inquiry']);
+    assert.match(s.status, /^\d+ results?$/, 'the live region announces the count');
+    assert.equal(new URL(s.options.at(-1).href, server.url).href, `${urlOf('search/')}?q=${encodeURIComponent(QUERY)}`,
+      'the last option opens the results page');
+
+    // The cost of this first query: everything fetched since "/" was pressed.
+    const reqs = log.requests.slice(before);
+    await Promise.all(reqs.map((r) => r.done));
+    const bytes = reqs.reduce((sum, r) => sum + r.bytes, 0);
+    const list = reqs.map((r) => `${new URL(r.url).pathname.slice(BASE_PATH.length)} ${r.bytes}`);
+    t.diagnostic(`first query ${JSON.stringify(QUERY)} typed key by key: ${reqs.length} requests, ${bytes} bytes`);
+    for (const l of list) t.diagnostic(`  ${l}`);
+    assert.ok(reqs.every((r) => new URL(r.url).pathname.startsWith(BASE_PATH)), 'search requests outside BASE_PATH');
+    assert.ok(bytes < FIRST_QUERY_MAX_BYTES, `the first query fetched ${bytes} bytes (limit ${FIRST_QUERY_MAX_BYTES}):\n${list.join('\n')}`);
+  });
+});
+
+test('b. keyboard: arrows move and wrap, Enter opens the result at its anchor', async () => {
+  await withPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+    const s0 = await typeQuery(page, log, QUERY);
+    const ids = s0.options.map((o) => o.id);
+    const activeIs = async (i, what) => {
+      const s = await combobox(page);
+      assert.ok(s.focused, `${what}: focus left the box`);
+      assert.equal(s.active, ids[i], `${what}: aria-activedescendant`);
+      assert.deepEqual(s.options.map((o) => o.selected), ids.map((_, j) => String(j === i)), `${what}: aria-selected`);
+      return s;
+    };
+    assert.equal(s0.active, null, 'no option is active before an arrow key');
+    await page.keyboard.press('ArrowDown');
+    await activeIs(0, 'ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await activeIs(1, 'ArrowDown twice');
+    await page.keyboard.press('ArrowUp');
+    await activeIs(0, 'ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await activeIs(ids.length - 1, 'ArrowUp from the first option wraps to the last');
+    await page.keyboard.press('ArrowDown');
+    const s = await activeIs(0, 'ArrowDown from the last option wraps to the first');
+
+    const href = s.options[0].href;
+    assert.match(href, /#./, `the first result has no #anchor: ${href}`);
+    await Promise.all([page.waitForURL((u) => u.pathname !== new URL(urlOf(chapterRel)).pathname), page.keyboard.press('Enter')]);
+    await page.waitForLoadState('load');
+    assert.equal(page.url(), new URL(href, server.url).href, 'Enter opened another URL than the active option\'s');
+    const target = await page.evaluate(() => {
+      const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      return { exists: !!el, tag: el?.tagName, kind: document.body.dataset.pageKind };
+    });
+    assert.ok(target.exists, `${href}: the anchor is not on the page`);
+    assert.equal(target.kind, 'chapter');
+  });
+});
+
+test('b. keyboard: Escape closes the listbox and keeps the text; a second Escape clears it', async () => {
+  await withPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+    await typeQuery(page, log, QUERY);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Escape');
+    await settled(log);
+    let s = await combobox(page);
+    assert.equal(s.expanded, 'false', 'Escape: aria-expanded');
+    assert.ok(s.hidden, 'Escape: the listbox is still shown');
+    assert.equal(s.active, null, 'Escape: aria-activedescendant remains');
+    assert.equal(s.value, QUERY, 'the first Escape must only close the listbox, not clear the text');
+    assert.ok(s.focused, 'Escape: focus left the box');
+    await page.keyboard.press('Escape');
+    await settled(log);
+    s = await combobox(page);
+    assert.equal(s.value, '', 'the second Escape clears the box');
+    assert.equal(s.expanded, 'false');
+  });
+});
+
+test('c. results page: status, results, filters in the URL and across a reload, "More results"', async () => {
+  const url = `${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`;
+  await withPage(url, {}, async ({ page }) => {
+    const all = await resultsShow(page, PAGE_QUERY, null);
+    assert.ok(all.total > 10, `"${PAGE_QUERY}" has only ${all.total} results; pick a query with more than 10`);
+    assert.equal(all.input, PAGE_QUERY, 'the box shows the query');
+    assert.deepEqual(all.checked, ['p', 'm', 'l', 'c', 'o'], 'all kinds are on by default');
+    assert.ok(all.marks > 0, 'snippets have no <mark>');
+    assert.ok(all.more, '"More results" is missing with more than 10 results');
+    const kindsShown = new Set(all.metas.map((m) => m.split(' · ')[0]));
+    assert.ok(kindsShown.has(KIND_LABELS.c) || kindsShown.has(KIND_LABELS.l), 'pick a query with Course or Lesson results');
+
+    // Uncheck Courses and Lessons.
+    await page.getByLabel('Courses').uncheck();
+    await page.getByLabel('Lessons').uncheck();
+    const kinds = ['p', 'm', 'o'];
+    const some = await resultsShow(page, PAGE_QUERY, kinds);
+    assert.ok(some.metas.every((m) => !m.startsWith(KIND_LABELS.c) && !m.startsWith(KIND_LABELS.l)), `Course or Lesson results left:\n${some.metas.join('\n')}`);
+    const params = new URLSearchParams(some.search);
+    assert.equal(params.get('q'), PAGE_QUERY, 'the URL keeps q');
+    assert.deepEqual(params.getAll('kind'), kinds, 'the URL lists the kinds left on');
+    assert.equal(some.more, some.total > 10, `"More results" shown: ${some.more}, with ${some.total} results`);
+
+    // A reload keeps the query and the filters.
+    await page.reload({ waitUntil: 'load' });
+    const again = await resultsShow(page, PAGE_QUERY, kinds);
+    assert.equal(again.input, PAGE_QUERY);
+    assert.deepEqual(again.checked, kinds, 'the filters after a reload');
+    assert.deepEqual(again.hrefs, some.hrefs, 'the same results after a reload');
+
+    // "More results" shows the rest, then goes away.
+    if (again.more) {
+      await page.locator('#search-more').click();
+      const rest = await resultsShow(page, PAGE_QUERY, kinds, again.total);
+      assert.equal(rest.hrefs.length, again.total);
+      assert.ok(!rest.more, '"More results" still shown when all are listed');
+    }
+    // Fewer than 11 results: no "More results".
+    await page.getByLabel('Other pages').uncheck();
+    await page.getByLabel('Monographs').uncheck();
+    const few = await resultsShow(page, PAGE_QUERY, ['p']);
+    assert.ok(few.total <= 10, `${few.total} Playbook results for "${PAGE_QUERY}"`);
+    assert.ok(!few.more, `"More results" shown with ${few.total} results`);
+  });
+});
+
+test('c. results page: a query with no results says so, and a query with 10 or fewer has no "More results"', async () => {
+  await withPage(`${urlOf('search/')}?q=${encodeURIComponent('zzyzx')}`, {}, async ({ page }) => {
+    const s = await poll(async () => { const r = await resultsPage(page); return { ok: r.status !== '', ...r }; });
+    assert.equal(s.status, 'No pages match “zzyzx”.');
+    assert.deepEqual(s.hrefs, []);
+    assert.ok(!s.more);
+  });
+  const few = 'distributed leadership';
+  await withPage(`${urlOf('search/')}?q=${encodeURIComponent(few)}`, {}, async ({ page }) => {
+    const s = await resultsShow(page, few, null);
+    assert.ok(s.total >= 1 && s.total <= 10, `${s.total} results for "${few}"`);
+    assert.equal(withoutAnchor(s.hrefs[0]), BASE_PATH + 'playbook/distributed-leadership/');
+    assert.ok(!s.more, '"More results" shown with 10 or fewer results');
+  });
+});
+
+test('d. without JavaScript: no header search box, and the search page shows the <noscript> message', async () => {
+  await withPage(urlOf(chapterRel), { javaScriptEnabled: false }, async ({ page }) => {
+    assert.equal(await page.locator('#site-search').count(), 1);
+    assert.ok(!(await page.locator('#site-search').isVisible()), 'the header search form is visible without JavaScript');
+    assert.ok(!(await page.locator('#search-input').isVisible()), 'the search box is visible without JavaScript');
+  });
+  await withPage(`${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`, { javaScriptEnabled: false }, async ({ page }) => {
+    // (Playwright's text locators skip <noscript>, so look at the box it draws.)
+    const msg = await page.evaluate(() => {
+      const n = document.querySelector('#search-page noscript');
+      const r = n?.getBoundingClientRect();
+      return { text: n?.textContent ?? '', height: r?.height ?? 0, display: n ? getComputedStyle(n).display : 'none' };
+    });
+    assert.match(msg.text, /Search needs JavaScript/, 'no <noscript> message on the search page');
+    assert.ok(msg.height > 10 && msg.display !== 'none', `the <noscript> message is not shown: ${JSON.stringify(msg)}`);
+    assert.ok(!(await page.locator('#site-search').isVisible()), 'the header search form is visible without JavaScript');
+    assert.equal(await page.locator('#search-results-list > li').count(), 0);
+  });
+});
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`e. axe-core: no WCAG 2.2 A/AA violations with the listbox open and an option active (${colorScheme})`, async () => {
+    await withPage(urlOf(chapterRel), { colorScheme, bypassCSP: true }, async ({ page, log }) => {
+      await typeQuery(page, log, QUERY);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const s = await combobox(page);
+      assert.equal(s.active, s.options[1].id, 'the second option is active');
+      const violations = await axeViolations(page);
+      assert.equal(violations.length, 0, `axe-core violations (${colorScheme}):\n${formatViolations(violations)}`);
+    });
+  });
+
+  test(`e. axe-core: no WCAG 2.2 A/AA violations on the results page with results (${colorScheme})`, async () => {
+    await withPage(`${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`, { colorScheme, bypassCSP: true }, async ({ page }) => {
+      await resultsShow(page, PAGE_QUERY, null);
+      const violations = await axeViolations(page);
+      assert.equal(violations.length, 0, `axe-core violations (${colorScheme}):\n${formatViolations(violations)}`);
+    });
+  });
+}
+
+test('f. under the sub-path, from a deep URL, the index loads and every search request stays under BASE_PATH', async () => {
+  // The not-found page at a deep, missing path: relative index URLs would break here.
+  const deep = urlOf('a/b/c/missing/');
+  await withPage(deep, { expectStatus: 404 }, async ({ page, log }) => {
+    const before = log.requests.length;
+    const s = await typeQuery(page, log, 'confianza');
+    assert.ok(s.options[0].href.startsWith(BASE_PATH + 'lessons/la-confianza-es-la-base/'), `first option links to ${s.options[0].href}`);
+    const reqs = log.requests.slice(before).map((r) => new URL(r.url).pathname);
+    assert.ok(reqs.includes(BASE_PATH + 'search/index.json.gz'), `the manifest was not fetched from ${BASE_PATH}search/:\n${reqs.join('\n')}`);
+    assert.ok(reqs.some((p) => p.startsWith(BASE_PATH + 'search/t/')), 'no shard was fetched');
+    assert.ok(reqs.some((p) => p.startsWith(BASE_PATH + 'search/f/')), 'no fragment was fetched');
+    const outside = reqs.filter((p) => !p.startsWith(BASE_PATH + 'search/') && !p.startsWith(BASE_PATH + 'assets/'));
+    assert.deepEqual(outside, [], `search requests outside ${BASE_PATH}search/ and ${BASE_PATH}assets/`);
+    assert.ok(s.options.every((o) => o.href.startsWith(BASE_PATH) || o.href.startsWith(new URL(BASE_PATH, server.url).href)),
+      `result links outside ${BASE_PATH}: ${s.options.map((o) => o.href).join(', ')}`);
+  });
+});
