@@ -717,9 +717,14 @@ fn check_collection(
     raw.draft
 }
 
-/// Returns true if and only if `id` is lowercase letters, digits and single hyphens.
+/// The longest id allowed: ids are stored in readers' browsers and in exported files.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Returns true if and only if `id` is 1 to [`MAX_ID_LEN`] lowercase letters, digits and single
+/// hyphens.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= MAX_ID_LEN
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

@@ -437,7 +437,11 @@ mod tests {
             vec!["ecoles"],
             "other languages are folded, not stemmed"
         );
-        assert_eq!(en.terms("teacher\u{2019}s"), en.terms("teacher's"), "typographic apostrophes fold to ASCII");
+        assert_eq!(
+            en.terms("teacher\u{2019}s"),
+            en.terms("teacher's"),
+            "typographic apostrophes fold to ASCII"
+        );
     }
 
     #[test]

@@ -14,7 +14,12 @@ export const SCHEMA = 1;
 /** Imports larger than this are refused before they are read. */
 export const MAX_IMPORT_BYTES = 1024 * 1024;
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const LIMITS = { id: 100, title: 300, text: 20000, entries: 5000 };
+export const LIMITS = { id: 100, title: 300, text: 20000, entries: 5000 };
+/** A time older than any real change: what a record says before anything happened. */
+const NEVER = '1970-01-01T00:00:00.000Z';
+
+/** `o[k]` if `o` has its own `k`: never a property inherited from Object.prototype. */
+export const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
 
 export function storageKey(base) { return `playbook-progress:${base}`; }
 
@@ -72,10 +77,11 @@ export function validate(raw, site) {
   }
   for (const [key, r] of Object.entries(s.reflections)) {
     count++;
+    if (key === '__proto__' || (r?.url && !String(r.url).startsWith(site))) return { error: 'The file is damaged: a reflection is not valid.' };
     if (key.length > 300 || !isPlain(r) || !isText(r.text, LIMITS.text) || !isTime(r.at) || !isText(r.prompt ?? '', LIMITS.text) || !isText(r.page ?? '', LIMITS.title) || !isText(r.url ?? '', LIMITS.title)) {
       return { error: 'The file is damaged: a reflection is not valid.' };
     }
-    out.reflections[key] = { text: r.text, at: r.at, prompt: r.prompt || '', page: r.page || '', url: r.url || '' };
+    Object.defineProperty(out.reflections, key, { value: { text: r.text, at: r.at, prompt: r.prompt || '', page: r.page || '', url: r.url || '' }, enumerable: true, writable: true, configurable: true });
   }
   if (count > LIMITS.entries) return { error: 'The file holds more entries than any real progress would.' };
   return { state: out };
@@ -83,31 +89,59 @@ export function validate(raw, site) {
 
 const newer = (a, b) => (!a ? b : !b ? a : Date.parse(b.at) > Date.parse(a.at) ? b : a);
 
+/** Quiz results merge on their own: the best score, passed if either passed. */
+function mergeQuiz(a, b) {
+  if (!a || !b) return a || b;
+  return { best: Math.max(a.best, b.best), passed: a.passed || b.passed };
+}
+
+function mergeLesson(a, b) {
+  const base = newer(a, b);
+  if (!base) return base;
+  const quiz = mergeQuiz(a?.quiz, b?.quiz);
+  const out = { ...base };
+  if (quiz) out.quiz = quiz;
+  return out;
+}
+
+const set = (o, k, v) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+
 /** Merges two valid records of one site: for each lesson, reflection and mark, the newest wins. */
 export function merge(a, b) {
   const out = emptyState(a.site);
   out.name = b.name || a.name;
   for (const cid of new Set([...Object.keys(a.courses), ...Object.keys(b.courses)])) {
-    const ca = a.courses[cid] || { lessons: {} };
-    const cb = b.courses[cid] || { lessons: {} };
+    const ca = own(a.courses, cid) || { lessons: {} };
+    const cb = own(b.courses, cid) || { lessons: {} };
     const lessons = {};
-    for (const lid of new Set([...Object.keys(ca.lessons), ...Object.keys(cb.lessons)])) lessons[lid] = newer(ca.lessons[lid], cb.lessons[lid]);
+    for (const lid of new Set([...Object.keys(ca.lessons), ...Object.keys(cb.lessons)])) set(lessons, lid, mergeLesson(own(ca.lessons, lid), own(cb.lessons, lid)));
     const last = newer(ca.last, cb.last);
-    out.courses[cid] = last ? { lessons, last } : { lessons };
+    set(out.courses, cid, last ? { lessons, last } : { lessons });
   }
-  for (const key of new Set([...Object.keys(a.reflections), ...Object.keys(b.reflections)])) out.reflections[key] = newer(a.reflections[key], b.reflections[key]);
+  for (const key of new Set([...Object.keys(a.reflections), ...Object.keys(b.reflections)])) set(out.reflections, key, newer(own(a.reflections, key), own(b.reflections, key)));
   return out;
 }
 
 function courseOf(state, cid) {
-  return (state.courses[cid] ||= { lessons: {} });
+  return own(state.courses, cid) || set(state.courses, cid, { lessons: {} })[cid];
 }
+
+const clip = (t) => (t ? String(t).slice(0, LIMITS.title) : '');
 
 /** Marks a lesson complete or not (at time `now`), keeping its title for when it is retired. */
 export function setLesson(state, cid, lid, done, now, title) {
   const c = courseOf(state, cid);
-  const prev = c.lessons[lid] || {};
-  c.lessons[lid] = { ...prev, done, at: now, ...(title ? { title } : {}) };
+  const prev = own(c.lessons, lid) || {};
+  set(c.lessons, lid, { ...prev, done, at: now, ...(title ? { title: clip(title) } : {}) });
+  return state;
+}
+
+/** Forgets a course's completions and quiz scores (a change at `now`, so it merges too). */
+export function resetCourse(state, cid, now) {
+  const c = own(state.courses, cid);
+  if (!c) return state;
+  for (const [lid, l] of Object.entries(c.lessons)) set(c.lessons, lid, { done: false, at: now, ...(l.title ? { title: l.title } : {}) });
+  delete c.last;
   return state;
 }
 
@@ -116,11 +150,13 @@ export function recordVisit(state, cid, lid, now) {
   return state;
 }
 
+/** Records a knowledge-check attempt. It is not a completion change: a lesson without one yet
+ * gets the oldest possible time, so an attempt never outranks a completion when merging. */
 export function recordQuiz(state, cid, lid, percent, passed, now, title) {
   const c = courseOf(state, cid);
-  const prev = c.lessons[lid] || { done: false, at: now };
+  const prev = own(c.lessons, lid) || { done: false, at: NEVER };
   const best = Math.max(prev.quiz?.best ?? 0, percent);
-  c.lessons[lid] = { ...prev, ...(title ? { title } : {}), quiz: { best, passed: Boolean(prev.quiz?.passed) || passed } };
+  set(c.lessons, lid, { ...prev, ...(title ? { title: clip(title) } : {}), quiz: { best, passed: Boolean(prev.quiz?.passed) || passed } });
   return state;
 }
 
@@ -130,12 +166,12 @@ export function recordQuiz(state, cid, lid, percent, passed, now, title) {
  * and lessons completed earlier that the course no longer has ("retired").
  */
 export function courseProgress(state, cid, lessons) {
-  const c = state.courses[cid] || { lessons: {} };
+  const c = own(state.courses, cid) || { lessons: {} };
   const current = new Set(lessons.map((l) => l.id));
-  const doneIds = lessons.filter((l) => c.lessons[l.id]?.done).map((l) => l.id);
+  const doneIds = lessons.filter((l) => own(c.lessons, l.id)?.done).map((l) => l.id);
   const total = lessons.length;
   const done = doneIds.length;
-  const times = doneIds.map((id) => Date.parse(c.lessons[id].at));
+  const times = doneIds.map((id) => Date.parse(own(c.lessons, id).at));
   const retired = Object.entries(c.lessons).filter(([id, l]) => !current.has(id) && l.done).map(([id, l]) => ({ id, title: l.title || id }));
   const last = c.last && current.has(c.last.lesson) ? c.last.lesson : null;
   return {
@@ -153,8 +189,8 @@ export function courseProgress(state, cid, lessons) {
 /** Scores a knowledge check: `answers` is [{ selected: [..], correct: [..] }] per question. */
 export function scoreQuiz(answers, passMark) {
   const right = answers.filter((a) => a.selected.length === a.correct.length && a.correct.every((c) => a.selected.includes(c))).length;
-  const percent = answers.length ? Math.round((right / answers.length) * 100) : 0;
-  return { right, total: answers.length, percent, passed: percent >= passMark };
+  const exact = answers.length ? (right / answers.length) * 100 : 0;
+  return { right, total: answers.length, percent: Math.round(exact), passed: exact >= passMark };
 }
 
 /** The reader's reflections as a plain-text document. */
@@ -178,11 +214,16 @@ function browserStore(base) {
     get available() { return available; },
     read() {
       if (!available) return memory || emptyState(base);
+      let text = null;
       try {
-        const raw = JSON.parse(localStorage.getItem(key) || 'null');
+        text = localStorage.getItem(key);
+        const raw = JSON.parse(text || 'null');
         const v = raw && validate(raw, base);
-        return v && v.state ? v.state : emptyState(base);
-      } catch { return emptyState(base); }
+        if (!raw || v.state) return v ? v.state : emptyState(base);
+      } catch { /* unreadable: kept aside below */ }
+      // Never let a record this page cannot read be overwritten: keep it aside first.
+      try { if (text && !localStorage.getItem(key + ':unreadable')) localStorage.setItem(key + ':unreadable', text); } catch { /* full */ }
+      return emptyState(base);
     },
     write(state) {
       memory = state;
@@ -225,10 +266,10 @@ function mark(link, done) {
 
 /** Puts checks beside completed lessons wherever the page lists them. */
 function markLessons(state, cid) {
-  const lessons = state.courses[cid]?.lessons || {};
+  const lessons = own(state.courses, cid)?.lessons || {};
   document.querySelectorAll('[data-lesson-id]').forEach((el) => {
     const link = el.tagName === 'A' ? el : el.querySelector('a');
-    if (link) mark(link, Boolean(lessons[el.dataset.lessonId]?.done));
+    if (link) mark(link, Boolean(own(lessons, el.dataset.lessonId)?.done));
   });
 }
 
@@ -245,14 +286,14 @@ function setupReflections(store, scope, pageTitle, render) {
     const label = box.querySelector('label');
     const note = box.querySelector('.reflection-note');
     const key = `${scope}/${box.dataset.reflection}`;
-    const saved = store.read().reflections[key];
+    const saved = own(store.read().reflections, key);
     if (saved) area.value = saved.text;
     let timer;
     area.addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const s = store.read();
-        s.reflections[key] = { text: area.value.slice(0, LIMITS.text), at: now(), prompt: label ? label.textContent : '', page: pageTitle, url: location.pathname };
+        set(s.reflections, key, { text: area.value.slice(0, LIMITS.text), at: now(), prompt: label ? label.textContent.slice(0, LIMITS.text) : '', page: clip(pageTitle), url: location.pathname.slice(0, LIMITS.title) });
         const ok = store.write(s);
         if (note) note.textContent = ok ? `Saved in this browser at ${new Date().toLocaleTimeString()}.` : 'Not saved: this browser is not keeping data for this site.';
         if (render) render();
@@ -289,6 +330,9 @@ function setupQuizzes(onScored, passMark) {
       result.textContent = '';
       retry.hidden = true;
       check.hidden = false;
+      if (answers) { answers.hidden = true; answers.open = false; }
+      // The button that had focus is gone: give it to the first answer, not to the page.
+      form.querySelector('input')?.focus();
     };
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -331,17 +375,21 @@ function setupLesson(store, article, main) {
   const toggle = document.getElementById('complete-toggle');
   const announce = document.getElementById('progress-announce');
   const section = document.getElementById('lesson-progress');
-  const courseLessons = lessonsOnPage(document.querySelector('.sidebar') || document);
+  // The sidebar of a long course lists only part of it: count from the build's list instead.
+  let courseLessons = lessonsOnPage(document.querySelector('.sidebar') || document);
+  const coursesUrl = document.body.dataset.courses;
+  if (coursesUrl) loadCourses(coursesUrl).then((all) => { const c = all.find((x) => x.id === cid); if (c) courseLessons = flat(c); }).catch(() => {});
+  const state = document.getElementById('complete-state');
   const render = () => {
     const s = store.read();
-    const done = Boolean(s.courses[cid]?.lessons[lid]?.done);
+    const done = Boolean(own(own(s.courses, cid)?.lessons, lid)?.done);
     toggle.setAttribute('aria-pressed', String(done));
-    toggle.textContent = done ? 'Completed — mark as not complete' : 'Mark lesson complete';
+    if (state) state.hidden = !done;
     markLessons(s, cid);
   };
-  const set = (done, why) => {
+  const setDone = (done, why) => {
     const s = store.read();
-    if (Boolean(s.courses[cid]?.lessons[lid]?.done) === done) return;
+    if (Boolean(own(own(s.courses, cid)?.lessons, lid)?.done) === done) return;
     setLesson(s, cid, lid, done, now(), title);
     if (!store.write(s)) notice(main);
     render();
@@ -351,18 +399,18 @@ function setupLesson(store, article, main) {
   section.hidden = false;
   const s = recordVisit(store.read(), cid, lid, now());
   if (!store.write(s)) notice(main);
-  toggle.addEventListener('click', () => set(toggle.getAttribute('aria-pressed') !== 'true'));
-  if (rule === 'visit') set(true, 'you opened it');
+  toggle.addEventListener('click', () => setDone(toggle.getAttribute('aria-pressed') !== 'true'));
+  if (rule === 'visit') setDone(true, 'you opened it');
   if (rule === 'scroll' && 'IntersectionObserver' in window) {
     const end = document.getElementById('lesson-end');
-    const seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); set(true, 'you reached its end'); } });
+    const seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); setDone(true, 'you reached its end'); } });
     seen.observe(end);
   }
   setupQuizzes((score) => {
     const st = store.read();
     recordQuiz(st, cid, lid, score.percent, score.passed, now(), title);
     if (!store.write(st)) notice(main);
-    if (rule === 'quiz' && score.passed) set(true, 'you passed the knowledge check');
+    if (rule === 'quiz' && score.passed) setDone(true, 'you passed the knowledge check');
   }, passMark);
   setupReflections(store, `${cid}/${lid}`, title);
   window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
@@ -399,9 +447,7 @@ function setupCourse(store, article, main) {
   box.hidden = false;
   document.getElementById('reset-course').addEventListener('click', () => {
     if (!window.confirm('Reset your progress in this course? Completed lessons and quiz scores in it will be forgotten in this browser. Your reflections are kept.')) return;
-    const s = store.read();
-    for (const lid of Object.keys(s.courses[cid]?.lessons || {})) setLesson(s, cid, lid, false, now());
-    if (s.courses[cid]) delete s.courses[cid].last;
+    const s = resetCourse(store.read(), cid, now());
     if (!store.write(s)) notice(main);
     render();
     announce.textContent = 'Your progress in this course was reset.';
@@ -411,7 +457,8 @@ function setupCourse(store, article, main) {
   render();
 }
 
-function setupModule(store, article) {
+function setupModule(store, article, main) {
+  if (!store.available) notice(main);
   const cid = article.dataset.course;
   const lessons = lessonsOnPage(article);
   const row = article.querySelector('.module-progress-row');
@@ -475,7 +522,9 @@ async function setupMyLearning(store, article, main) {
       list.append(card);
     }
     const entries = Object.values(s.reflections).filter((r) => r.text.trim());
-    refl.replaceChildren(...entries.map((r) => el('article', { className: 'my-reflection' }, el('h3', {}, el('a', { href: r.url, textContent: r.page })), el('p', { className: 'reflection-prompt', textContent: r.prompt }), el('p', { className: 'reflection-text', textContent: r.text }))));
+    // Links only to pages of this site, whatever an imported file said.
+    const safe = (u) => (typeof u === 'string' && u.startsWith(store.read().site) ? u : store.read().site);
+    refl.replaceChildren(...entries.map((r) => el('article', { className: 'my-reflection' }, el('h3', {}, el('a', { href: safe(r.url), textContent: r.page })), el('p', { className: 'reflection-prompt', textContent: r.prompt }), el('p', { className: 'reflection-text', textContent: r.text }))));
     if (!entries.length) refl.append(el('p', { textContent: 'No reflections written yet.' }));
   };
   const download = (name, type, text) => {
@@ -529,7 +578,11 @@ async function setupCertificate(store, article, main) {
     document.getElementById('print-certificate').hidden = !p.complete || !s.name;
     document.getElementById('cert-name').textContent = s.name;
     const date = document.getElementById('cert-date');
-    if (p.completedAt) { date.dateTime = p.completedAt.slice(0, 10); date.textContent = new Date(p.completedAt).toLocaleDateString(document.documentElement.lang || undefined, { year: 'numeric', month: 'long', day: 'numeric' }); }
+    if (p.completedAt) {
+      // The reader's own calendar day, in the attribute and in the text alike.
+      const d = new Date(p.completedAt);
+      date.dateTime = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      date.textContent = new Date(p.completedAt).toLocaleDateString(document.documentElement.lang || undefined, { year: 'numeric', month: 'long', day: 'numeric' }); }
     if (document.activeElement !== input) input.value = s.name;
   };
   input.addEventListener('input', () => { const s = store.read(); s.name = input.value.slice(0, LIMITS.title); if (!store.write(s)) notice(main); render(); });
@@ -549,7 +602,7 @@ if (typeof document !== 'undefined') {
   try {
     if (kind === 'course-lesson') setupLesson(store, article, main);
     else if (kind === 'course') setupCourse(store, article, main);
-    else if (kind === 'module') setupModule(store, article);
+    else if (kind === 'module') setupModule(store, article, main);
     else if (kind === 'lesson') {
       const title = document.querySelector('h1')?.textContent.trim() || '';
       setupReflections(store, `lessons/${article.dataset.lesson || location.pathname}`, title);
