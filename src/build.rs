@@ -170,9 +170,13 @@ pub fn prepare_site(
         }
         let key = editions::cache_key(
             &opts.root.join(&dir),
-            &theme_bytes,
-            &config_source.text,
-            &latest_pages,
+            &editions::KeyInputs {
+                theme: &theme_bytes,
+                config_text: &config_source.text,
+                base_url: &format!("{}{}", config.root.origin, config.root.path),
+                static_dir: &opts.root.join("static"),
+                latest: &latest_pages,
+            },
         );
         if let Some(cached) = out
             .and_then(|o| editions::read_cached(o, &e.name))

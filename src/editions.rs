@@ -166,20 +166,31 @@ pub fn changes(cx: &Context) -> Option<Changes> {
     Some(out)
 }
 
+/// Everything an older edition's output depends on besides its own sources.
+pub struct KeyInputs<'a> {
+    pub theme: &'a [(String, Vec<u8>)],
+    pub config_text: &'a str,
+    /// The site's address as built (`--base-url` may differ from playbook.yaml).
+    pub base_url: &'a str,
+    /// `static/`, copied into every edition.
+    pub static_dir: &'a Path,
+    pub latest: &'a [PageEntry],
+}
+
 /// The cache key of an older edition whose sources are under `dir`.
-pub fn cache_key(
-    dir: &Path,
-    theme: &[(String, Vec<u8>)],
-    config_text: &str,
-    latest: &[PageEntry],
-) -> String {
+pub fn cache_key(dir: &Path, k: &KeyInputs) -> String {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(config_text.as_bytes());
-    for (rel, path) in crate::load::walk_files(dir) {
-        h.update(rel.as_bytes());
-        h.update(&fs::read(&path).unwrap_or_default());
+    h.update(k.config_text.as_bytes());
+    h.update(k.base_url.as_bytes());
+    for d in [dir, k.static_dir] {
+        for (rel, path) in crate::load::walk_files(d) {
+            h.update(rel.as_bytes());
+            h.update(&fs::read(&path).unwrap_or_default());
+        }
+        h.update(b"\0");
     }
+    let (theme, latest) = (k.theme, k.latest);
     for (rel, bytes) in theme {
         h.update(rel.as_bytes());
         h.update(bytes);

@@ -1,0 +1,260 @@
+// Live reload of `playbook serve` in headless Chromium (Playwright + axe-core).
+// env: PLAYBOOK_BIN (the playbook binary to run; required: tests/run.sh passes the debug build).
+// A small site is written to a temp folder and served with `PLAYBOOK_BIN serve --port 0 --root DIR`;
+// its files are then edited on disk, as an author's editor would, and the open pages are checked:
+//   a. a body edit reloads the page showing it, with the new text, at the same scroll position;
+//   b. an edit to another page does not reload the open one;
+//   c. a stylesheet change is applied without a reload;
+//   d. a front matter error shows an overlay naming the file and line, and a fix removes it;
+//   e. the overlay has no axe-core WCAG 2.2 A/AA violations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
+const BUILTIN_CSS = path.join(HERE, '../../themes/default/static/style.css');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+// How long to wait for the server to rebuild and the browser to react: generous, for a debug
+// build on a busy 2-core machine; a passing run takes a fraction of it.
+const WAIT = 30_000;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
+
+if (!process.env.PLAYBOOK_BIN) {
+  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
+    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/live.test.mjs (tests/run.sh sets it)');
+}
+const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
+if (!fs.existsSync(PLAYBOOK_BIN)) {
+  throw new Error(`PLAYBOOK_BIN names no file: ${PLAYBOOK_BIN} (run \`cargo build\` first)`);
+}
+
+// ---------------------------------------------------------------- the fixture site
+// Three chapters of 80 paragraphs each: long enough to scroll well past y = 2000.
+const paragraphs = (name) => Array.from({ length: 80 }, (_, i) =>
+  `Paragraph ${i + 1} of chapter ${name}. A teacher reads the lesson plan again, notes what the ` +
+  'students asked yesterday, and changes the opening question so that every voice in the room is heard.')
+  .join('\n\n') + '\n';
+const chapter = (title, extra = '', key = 'title') => `---\n${key}: ${title}\n---\n\n${paragraphs(title)}${extra}`;
+const SITE = {
+  'playbook.yaml': 'title: Live reload test\nbase_url: /\nlanguage: en\n',
+  'content/index.md': '---\ntitle: Home\n---\n\nWelcome.\n',
+  'content/book/_index.md': '---\ntitle: Book\nkind: book\n---\n\nThe book.\n',
+  'content/book/01-one.md': chapter('One'),
+  'content/book/02-two.md': chapter('Two'),
+  'content/book/03-three.md': chapter('Three'),
+};
+
+let tmp, site, server, browser;
+const write = (rel, text) => {
+  fs.mkdirSync(path.dirname(path.join(site, rel)), { recursive: true });
+  fs.writeFileSync(path.join(site, rel), text);
+};
+const unique = (what) => `${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+// Starts `playbook serve` and resolves with { url, child, log() } once it prints its address.
+function startServer(root) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PLAYBOOK_BIN, ['serve', '--port', '0', '--root', root],
+      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const log = () => stderr.split('\n').slice(-30).join('\n');
+    const timer = setTimeout(() => reject(new Error(`playbook serve printed no address in 60 s:\n${log()}`)), 60_000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const m = stderr.match(/Serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) { clearTimeout(timer); resolve({ url: m[1], child, log }); }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`playbook serve exited (${code ?? signal}) before serving:\n${log()}`));
+    });
+  });
+}
+
+async function stopServer(s) {
+  if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return;
+  const exited = new Promise((res) => s.child.once('exit', res));
+  s.child.kill('SIGINT');
+  const t = setTimeout(() => s.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
+}
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-live-'));
+  site = path.join(tmp, 'site');
+  for (const [rel, text] of Object.entries(SITE)) write(rel, text);
+  server = await startServer(site);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+});
+after(async () => {
+  await browser?.close();
+  await stopServer(server);
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------- helpers
+// Opens path in a fresh context and waits until live.js is subscribed to the server's events;
+// records uncaught page errors, off-host requests (aborted) and main-frame navigations after
+// the first. Runs fn, then closes the context.
+async function withLivePage(pagePath, fn, { bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP });
+  const log = { pageErrors: [], offHost: [], navigations: [] };
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (new URL(u).hostname === '127.0.0.1') return route.continue();
+    log.offHost.push(u);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
+  try {
+    const subscribed = page.waitForResponse((r) => new URL(r.url()).pathname === '/__playbook/events');
+    subscribed.catch(() => {}); // a failed goto is the error to report
+    const response = await page.goto(server.url + pagePath.replace(/^\//, ''), { waitUntil: 'load' });
+    assert.equal(response.status(), 200, `HTTP status of ${pagePath}; server log:\n${server.log()}`);
+    assert.equal((await subscribed).status(), 200, 'HTTP status of /__playbook/events');
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) log.navigations.push(f.url()); });
+    return await fn({ page, log });
+  } finally {
+    await context.close();
+  }
+}
+
+// Retries fn until it returns a truthy `ok`, for up to ms; returns its last result.
+async function poll(fn, ms = WAIT) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await fn();
+    if (r.ok || Date.now() > end) return r;
+    await sleep(100);
+  }
+}
+
+// Waits until the server serves pagePath with text in it (the edit has been rebuilt).
+async function waitServed(pagePath, text, ms = WAIT) {
+  const r = await poll(async () => {
+    const res = await fetch(server.url + pagePath.replace(/^\//, ''));
+    const body = await res.text();
+    return { ok: res.status === 200 && body.includes(text), status: res.status };
+  }, ms);
+  assert.ok(r.ok, `${pagePath} was not served with ${JSON.stringify(text)} within ${ms} ms ` +
+    `(last status ${r.status}); server log:\n${server.log()}`);
+}
+
+const formatViolations = (vs) =>
+  vs.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
+    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
+
+// ---------------------------------------------------------------- tests
+test('a body edit reloads the open chapter with the new text at the same scroll position', async () => {
+  await withLivePage('/book/one/', async ({ page, log }) => {
+    await page.evaluate(() => window.scrollTo(0, 2000));
+    const y0 = await page.evaluate(() => window.scrollY);
+    assert.equal(y0, 2000, 'the chapter is not long enough to scroll to 2000');
+    const marker = unique('body-edit');
+    const reloaded = page.waitForNavigation({ waitUntil: 'load', timeout: WAIT });
+    write('content/book/01-one.md', chapter('One', `\nThe new paragraph ${marker}.\n`));
+    await reloaded;
+    assert.ok((await page.content()).includes(marker), `the reloaded page does not show ${marker}`);
+    // live.js restores the position on DOMContentLoaded and again on load.
+    const r = await poll(async () => {
+      const y = await page.evaluate(() => window.scrollY);
+      return { ok: Math.abs(y - 2000) <= 50, y };
+    }, 2000);
+    assert.ok(r.ok, `scrollY after the reload is ${r.y}, not within 50 px of 2000`);
+    assert.equal(log.navigations.length, 1, `navigations: ${log.navigations.join(', ')}`);
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+    assert.deepEqual(log.offHost, [], 'requests to hosts other than 127.0.0.1');
+  });
+});
+
+test('an edit to another chapter does not reload the open one', async () => {
+  await withLivePage('/book/one/', async ({ page, log }) => {
+    await page.evaluate(() => { window.__marker = 1; });
+    const marker = unique('other-edit');
+    write('content/book/02-two.md', chapter('Two', `\nThe new paragraph ${marker}.\n`));
+    await waitServed('/book/two/', marker);
+    await sleep(1500);
+    assert.equal(await page.evaluate(() => window.__marker), 1, 'the open page was reloaded (window.__marker is gone)');
+    assert.deepEqual(log.navigations, [], 'the open page navigated');
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  });
+});
+
+test('a stylesheet change applies without a reload', async () => {
+  await withLivePage('/book/one/', async ({ page, log }) => {
+    await page.evaluate(() => { window.__marker = 1; });
+    const outline = () => page.evaluate(() => {
+      const cs = getComputedStyle(document.body);
+      return `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`;
+    });
+    const want = 'solid 5px rgb(1, 2, 3)';
+    assert.notEqual(await outline(), want, 'the outline is there before the stylesheet changed');
+    // The built-in stylesheet plus one rule, so the page keeps its look.
+    write('themes/default/static/style.css',
+      fs.readFileSync(BUILTIN_CSS, 'utf8') + '\nbody { outline: 5px solid rgb(1, 2, 3); }\n');
+    const r = await poll(async () => { const o = await outline(); return { ok: o === want, o }; });
+    assert.ok(r.ok, `body outline is ${JSON.stringify(r.o)}, not ${JSON.stringify(want)}; server log:\n${server.log()}`);
+    await sleep(1500); // a reload sent with the stylesheet would have replaced the page by now
+    assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded (window.__marker is gone)');
+    assert.deepEqual(log.navigations, [], 'the page navigated');
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  });
+});
+
+const OVERLAY = '#playbook-error-overlay';
+const BROKEN = chapter('Three', '', 'titel'); // an unknown key on line 2
+
+test('a front matter error shows an overlay with the file and line; fixing it removes the overlay', async () => {
+  await withLivePage('/book/three/', async ({ page, log }) => {
+    write('content/book/03-three.md', BROKEN);
+    const overlay = page.locator(OVERLAY);
+    await overlay.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await overlay.getAttribute('role'), 'alert', 'role of the overlay');
+    const text = await overlay.innerText();
+    assert.match(text, /content\/book\/03-three\.md:2\b/, `the overlay does not name the file and line 2:\n${text}`);
+    assert.match(text, /titel/, `the overlay does not name the unknown key:\n${text}`);
+    const marker = unique('fixed');
+    write('content/book/03-three.md', chapter('Three', `\nThe new paragraph ${marker}.\n`));
+    await page.locator(OVERLAY).waitFor({ state: 'detached', timeout: WAIT });
+    await waitServed('/book/three/', marker);
+    assert.equal(await page.locator(OVERLAY).count(), 0, 'the overlay is still there after the fix');
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  });
+});
+
+test('axe-core: no WCAG 2.2 A/AA violations while the error overlay is shown', async () => {
+  await withLivePage('/book/three/', async ({ page }) => {
+    write('content/book/03-three.md', BROKEN);
+    try {
+      await page.locator(OVERLAY).waitFor({ state: 'visible', timeout: WAIT });
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async (tags) => {
+        const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
+      }, WCAG_TAGS);
+      assert.equal(violations.length, 0, `axe-core violations with the overlay shown:\n${formatViolations(violations)}`);
+    } finally {
+      write('content/book/03-three.md', chapter('Three'));
+      await page.locator(OVERLAY).waitFor({ state: 'detached', timeout: WAIT }).catch(() => {});
+    }
+  }, { bypassCSP: true });
+});
