@@ -220,6 +220,11 @@ impl Live {
         (events, summary)
     }
 
+    /// Returns true if and only if deferred work is waiting for [`Live::secondary`].
+    pub fn has_secondary(&self) -> bool {
+        self.search_stale || !self.pending_books.is_empty()
+    }
+
     /// Work that can wait until the browser has been told: the print views of books whose
     /// chapters changed. Returns the reload event for them.
     pub fn secondary(&mut self) -> Vec<Event> {

@@ -41,6 +41,9 @@ pub struct Options {
 pub const QUIET: Duration = Duration::from_millis(20);
 /// …but a stream of changes is rebuilt at least this often.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
+/// How long the sources must stay unchanged before deferred work (search index, print views)
+/// is done.
+pub const IDLE: Duration = Duration::from_millis(400);
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_PATH: &str = "__playbook/live.js";
@@ -167,7 +170,28 @@ impl Watch {
             .collect();
         let mut last_printed = String::new();
         loop {
-            let Ok(first) = rx.recv() else { return Ok(()) };
+            // Work that can wait (the search index, print views) runs only when no change has
+            // come for IDLE, so a burst of saves is never queued behind it.
+            let pending = live.as_ref().is_some_and(Live::has_secondary);
+            let first = if pending {
+                match rx.recv_timeout(IDLE) {
+                    Ok(ev) => ev,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if let Some(l) = live.as_mut() {
+                            for e in l.secondary() {
+                                let _ = self.state.events.send(e);
+                            }
+                        }
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+            } else {
+                match rx.recv() {
+                    Ok(ev) => ev,
+                    Err(_) => return Ok(()),
+                }
+            };
             let mut paths = Vec::new();
             collect(first, &mut paths);
             let deadline = Instant::now() + MAX_WAIT;
@@ -229,9 +253,6 @@ impl Watch {
                     if summary.pages == 1 { "" } else { "s" },
                     summary.elapsed.as_millis()
                 );
-            }
-            for e in l.secondary() {
-                let _ = self.state.events.send(e);
             }
         }
     }
