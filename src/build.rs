@@ -117,6 +117,8 @@ pub struct Prepared {
     /// Counted terms of each page, kept by `serve` so one edit re-counts one page; a one-shot
     /// build drops them as soon as the index is made.
     pub search_terms: Vec<Option<search::PageTerms>>,
+    /// The terms `search_terms` refer to by number.
+    pub search_vocab: search::Vocabulary,
     /// The search index files, made by [`Prepared::index`].
     pub search_files: Vec<(String, Vec<u8>)>,
     /// Every edition's pages, when the site has older editions.
@@ -291,6 +293,7 @@ pub fn prepare_with(
         known,
         highlighter,
         search_terms: Vec::new(),
+        search_vocab: search::Vocabulary::default(),
         search_files: Vec::new(),
         editions: None,
     };
@@ -385,16 +388,19 @@ impl Prepared {
     /// (Re)makes the search index; re-counts terms only of pages without counted terms.
     pub fn index(&mut self) {
         if self.search_terms.len() != self.site.pages.len() {
-            self.search_terms = search::all_page_terms(&self.site, &self.rendered);
+            self.search_terms =
+                search::all_page_terms(&self.site, &self.rendered, &mut self.search_vocab);
         }
         self.search_files = search::build(
             &self.site,
             &self.rendered,
             &self.search_terms,
+            &self.search_vocab,
             self.opts.live,
         );
         if !self.opts.live {
             self.search_terms = Vec::new();
+            self.search_vocab = search::Vocabulary::default();
         }
     }
 

@@ -178,6 +178,7 @@ impl Live {
     /// Applies one batch of changed paths and returns what to tell the browser.
     pub fn apply(&mut self, changed: &[PathBuf]) -> (Vec<Event>, Summary) {
         let start = Instant::now();
+        let changed = self.expand(changed);
         let mut kinds: Vec<Kind> = changed.iter().filter_map(|p| self.classify(p)).collect();
         let mut events = Vec::new();
         let mut summary = Summary::default();
@@ -220,6 +221,43 @@ impl Live {
         (events, summary)
     }
 
+    /// A folder moved, copied or deleted is reported as the folder alone: stand the files in it
+    /// (now, or as they were loaded) in its place.
+    fn expand(&self, changed: &[PathBuf]) -> Vec<PathBuf> {
+        let root = std::path::absolute(&self.prepared.opts.root)
+            .unwrap_or_else(|_| self.prepared.opts.root.clone());
+        let loaded = &self.prepared.loaded;
+        let known: Vec<PathBuf> = loaded
+            .content
+            .iter()
+            .map(|f| root.join("content").join(&f.rel))
+            .chain(
+                loaded
+                    .assets
+                    .iter()
+                    .chain(&loaded.static_files)
+                    .map(|a| std::path::absolute(&a.path).unwrap_or_else(|_| a.path.clone())),
+            )
+            .collect();
+        let mut out = Vec::with_capacity(changed.len());
+        for p in changed {
+            out.push(p.clone());
+            if p.is_dir() {
+                out.extend(crate::load::walk_files(p).into_iter().map(|(_, f)| f));
+            } else if !p.exists() {
+                out.extend(
+                    known
+                        .iter()
+                        .filter(|k| k.starts_with(p) && *k != p)
+                        .cloned(),
+                );
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Returns true if and only if deferred work is waiting for [`Live::secondary`].
     pub fn has_secondary(&self) -> bool {
         self.search_stale || !self.pending_books.is_empty()
@@ -260,13 +298,15 @@ impl Live {
         }
     }
 
-    fn count_terms(&self, id: PageId) -> Option<search::PageTerms> {
-        let p = self.prepared.site.page(id);
+    fn count_terms(&mut self, id: PageId) -> Option<search::PageTerms> {
+        let prepared = &mut self.prepared;
+        let p = prepared.site.page(id);
         p.search.then(|| {
             search::page_terms(
                 &p.title,
-                &self.prepared.rendered[id.index()].sections,
+                &prepared.rendered[id.index()].sections,
                 &p.lang,
+                &mut prepared.search_vocab,
             )
         })
     }
@@ -649,13 +689,14 @@ impl Live {
                 }
             }
         }
+        let vocab = &mut self.prepared.search_vocab;
         let terms: Vec<Option<search::PageTerms>> = site
             .pages
             .iter()
             .map(|p| match old_terms.remove(&p.rel) {
                 Some(t) if p.search == t.is_some() => t,
                 _ => p.search.then(|| {
-                    search::page_terms(&p.title, &rendered[p.id.index()].sections, &p.lang)
+                    search::page_terms(&p.title, &rendered[p.id.index()].sections, &p.lang, vocab)
                 }),
             })
             .collect();

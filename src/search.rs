@@ -117,20 +117,88 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.unicode_words()
 }
 
-/// Terms of one page with their weighted frequencies, and the page's weighted length.
+/// Terms of one page with their weighted frequencies, and the page's weighted length, as
+/// counted (string keys); see [`Vocabulary::compact`] for the form that is kept.
 #[derive(Debug, Clone, Default)]
-pub struct PageTerms {
+pub struct RawTerms {
     pub terms: HashMap<String, f64>,
     pub length: f64,
     /// Terms of the title, which earn a bonus on top of their frequency.
     pub title: Vec<String>,
 }
 
+/// Terms of one page as kept between the counting and the index: vocabulary ids and weights,
+/// about a tenth of the memory of string keys (the peak of a large build depends on it).
+#[derive(Debug, Clone, Default)]
+pub struct PageTerms {
+    pub terms: Vec<(u32, f32)>,
+    pub length: f32,
+    pub title: Vec<u32>,
+}
+
+/// Every term seen, numbered in the order first seen.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: String) -> u32 {
+        if let Some(&id) = self.ids.get(word.as_str()) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let word: Box<str> = word.into_boxed_str();
+        self.words.push(word.clone());
+        self.ids.insert(word, id);
+        id
+    }
+
+    /// The kept form of counted terms.
+    pub fn compact(&mut self, raw: RawTerms) -> PageTerms {
+        let mut terms: Vec<(u32, f32)> = raw
+            .terms
+            .into_iter()
+            .map(|(t, w)| (self.id(t), w as f32))
+            .collect();
+        terms.sort_unstable_by_key(|t| t.0);
+        let title = raw.title.into_iter().map(|t| self.id(t)).collect();
+        PageTerms {
+            terms,
+            length: raw.length as f32,
+            title,
+        }
+    }
+
+    pub fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Counts and keeps the terms of one page.
+pub fn page_terms(
+    title: &str,
+    sections: &[TextSection],
+    lang: &str,
+    vocab: &mut Vocabulary,
+) -> PageTerms {
+    vocab.compact(count_terms(title, sections, lang))
+}
+
 /// Counts the terms of one page: title words ×3, heading words ×2, the rest ×1.
-pub fn page_terms(title: &str, sections: &[TextSection], lang: &str) -> PageTerms {
+pub fn count_terms(title: &str, sections: &[TextSection], lang: &str) -> RawTerms {
     let analyzer = Analyzer::new(lang);
-    let mut out = PageTerms::default();
-    let add = |text: &str, weight: f64, out: &mut PageTerms| {
+    let mut out = RawTerms::default();
+    let add = |text: &str, weight: f64, out: &mut RawTerms| {
         for w in words(text) {
             for t in analyzer.terms(w) {
                 *out.terms.entry(t).or_default() += weight;
@@ -209,6 +277,7 @@ pub fn build(
     site: &Site,
     rendered: &[Rendered],
     terms: &[Option<PageTerms>],
+    vocab: &Vocabulary,
     fast: bool,
 ) -> Vec<(String, Vec<u8>)> {
     let level = if fast {
@@ -219,13 +288,13 @@ pub fn build(
     let n = site.pages.len();
     let base = &site.config.base_url.path;
     // Document frequencies and the average length.
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    let (mut total_len, mut docs) = (0.0, 0usize);
+    let mut df: Vec<u32> = vec![0; vocab.len()];
+    let (mut total_len, mut docs) = (0.0f64, 0usize);
     for t in terms.iter().flatten() {
         docs += 1;
-        total_len += t.length;
-        for term in t.terms.keys() {
-            *df.entry(term.as_str()).or_default() += 1;
+        total_len += f64::from(t.length);
+        for (id, _) in &t.terms {
+            df[*id as usize] += 1;
         }
     }
     let avgdl = if docs == 0 {
@@ -234,29 +303,29 @@ pub fn build(
         total_len / docs as f64
     };
     // BM25 per (term, page).
-    let mut postings: HashMap<&str, Vec<(u32, f64)>> = HashMap::with_capacity(df.len());
+    let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); vocab.len()];
     let mut max_score: f64 = 0.0;
     for (page, t) in terms.iter().enumerate() {
         let Some(t) = t else { continue };
-        let norm = K1 * (1.0 - B + B * t.length / avgdl);
-        for (term, tf) in &t.terms {
-            let d = df[term.as_str()] as f64;
+        let norm = K1 * (1.0 - B + B * f64::from(t.length) / avgdl);
+        for &(id, tf) in &t.terms {
+            let tf = f64::from(tf);
+            let d = f64::from(df[id as usize]);
             let idf = (1.0 + (docs as f64 - d + 0.5) / (d + 0.5)).ln();
-            let in_title = if t.title.contains(term) {
+            let in_title = if t.title.contains(&id) {
                 TITLE_BOOST * idf
             } else {
                 0.0
             };
             let score = idf * tf * (K1 + 1.0) / (tf + norm) + in_title;
             max_score = max_score.max(score);
-            postings
-                .entry(term.as_str())
-                .or_default()
-                .push((page as u32, score));
+            postings[id as usize].push((page as u32, score));
         }
     }
-    let mut vocabulary: Vec<&str> = postings.keys().copied().collect();
-    vocabulary.sort_unstable();
+    let mut vocabulary: Vec<u32> = (0..vocab.len() as u32)
+        .filter(|id| !postings[*id as usize].is_empty())
+        .collect();
+    vocabulary.sort_unstable_by(|a, b| vocab.word(*a).cmp(vocab.word(*b)));
     // Encode entries, cutting shards at about SHARD_BYTES.
     let mut files = Vec::new();
     let mut shards: Vec<(String, String)> = Vec::new();
@@ -283,8 +352,9 @@ pub fn build(
             *count = 0;
         }
     };
-    for term in vocabulary {
-        let list = postings.get_mut(term).expect("term from postings");
+    for id in vocabulary {
+        let term = vocab.word(id);
+        let list = &mut postings[id as usize];
         let truncated = list.len() > MAX_POSTINGS;
         if truncated {
             list.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -396,15 +466,27 @@ pub fn build(
 }
 
 /// The counted terms of every page, `None` for pages left out of search (`search: false`).
-pub fn all_page_terms(site: &Site, rendered: &[Rendered]) -> Vec<Option<PageTerms>> {
+///
+/// Pages are counted in parallel a chunk at a time and kept in compact form, so only one chunk's
+/// string-keyed counts exist at once.
+pub fn all_page_terms(
+    site: &Site,
+    rendered: &[Rendered],
+    vocab: &mut Vocabulary,
+) -> Vec<Option<PageTerms>> {
     use rayon::prelude::*;
-    site.pages
-        .par_iter()
-        .map(|p| {
-            p.search
-                .then(|| page_terms(&p.title, &rendered[p.id.index()].sections, &p.lang))
-        })
-        .collect()
+    let mut out = Vec::with_capacity(site.pages.len());
+    for chunk in site.pages.chunks(256) {
+        let raw: Vec<Option<RawTerms>> = chunk
+            .par_iter()
+            .map(|p| {
+                p.search
+                    .then(|| count_terms(&p.title, &rendered[p.id.index()].sections, &p.lang))
+            })
+            .collect();
+        out.extend(raw.into_iter().map(|r| r.map(|r| vocab.compact(r))));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -462,7 +544,7 @@ mod tests {
             heading: "Equity".into(),
             text: "equity and data".into(),
         }];
-        let t = page_terms("Equity first", &sections, "en");
+        let t = count_terms("Equity first", &sections, "en");
         assert_eq!(t.terms["equiti"], 3.0 + 2.0 + 1.0);
         assert_eq!(t.terms["data"], 1.0);
     }

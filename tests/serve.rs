@@ -358,3 +358,35 @@ fn a_port_in_use_is_explained_and_ctrl_c_exits_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_folder_moved_in_appears_and_moved_out_disappears() {
+    let s = start();
+    let events = subscribe(s.port);
+    let outside = tempfile::tempdir_in(s.root.parent().unwrap()).unwrap();
+    write(
+        outside.path(),
+        "b2/_index.md",
+        "---\ntitle: Book two\nkind: book\n---\n",
+    );
+    write(
+        outside.path(),
+        "b2/01-alpha.md",
+        "---\ntitle: Alpha\n---\nA.\n",
+    );
+    std::fs::rename(outside.path().join("b2"), s.root.join("content/book2")).unwrap();
+    next_event(&events, "reload");
+    assert_eq!(
+        request(s.port, "/book2/alpha/").0,
+        200,
+        "the pages of a folder moved in are served"
+    );
+    std::fs::rename(s.root.join("content/book2"), outside.path().join("b3")).unwrap();
+    next_event(&events, "reload");
+    assert_eq!(
+        request(s.port, "/book2/alpha/").0,
+        404,
+        "the pages of a folder moved out are gone"
+    );
+    assert!(!request(s.port, "/").1.contains("Book two"));
+}
