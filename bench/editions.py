@@ -212,6 +212,8 @@ def main():
     ap.add_argument("--gen-work", type=Path, default=Path("/tmp/playbook-bench"),
                     help="where bench/build.py's generator keeps its sites")
     ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--incremental-only", action="store_true",
+                    help="skip the full builds (more incremental runs in the same time); full columns are then empty")
     a = ap.parse_args()
     counts = [int(x) for x in a.editions.split(",")]
     a.work, a.gen_work, a.results = a.work.resolve(), a.gen_work.resolve(), a.results.resolve()
@@ -239,17 +241,19 @@ def main():
     for run_no in range(1, a.runs + 1):
         for e in counts:
             site, names = sites[e]
-            f = full_run(exe, site, a.work, e)
+            f = None if a.incremental_only else full_run(exe, site, a.work, e)
             i = incremental_run(exe, site, a.work, e, names, run_no)
-            res[e]["full"].append(f)
+            if f:
+                res[e]["full"].append(f)
             res[e]["incremental"].append(i)
-            print(f"run {run_no} {e:>2} edition(s): full {f['wall_s']:.2f} s wall, {f['cpu_s']:.2f} s CPU (load {f['load1']}); "
+            full = f"full {f['wall_s']:.2f} s wall, {f['cpu_s']:.2f} s CPU (load {f['load1']})" if f else "full skipped"
+            print(f"run {run_no} {e:>2} edition(s): {full}; "
                   f"incremental {i['wall_s']:.2f} s wall, {i['cpu_s']:.2f} s CPU (load {i['load1']}; older editions re-rendered: "
                   f"{i['older_rerendered']}/{len(names)})", flush=True)
 
     KINDS = ("full", "incremental")
-    med = {e: {f"{k}_{m}": statistics.median(r[m] for r in res[e][k]) for k in KINDS for m in ("wall_s", "cpu_s")}
-           for e in counts}
+    med = {e: {f"{k}_{m}": statistics.median(r[m] for r in res[e][k]) if res[e][k] else None
+               for k in KINDS for m in ("wall_s", "cpu_s")} for e in counts}
     lo, hi = min(counts), max(counts)
     ratio = med[hi]["incremental_wall_s"] / med[lo]["incremental_wall_s"] if len(counts) > 1 else None
     ratio_cpu = med[hi]["incremental_cpu_s"] / med[lo]["incremental_cpu_s"] if len(counts) > 1 else None
@@ -266,7 +270,8 @@ def main():
     for e in counts:
         rer = max(r["older_rerendered"] for r in res[e]["incremental"])
         m = med[e]
-        print(f"| {e} | {res[e]['full'][0]['html_pages']} | {m['full_wall_s']:.2f} | {m['full_cpu_s']:.2f} | "
+        fmt = lambda x: "-" if x is None else f"{x:.2f}"
+        print(f"| {e} | {res[e]['full'][0]['html_pages'] if res[e]['full'] else '-'} | {fmt(m['full_wall_s'])} | {fmt(m['full_cpu_s'])} | "
               f"{m['incremental_wall_s']:.2f} | {m['incremental_cpu_s']:.2f} | "
               f"{m['incremental_wall_s'] / med[lo]['incremental_wall_s']:.2f}x | {rer} of {e - 1} |")
     if ratio is not None:

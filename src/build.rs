@@ -177,6 +177,7 @@ pub fn prepare_site(
                 config_text: &config_source.text,
                 base_url: &format!("{}{}", config.root.origin, config.root.path),
                 static_dir: &opts.root.join("static"),
+                drafts: opts.drafts,
                 latest: &latest_pages,
             },
         );

@@ -174,6 +174,8 @@ pub struct KeyInputs<'a> {
     pub base_url: &'a str,
     /// `static/`, copied into every edition.
     pub static_dir: &'a Path,
+    /// Whether drafts are published (`--drafts`).
+    pub drafts: bool,
     pub latest: &'a [PageEntry],
 }
 
@@ -183,6 +185,7 @@ pub fn cache_key(dir: &Path, k: &KeyInputs) -> String {
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(k.config_text.as_bytes());
     h.update(k.base_url.as_bytes());
+    h.update(&[u8::from(k.drafts)]);
     for d in [dir, k.static_dir] {
         for (rel, path) in crate::load::walk_files(d) {
             h.update(rel.as_bytes());

@@ -25,7 +25,7 @@
 //   f. "What changed" (/pd/changes/, /pd/editions/2025/changes/) lists the added, revised and
 //      removed pages, and not the moved lesson;
 //   g. a rebuild into the same output folder (older editions then come from its cache) gives
-//      what a fresh build gives, after a change of --base-url or of a file in static/.
+//      what a fresh build gives, after a change of --base-url, of a file in static/, or of --drafts.
 // Each test gets a fresh browser context, and fails on requests to other hosts, failed requests
 // (HTTP >= 400), console errors and page errors.
 import { test, describe, before, after } from 'node:test';
@@ -125,14 +125,15 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-editions-'));
 const ROOT = path.join(tmp, 'site');
 const OUT = path.join(tmp, 'out');
 
-// Writes the fixture site into root (plus `extra` files) and builds it into out for base path `base`.
-function build(root = ROOT, out = OUT, base = BASE, extra = {}) {
+// Writes the fixture site into root (plus `extra` files) and builds it into out for base path `base`
+// (with `args`, e.g. ['--drafts'], after `build`).
+function build(root = ROOT, out = OUT, base = BASE, extra = {}, args = []) {
   for (const [rel, text] of Object.entries({ ...siteFiles(), ...extra })) {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), text);
   }
   if (OVERLAY) fs.cpSync(OVERLAY, root, { recursive: true });
-  const r = spawnSync(PLAYBOOK_BIN, ['build', '--quiet', '--root', root, '--out', out, '--base-url', `http://127.0.0.1${base}`],
+  const r = spawnSync(PLAYBOOK_BIN, ['build', ...args, '--quiet', '--root', root, '--out', out, '--base-url', `http://127.0.0.1${base}`],
     { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   if (r.status !== 0) throw new Error(`playbook build of ${root} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   for (const rel of ['index.html', `${P.debriefNew}index.html`, `editions/2025/${P.debriefOld}index.html`,
@@ -322,7 +323,7 @@ const crawl = () => (crawled ||= withContext({}, async ({ open }) => {
 
 // ---------------------------------------------------------------- a. the switcher
 describe('a. the edition switcher, with the keyboard', () => {
-  // [from (a 2024 page), the switcher's label, where it must land, the h1 there]
+  // [from (deep 2024 pages; then the other ways round), the switcher's label, where it must land, the h1 there]
   const CASES = [
     [E2024 + P.planning, '2025 edition', E2025 + P.planning, 'Planning the year'],
     [E2024 + P.planning, LATEST, BASE + P.planning, 'Planning the year'],
@@ -595,12 +596,12 @@ describe('f. "What changed"', () => {
 // ---------------------------------------------------------------- g. rebuilding into the same folder
 describe('g. a rebuild into the same folder gives what a fresh build gives', () => {
   // Builds the fixture twice into one folder: first with `first`, then with `second` (each
-  // { base, extra files }); serves the folder under second.base and runs fn({ url, out }).
+  // { base, extra files, args }); serves the folder under second.base and runs fn({ url, out }).
   async function rebuilt(name, first, second, fn) {
     const root = path.join(tmp, name);
     const out = path.join(tmp, `${name}-out`);
-    build(root, out, first.base, first.extra);
-    build(root, out, second.base, second.extra);
+    build(root, out, first.base, first.extra, first.args);
+    build(root, out, second.base, second.extra, second.args);
     const s = await serve(out, second.base);
     try {
       return await fn({ url: s.url, out });
@@ -631,6 +632,17 @@ describe('g. a rebuild into the same folder gives what a fresh build gives', () 
       }
       assert.deepEqual(got, { '(latest)': 'handout version 2', 'editions/2025/': 'handout version 2', 'editions/2024/': 'handout version 2' },
         'static/handout.txt as each edition publishes it after the rebuild');
+    });
+  });
+
+  test('after a build with --drafts, a build without it publishes no draft page of an older edition', T, async () => {
+    const extra = { 'versions/2025/lessons/05-draft.md': lesson('drafty', 'Draft lesson', 'Not ready.').replace('\nid:', '\ndraft: true\nid:') };
+    await rebuilt('undraft', { base: BASE, extra, args: ['--drafts'] }, { base: BASE, extra }, async ({ url }) => {
+      assert.equal(await status(`${url}editions/2025/lessons/draft/`), 404, 'the draft page of 2025 after a build without --drafts');
+      await withContext({}, async ({ open }) => {
+        const page = await open(`${url}editions/2025/lessons/`);
+        assert.equal(await page.getByText('Draft lesson').count(), 0, 'the 2025 lessons page lists the draft lesson');
+      });
     });
   });
 });

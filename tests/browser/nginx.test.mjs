@@ -241,7 +241,8 @@ async function open(expect404 = null) {
   });
   page.on('requestfailed', (r) => {
     const error = r.failure()?.errorText;
-    if (error === 'net::ERR_ABORTED' && startedIn.get(r) < documents) return;
+    // Chromium cancels icon fetches on its own when a page moves on; that is not a site fault.
+    if (error === 'net::ERR_ABORTED' && (startedIn.get(r) < documents || /\/assets\/favicon\.[0-9a-f]+\.svg$/.test(new URL(r.url()).pathname))) return;
     if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${error}`);
   });
   page.on('response', (r) => {
