@@ -507,8 +507,8 @@ def print_table(report):
                   f"| {ms(l['after_last_byte_ms']['median'])} "
                   f"| {ms(f['total_ms']['median'])} / {ms(l['total_ms']['median'])} "
                   f"| {idx['bytes'] / 1e6:.2f} | {idx['files']} | {btxt} |")
-    shown = {r["engines"]["ours-ui"]["first"]["results"]["max"] for r in report["sizes"].values()
-             if "ours-ui" in r["engines"]}
+    shown = {d["first"]["results"]["max"] for r in report["sizes"].values()
+             for e, d in r["engines"].items() if e.startswith("ours-ui") and d["first"]}
     print("\nKB = 1,000 bytes as transferred (body + response headers). first = each query in a fresh "
           "browser context; later = queries 2-50 in one page. ours-ui is the header box as shipped, "
           f"showing {'/'.join(map(str, sorted(shown))) or '?'} results with snippets (+ 'See all'); "
