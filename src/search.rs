@@ -34,9 +34,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 pub const FORMAT_VERSION: u32 = 1;
 /// Target size of one term shard before compression.
-pub const SHARD_BYTES: usize = 24 * 1024;
+pub const SHARD_BYTES: usize = 8 * 1024;
 /// Pages kept in the postings of one term.
-pub const MAX_POSTINGS: usize = 2000;
+pub const MAX_POSTINGS: usize = 1000;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// A title containing the term adds this many times the term's idf to the page's score.
