@@ -45,9 +45,10 @@ pub enum Scope<'a> {
 }
 
 /// Parts of a page dropped from a package: the search box (search needs the whole site), the
-/// site's sections, the footer's site links, and the edition switcher and banner.
+/// site's sections, the footer's site links, the edition switcher and banner, and anything a
+/// theme marks `site-only`.
 const PACKAGE_DROPS: &str =
-    "#site-search, .site-nav, .footer-nav, .edition-switcher, .edition-banner";
+    "#site-search, .site-nav, .footer-nav, .edition-switcher, .edition-banner, .site-only";
 
 /// Attributes that hold a URL a reader follows or the browser loads.
 const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "formaction", "cite"];

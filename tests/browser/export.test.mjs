@@ -164,6 +164,7 @@ describe('the site exported as a zip, opened from disk', () => {
       await page.locator('#search-input').fill('identity');
       await page.locator('#search-listbox .search-unavailable').waitFor();
       assert.equal(await page.locator('#search-listbox').textContent(), FROM_DISK);
+      await shoot(page, 'zip-search');
       await page.locator('#search-input').press('Enter');
       await page.waitForLoadState('load');
       assert.match(page.url(), /search\/index\.html\?q=identity$/);
