@@ -170,7 +170,10 @@ fn resolve(from: &str, url: &str) -> String {
     parts.pop();
     for seg in url.split('/') {
         match seg {
-            ".." => assert!(parts.pop().is_some(), "`{url}` in {from} climbs out of the copy"),
+            ".." => assert!(
+                parts.pop().is_some(),
+                "`{url}` in {from} climbs out of the copy"
+            ),
             "." | "" => {}
             s => parts.push(s),
         }
@@ -193,7 +196,9 @@ fn check_links(files: &BTreeMap<String, Vec<u8>>) -> usize {
     for (file, bytes) in files.iter().filter(|(k, _)| k.ends_with(".html")) {
         for (tag, attr, url) in urls(&String::from_utf8_lossy(bytes)) {
             let external = url.contains("://") || url.starts_with("mailto:");
-            if external || url.starts_with('#') || (tag == "link" && attr == "href" && url.is_empty())
+            if external
+                || url.starts_with('#')
+                || (tag == "link" && attr == "href" && url.is_empty())
             {
                 continue;
             }
@@ -257,7 +262,10 @@ fn zip_scripts_are_classic_because_files_on_disk_cannot_load_modules() {
     let files = export_zip(&s);
     for (name, bytes) in files.iter().filter(|(k, _)| k.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
-        assert!(!html.contains("type=\"module\""), "{name} still loads a module");
+        assert!(
+            !html.contains("type=\"module\""),
+            "{name} still loads a module"
+        );
     }
     let progress = files
         .iter()
@@ -352,7 +360,10 @@ fn scorm_manifest_is_scorm_1_2_with_one_sco_listing_every_file() {
     let resources = child(child(root, "resources")[0], "resource");
     assert_eq!(resources.len(), 1);
     let sco = resources[0];
-    assert_eq!(items[0].attribute("identifierref"), sco.attribute("identifier"));
+    assert_eq!(
+        items[0].attribute("identifierref"),
+        sco.attribute("identifier")
+    );
     assert_eq!(sco.attribute((ADLCP, "scormtype")), Some("sco"));
     assert_eq!(sco.attribute("type"), Some("webcontent"));
     assert_eq!(sco.attribute("href"), Some(scorm::LAUNCH));
@@ -393,7 +404,10 @@ fn export_commands_exit_non_zero_on_an_unknown_course_and_write_a_zip_otherwise(
     let o = run(&["export", "scorm", "nope"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("there is no course with the id `nope`"), "{err}");
+    assert!(
+        err.contains("there is no course with the id `nope`"),
+        "{err}"
+    );
     assert!(err.contains("Export failed: 1 error found."), "{err}");
     let o = run(&["export", "scorm", "another-course"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
