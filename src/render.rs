@@ -12,6 +12,7 @@ use crate::nav::{self, Nav};
 use crate::theme::Theme;
 use crate::util::escape_html;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Serialize)]
@@ -152,7 +153,7 @@ struct PageView<'a> {
     canonical: String,
     lang: &'a str,
     og_type: &'static str,
-    content: &'a str,
+    content: Cow<'a, str>,
     outline: &'a [Heading],
     breadcrumbs: Vec<LinkView>,
     prev: Option<LinkView>,
@@ -541,7 +542,7 @@ impl<'a> Renderer<'a> {
             } else {
                 "website"
             },
-            content: &r.html,
+            content: r.html.text(),
             outline: &r.outline,
             breadcrumbs: if p.kind == PageKind::Home {
                 Vec::new()
@@ -619,7 +620,7 @@ impl<'a> Renderer<'a> {
                 );
                 PrintChapter {
                     content: prefix_ids(
-                        &demote_headings(&self.rendered[c.index()].html),
+                        &demote_headings(&self.rendered[c.index()].html.text()),
                         &format!("{anchor}--"),
                     ),
                     anchor,
@@ -637,7 +638,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = "not-found";
         view.title = "Page not found";
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;
@@ -711,7 +712,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = kind;
         view.title = title;
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;
@@ -787,7 +788,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = "search";
         view.title = "Search";
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;
