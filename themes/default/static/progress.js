@@ -557,7 +557,8 @@ async function setupMyLearning(store, article, main) {
   const refl = document.getElementById('my-reflections');
   const siteTitle = document.querySelector('.site-title')?.textContent || 'this site';
   const w = here();
-  const link = (u) => localHref(u, w.site, w.root, w.file);
+  // Only an exported, relative copy (with data-site) maps the build's URLs to itself.
+  const link = (u) => (document.body.dataset.site ? localHref(u, w.site, w.root, w.file) : u);
   const render = () => {
     const s = store.read();
     const started = courses.filter((c) => courseProgress(s, c.id, flat(c)).started);

@@ -290,12 +290,14 @@ export function snippet(fragment, query, stem, around = 14) {
 /** What search says when the site is read from files on disk, where a page cannot fetch. */
 export const FROM_DISK = "Search needs the site to be served over the web; it can't work from files on disk.";
 
-/** A page URL of the index (the site's base path + path) as a link in this copy of the site,
- * which may be a relative copy (`<body data-site>` is then the base path it was built for). */
+/** A page URL of the index (the site's base path + path) as a link in this copy of the site:
+ * unchanged on the site itself, made relative to this copy in an exported one (whose
+ * `<body data-site>` is the base path it was built for). */
 function pageHref(url) {
   const d = document.body.dataset;
-  const site = d.site || d.base || '/';
-  if (!url.startsWith(site)) return url;
+  const site = d.site;
+  // Only a relative copy has data-site; the site itself links by its own base path.
+  if (!site || !url.startsWith(site)) return url;
   return new URL(url.slice(site.length), new URL(d.base || '/', location.href)).href;
 }
 
