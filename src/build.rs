@@ -669,6 +669,47 @@ impl Prepared {
     }
 }
 
+/// A whole site built into memory, for exports (`playbook export`): nothing is written.
+pub struct InMemory {
+    /// The latest edition, prepared.
+    pub latest: Prepared,
+    /// Every output file of every edition, by output path (`courses/x/index.html`).
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    pub pages: usize,
+    pub diags: Diagnostics,
+}
+
+/// Builds every edition into memory, as `build` would write it to a folder.
+pub fn build_in_memory(opts: &Options) -> Result<InMemory, Failed> {
+    let (latest, olders, diags) = prepare_site(opts, None)?;
+    let shared: output::SharedFiles = Default::default();
+    let sink = Sink::Memory {
+        files: shared.clone(),
+        inject: None,
+    };
+    let mut errors = latest.write_all(&sink, opts.progress);
+    let mut pages = latest.site.pages.len();
+    for p in olders.iter().filter_map(|o| o.prepared.as_ref()) {
+        errors.extend(p.write_all(&sink, false));
+        pages += p.site.pages.len();
+    }
+    if errors.has_errors() {
+        let mut diags = diags;
+        diags.extend(errors);
+        return Err(fail(diags));
+    }
+    let files = std::mem::take(&mut *shared.write().unwrap_or_else(|e| e.into_inner()))
+        .into_iter()
+        .map(|(rel, bytes)| (rel, bytes.to_vec()))
+        .collect();
+    Ok(InMemory {
+        latest,
+        files,
+        pages,
+        diags,
+    })
+}
+
 /// Runs one build: the latest edition, and every older edition that changed.
 pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     let start = Instant::now();

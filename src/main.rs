@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use playbook::build::{self, Target};
-use playbook::{scaffold, serve};
+use playbook::{portable, scaffold, scorm, serve};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +18,9 @@ Examples:
   playbook init my-site                   start a new site
   playbook init --from . ../district-copy  start a district copy of this site
   playbook new lesson content/lessons/07-listening.md
-  playbook version cut 2025 --label \"2025 edition\"   freeze content/ as an older edition";
+  playbook version cut 2025 --label \"2025 edition\"   freeze content/ as an older edition
+  playbook export zip                     the site as site.zip, readable from disk
+  playbook export scorm rccp-foundations  one course as a SCORM 1.2 package for an LMS";
 
 #[derive(Parser)]
 #[command(name = "playbook", version, about = "Build the Playbook, monographs, lessons and courses into a static website", after_help = EXAMPLES)]
@@ -80,6 +82,12 @@ enum Command {
         #[arg(long, value_name = "SITE")]
         from: Option<PathBuf>,
     },
+    /// Export the site as a zip to read from disk, or a course as a SCORM 1.2 package
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
     /// Manage editions (versions) of the site
     Version {
         #[command(subcommand)]
@@ -93,6 +101,43 @@ enum Command {
         /// The page title (default: made from the file name)
         #[arg(long)]
         title: Option<String>,
+    },
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  playbook export zip                     write site.zip: the whole site, with relative links,
+                                          readable from a folder on disk (file://)
+  playbook export zip -o ../playbook-offline.zip
+  playbook export scorm rccp-foundations  write rccp-foundations-scorm.zip to upload to an LMS
+  playbook export scorm rccp-foundations -o course.zip
+
+A relative --output is taken from the site folder, as `build --out` is.";
+
+#[derive(Subcommand)]
+enum Export {
+    /// The whole site as a zip whose pages work opened from disk or from any folder of a server
+    Zip {
+        /// The archive to write (default: site.zip)
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The address the site will have online; used only for its canonical and feed links
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// One course as a SCORM 1.2 package (one SCO) that reports progress to the LMS
+    Scorm {
+        /// The course's id (the `id:` in its _index.md), e.g. rccp-foundations
+        course: String,
+        /// The package to write (default: COURSE-scorm.zip)
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
     },
 }
 
@@ -142,6 +187,7 @@ fn main() -> ExitCode {
             report(
                 build::build(&opts, Target::Dir(&out_path)),
                 cli.quiet,
+                "Build",
                 |b| {
                     format!(
                         "Built {} pages in {:.2} s → {}",
@@ -152,6 +198,49 @@ fn main() -> ExitCode {
                 },
             )
         }
+        Command::Export { what } => {
+            let (output, base_url, drafts, course) = match what {
+                Export::Zip {
+                    output,
+                    base_url,
+                    drafts,
+                } => (output.unwrap_or_else(|| "site.zip".into()), base_url, drafts, None),
+                Export::Scorm {
+                    course,
+                    output,
+                    drafts,
+                } => (
+                    output.unwrap_or_else(|| format!("{course}-scorm.zip").into()),
+                    None,
+                    drafts,
+                    Some(course),
+                ),
+            };
+            let opts = build::Options {
+                root: cli.root.clone(),
+                base_url,
+                drafts,
+                progress,
+                live: false,
+            };
+            let path = if output.is_absolute() {
+                output.clone()
+            } else {
+                cli.root.join(&output)
+            };
+            let result = match &course {
+                None => portable::export_zip(&opts, &path),
+                Some(id) => scorm::export(&opts, id, &path),
+            };
+            report(result, cli.quiet, "Export", |b| {
+                format!(
+                    "Exported {} pages in {:.2} s → {}",
+                    b.pages,
+                    b.elapsed.as_secs_f64(),
+                    output.display()
+                )
+            })
+        }
         Command::Check { drafts } => {
             let opts = build::Options {
                 root: cli.root.clone(),
@@ -160,7 +249,7 @@ fn main() -> ExitCode {
                 progress,
                 live: false,
             };
-            report(build::build(&opts, Target::Check), cli.quiet, |b| {
+            report(build::build(&opts, Target::Check), cli.quiet, "Build", |b| {
                 format!(
                     "Checked {} pages in {:.2} s: no errors",
                     b.pages,
@@ -227,6 +316,7 @@ fn main() -> ExitCode {
 fn report(
     result: Result<build::Built, build::Failed>,
     quiet: bool,
+    what: &str,
     summary: impl Fn(&build::Built) -> String,
 ) -> ExitCode {
     match result {
@@ -247,7 +337,7 @@ fn report(
             failed.diags.eprint();
             let n = failed.diags.error_count();
             eprintln!(
-                "Build failed: {n} error{} found. Nothing was written; the previous output is unchanged.",
+                "{what} failed: {n} error{} found. Nothing was written; the previous output is unchanged.",
                 if n == 1 { "" } else { "s" }
             );
             ExitCode::FAILURE

@@ -44,6 +44,7 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "static/search.js",
     "static/stem.js",
     "static/progress.js",
+    "static/scorm.js",
     "static/favicon.svg",
 ];
 

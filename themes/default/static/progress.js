@@ -6,8 +6,14 @@
 // list (courses.json or the page itself). Every change carries its time: an import merges the
 // newest change of each lesson, and undoing a completion is a change like any other.
 //
-// The pure functions (state, migration, validation, merge, percentages, quiz scoring) are
-// exported for tests; the DOM glue at the end only runs in a browser.
+// Where the record is kept is a seam (`openStore`): this browser's localStorage, or, when the
+// page runs inside a SCORM package's launch page, the LMS's record through that page's
+// `playbookScorm` bridge (scorm.js). A relative copy of the site (`playbook export zip`, opened
+// from disk) keeps the key of the site it was built from: `<body data-site>` holds that base
+// path, and `data-base` the way to its root from this page.
+//
+// The pure functions (state, migration, validation, merge, percentages, quiz scoring, URL
+// mapping) are exported for tests; the DOM glue at the end only runs in a browser.
 
 export const APP = 'playbook-progress';
 export const SCHEMA = 1;
@@ -186,6 +192,29 @@ export function courseProgress(state, cid, lessons) {
   };
 }
 
+/**
+ * A site URL (`site` + path, as the build writes them in courses.json and records) as a link
+ * from this copy, whose root folder is at `root` (an absolute URL). From disk (`file`), a
+ * folder gets its `index.html`. Other URLs are returned as they are.
+ */
+export function localHref(url, site, root, file) {
+  if (typeof url !== 'string' || !url.startsWith(site)) return url;
+  const rest = url.slice(site.length);
+  const cut = rest.search(/[?#]/);
+  const [path, tail] = cut < 0 ? [rest, ''] : [rest.slice(0, cut), rest.slice(cut)];
+  return new URL((file && (path === '' || path.endsWith('/')) ? path + 'index.html' : path) + tail, root).href;
+}
+
+/** The reverse of `localHref`: this copy's URL `href` as a site URL (`site` + path). */
+export function siteUrl(href, site, root) {
+  const u = new URL(href);
+  u.hash = '';
+  u.search = '';
+  const s = u.href;
+  if (!s.startsWith(root)) return site;
+  return site + s.slice(root.length).replace(/(^|\/)index\.html$/, '$1');
+}
+
 /** Scores a knowledge check: `answers` is [{ selected: [..], correct: [..] }] per question. */
 export function scoreQuiz(answers, passMark) {
   const right = answers.filter((a) => a.selected.length === a.correct.length && a.correct.every((c) => a.selected.includes(c))).length;
@@ -203,6 +232,23 @@ export function reflectionsDocument(state, siteTitle, now) {
 }
 
 // ----------------------------------------------------------------------------------- browser
+
+/** This copy of the site: its identity (`site`, the base path it was built for), the URL of its
+ * root folder, and whether it is read from disk. */
+function here() {
+  const d = document.body.dataset;
+  const site = d.site || d.base || '/';
+  return { site, root: new URL(d.base || '/', location.href).href, file: location.protocol === 'file:' };
+}
+
+/** The store of progress: the LMS's record inside a SCORM package, else this browser's. */
+function openStore(site) {
+  try {
+    const bridge = window.parent !== window ? window.parent.playbookScorm : undefined;
+    if (bridge && typeof bridge.store === 'function') return bridge.store(site);
+  } catch { /* a parent page of another origin: not a package of ours */ }
+  return browserStore(site);
+}
 
 function browserStore(base) {
   const key = storageKey(base);
@@ -293,7 +339,8 @@ function setupReflections(store, scope, pageTitle, render) {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const s = store.read();
-        set(s.reflections, key, { text: area.value.slice(0, LIMITS.text), at: now(), prompt: label ? label.textContent.slice(0, LIMITS.text) : '', page: clip(pageTitle), url: location.pathname.slice(0, LIMITS.title) });
+        const w = here();
+        set(s.reflections, key, { text: area.value.slice(0, LIMITS.text), at: now(), prompt: label ? label.textContent.slice(0, LIMITS.text) : '', page: clip(pageTitle), url: siteUrl(location.href, w.site, w.root).slice(0, LIMITS.title) });
         const ok = store.write(s);
         if (note) note.textContent = ok ? `Saved in this browser at ${new Date().toLocaleTimeString()}.` : 'Not saved: this browser is not keeping data for this site.';
         if (render) render();
@@ -474,7 +521,21 @@ function setupModule(store, article, main) {
   render();
 }
 
+/** The build's course list. From disk a script cannot fetch, so it loads the same list as a
+ * script (`courses.js`, written by `playbook export zip`) instead. */
 async function loadCourses(url) {
+  if (location.protocol === 'file:') {
+    if (!window.playbookCourses) {
+      await new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = url.replace(/\.json$/, '.js');
+        script.onload = resolve;
+        script.onerror = () => reject(new Error('courses.js missing'));
+        document.head.append(script);
+      });
+    }
+    return window.playbookCourses.courses;
+  }
   const res = await fetch(url);
   if (!res.ok) throw new Error('courses.json missing');
   return (await res.json()).courses;
@@ -495,6 +556,9 @@ async function setupMyLearning(store, article, main) {
   const status = document.getElementById('import-status');
   const refl = document.getElementById('my-reflections');
   const siteTitle = document.querySelector('.site-title')?.textContent || 'this site';
+  const w = here();
+  // Only an exported, relative copy (with data-site) maps the build's URLs to itself.
+  const link = (u) => (document.body.dataset.site ? localHref(u, w.site, w.root, w.file) : u);
   const render = () => {
     const s = store.read();
     const started = courses.filter((c) => courseProgress(s, c.id, flat(c)).started);
@@ -506,14 +570,14 @@ async function setupMyLearning(store, article, main) {
       const id = `progress-${c.id}`;
       const card = el('section', { className: 'my-course' });
       card.setAttribute('aria-labelledby', id + '-title');
-      const h = el('h3', { id: id + '-title' }, el('a', { href: c.url, textContent: c.title }));
+      const h = el('h3', { id: id + '-title' }, el('a', { href: link(c.url), textContent: c.title }));
       const label = el('label', { htmlFor: id, textContent: `${p.done} of ${p.total} lessons complete (${p.percent}%) · ${c.duration}` });
       const bar = el('progress', { id, max: p.total, value: p.done });
       card.append(h, el('p', {}, label), bar);
       const actions = el('p', { className: 'course-actions' });
       const last = lessons.find((l) => l.id === p.last);
-      if (last) actions.append(el('a', { className: 'button', href: last.url, textContent: 'Continue where you left off' }), ' ');
-      if (p.complete) actions.append(el('a', { href: c.certificate, textContent: 'Your certificate' }));
+      if (last) actions.append(el('a', { className: 'button', href: link(last.url), textContent: 'Continue where you left off' }), ' ');
+      if (p.complete) actions.append(el('a', { href: link(c.certificate), textContent: 'Your certificate' }));
       card.append(actions);
       if (p.retired.length) {
         card.append(el('p', { className: 'retired-note', textContent: 'Lessons you completed that this course no longer has (retired; they do not count toward the course):' }));
@@ -523,7 +587,7 @@ async function setupMyLearning(store, article, main) {
     }
     const entries = Object.values(s.reflections).filter((r) => r.text.trim());
     // Links only to pages of this site, whatever an imported file said.
-    const safe = (u) => (typeof u === 'string' && u.startsWith(store.read().site) ? u : store.read().site);
+    const safe = (u) => link(typeof u === 'string' && u.startsWith(store.read().site) ? u : store.read().site);
     refl.replaceChildren(...entries.map((r) => el('article', { className: 'my-reflection' }, el('h3', {}, el('a', { href: safe(r.url), textContent: r.page })), el('p', { className: 'reflection-prompt', textContent: r.prompt }), el('p', { className: 'reflection-text', textContent: r.text }))));
     if (!entries.length) refl.append(el('p', { textContent: 'No reflections written yet.' }));
   };
@@ -594,8 +658,7 @@ async function setupCertificate(store, article, main) {
 }
 
 if (typeof document !== 'undefined') {
-  const base = document.body.dataset.base || '/';
-  const store = browserStore(base);
+  const store = openStore(here().site);
   const main = document.getElementById('main');
   const kind = document.body.dataset.pageKind;
   const article = main && main.querySelector('article');

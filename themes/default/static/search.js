@@ -287,6 +287,20 @@ export function snippet(fragment, query, stem, around = 14) {
 
 // ----------------------------------------------------------------------------------- browser
 
+/** What search says when the site is read from files on disk, where a page cannot fetch. */
+export const FROM_DISK = "Search needs the site to be served over the web; it can't work from files on disk.";
+
+/** A page URL of the index (the site's base path + path) as a link in this copy of the site:
+ * unchanged on the site itself, made relative to this copy in an exported one (whose
+ * `<body data-site>` is the base path it was built for). */
+function pageHref(url) {
+  const d = document.body.dataset;
+  const site = d.site;
+  // Only a relative copy has data-site; the site itself links by its own base path.
+  if (!site || !url.startsWith(site)) return url;
+  return new URL(url.slice(site.length), new URL(d.base || '/', location.href)).href;
+}
+
 async function gunzip(res) {
   const buf = new Uint8Array(await res.arrayBuffer());
   if (buf[0] !== 0x1f || buf[1] !== 0x8b) return buf; // the server already inflated it
@@ -304,6 +318,7 @@ class Index {
 
   load() {
     this.ready ||= (async () => {
+      if (location.protocol === 'file:') throw Object.assign(new Error(FROM_DISK), { fromDisk: true });
       const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz'), import(this.stemUrl)]);
       if (!res.ok) throw new Error('no search index here');
       this.manifest = JSON.parse(new TextDecoder().decode(await gunzip(res)));
@@ -359,7 +374,7 @@ function resultNodes(r, doc) {
   for (const p of r.snip.parts) {
     if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; snip.appendChild(m); } else snip.appendChild(doc.createTextNode(p.text));
   }
-  return { title, meta, snip, href: f.u + (r.snip.anchor ? '#' + r.snip.anchor : '') };
+  return { title, meta, snip, href: pageHref(f.u) + (r.snip.anchor ? '#' + r.snip.anchor : '') };
 }
 
 function debounce(fn, ms) {
@@ -405,7 +420,25 @@ function setupCombobox(form, index) {
     const mine = ++seq;
     if (!text) { close(); list.replaceChildren(); status.textContent = ''; return; }
     let found;
-    try { found = await index.search(text, { typing: !/\s$/.test(input.value), limit: 5 }); } catch (e) { status.textContent = 'Search is not available: ' + e.message; return; }
+    try { found = await index.search(text, { typing: !/\s$/.test(input.value), limit: 5 }); } catch (e) {
+      const message = e.fromDisk ? e.message : 'Search is not available: ' + e.message;
+      status.textContent = message;
+      if (e.fromDisk) {
+        // Said where the reader looks, in the list, as an option that goes nowhere.
+        const li = document.createElement('li');
+        li.id = 'search-option-none';
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-disabled', 'true');
+        li.setAttribute('aria-selected', 'false');
+        li.className = 'search-unavailable';
+        li.textContent = message;
+        options = [];
+        list.replaceChildren(li);
+        list.hidden = false;
+        input.setAttribute('aria-expanded', 'true');
+      }
+      return;
+    }
     if (mine !== seq) return;
     list.replaceChildren();
     options = found.results.map((r, i) => {
@@ -446,7 +479,7 @@ function setupCombobox(form, index) {
       if (!list.hidden) close(); else { input.value = ''; status.textContent = ''; }
     }
   });
-  list.addEventListener('click', (e) => { const li = e.target.closest('[role="option"]'); if (li) go(li.dataset.href); });
+  list.addEventListener('click', (e) => { const li = e.target.closest('[role="option"]'); if (li?.dataset.href) go(li.dataset.href); });
   document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
   document.addEventListener('keydown', (e) => {
     const t = e.target;
@@ -472,6 +505,7 @@ function setupResultsPage(page, index) {
   const allow = () => { const on = boxes.filter((b) => b.checked).map((b) => b.value); return on.length === boxes.length ? null : new Set(on); };
   const none = () => boxes.every((b) => !b.checked);
   const render = async (append) => {
+    if (location.protocol === 'file:') { status.textContent = FROM_DISK; more.hidden = true; return; }
     const text = input.value.trim();
     const mine = ++seq;
     const url = new URL(location.href);
@@ -483,7 +517,7 @@ function setupResultsPage(page, index) {
     if (!append) { shown = 0; list.replaceChildren(); }
     if (!text) { status.textContent = 'Type words to search for.'; more.hidden = true; return; }
     let found;
-    try { found = await index.search(text, { allow: allow(), limit: 10, offset: shown }); } catch (e) { status.textContent = 'Search is not available: ' + e.message; return; }
+    try { found = await index.search(text, { allow: allow(), limit: 10, offset: shown }); } catch (e) { status.textContent = e.fromDisk ? e.message : 'Search is not available: ' + e.message; return; }
     if (mine !== seq) return;
     for (const r of found.results) {
       const n = resultNodes(r, document);
