@@ -14,6 +14,7 @@ use crate::load::{self, Loaded};
 use crate::markdown::{self, Rendered};
 use crate::model::{self, PageId, PageKind, Site};
 use crate::nav::Nav;
+use crate::offline;
 use crate::output::{self, Sink, Staging};
 use crate::render::Renderer;
 use crate::search;
@@ -251,9 +252,11 @@ pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
 pub fn prepare_with(
     opts: &Options,
     config_source: Source,
-    config: Config,
+    mut config: Config,
     content: &str,
 ) -> Result<(Prepared, Diagnostics), Failed> {
+    // `serve` never registers the service worker: an author's preview must not be cached.
+    config.offline &= !opts.live;
     let (loaded, mut diags) = load::load(&opts.root, content, &config.theme)?;
     if let Some(logo) = config.brand.as_ref().and_then(|b| b.logo.as_ref()) {
         if !loaded.static_files.iter().any(|f| &f.rel == logo) {
@@ -469,6 +472,23 @@ impl Prepared {
         let latest = self.site.config.edition.is_none();
         if latest {
             files.push(("404.html".into(), renderer.not_found()?.into_bytes()));
+            if self.site.config.offline {
+                files.push((
+                    offline::OFFLINE_PAGE.into(),
+                    renderer.offline_page()?.into_bytes(),
+                ));
+            } else {
+                // A worker that removes itself, for readers who had one (the enabled worker is
+                // written by `build` once every other file is, see `service_worker`).
+                files.push((
+                    offline::WORKER_FILE.into(),
+                    offline::worker(
+                        &self.theme.worker,
+                        &offline::Settings::off(),
+                        &self.site.config.theme,
+                    )?,
+                ));
+            }
         }
         if !self.site.config.archived() {
             files.push((
@@ -507,6 +527,27 @@ impl Prepared {
             .into_iter()
             .map(|(rel, bytes)| (self.out(&rel), bytes))
             .collect())
+    }
+
+    /// The service worker of a site with offline reading on: its version is a hash over every
+    /// file written so far (`written`) and the older editions' cache keys, so it must come last.
+    pub fn service_worker(
+        &self,
+        written: &[(String, blake3::Hash)],
+        older: &[(String, String)],
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let c = &self.site.config;
+        let settings = offline::Settings {
+            version: offline::version(written, older),
+            enabled: true,
+            offline: format!("{}{}", c.base_url.path, offline::OFFLINE_PAGE),
+            precache: offline::precache(
+                &c.base_url.path,
+                self.theme.assets.values(),
+                &self.search_files,
+            ),
+        };
+        offline::worker(&self.theme.worker, &settings, &c.theme)
     }
 
     /// Theme assets, static files and content assets.
@@ -616,6 +657,11 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
             }
         }
     }
+    if latest.site.config.offline && !errors.has_errors() {
+        if let Err(d) = write_service_worker(&latest, &olders, &sink) {
+            errors.push(d);
+        }
+    }
     let Sink::Dir(staging) = sink else {
         unreachable!("a folder build writes to a folder")
     };
@@ -627,6 +673,24 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     }
     staging.commit()?;
     finish(pages, start, diags)
+}
+
+/// Writes the enabled service worker, once every other file of the build is written.
+fn write_service_worker(
+    latest: &Prepared,
+    olders: &[Older],
+    sink: &Sink,
+) -> Result<(), Diagnostic> {
+    let Sink::Dir(staging) = sink else {
+        return Ok(());
+    };
+    let older: Vec<(String, String)> = olders
+        .iter()
+        .map(|o| (o.name.clone(), o.key.clone()))
+        .collect();
+    let bytes = latest.service_worker(&staging.fingerprints(), &older)?;
+    sink.write(offline::WORKER_FILE, bytes)
+        .map_err(|e| Diagnostic::error(format!("{e:#}")))
 }
 
 fn finish(pages: usize, start: Instant, mut diags: Diagnostics) -> Result<Built, Failed> {
