@@ -21,29 +21,62 @@
     location.reload();
   }
 
+  // The error overlay is a modal alert dialog: the page behind it is inert (not focusable, hidden
+  // from screen readers) while it shows, focus moves to its button, Escape or the button hides
+  // it, and focus goes back where it was. A fixed error removes it the same way.
+  var before = null;
+  function setInert(on) {
+    Array.prototype.forEach.call(document.body.children, function (el) {
+      if (el.id !== 'playbook-error-overlay') el.inert = on;
+    });
+  }
+  function hide() {
+    var box = document.getElementById('playbook-error-overlay');
+    if (!box) return;
+    box.remove();
+    setInert(false);
+    if (before && document.contains(before)) before.focus();
+    before = null;
+  }
   function overlay(text) {
     var box = document.getElementById('playbook-error-overlay');
-    if (!text) { if (box) box.remove(); return; }
+    if (!text) { hide(); return; }
     if (!box) {
+      before = document.activeElement;
       box = document.createElement('div');
       box.id = 'playbook-error-overlay';
-      box.setAttribute('role', 'alert');
+      box.setAttribute('role', 'alertdialog');
+      box.setAttribute('aria-modal', 'true');
+      box.setAttribute('aria-labelledby', 'playbook-error-title');
+      box.setAttribute('aria-describedby', 'playbook-error-text');
       var s = box.style;
       s.position = 'fixed'; s.inset = '0'; s.zIndex = '2147483647'; s.overflow = 'auto';
-      s.background = 'rgba(20, 22, 26, 0.96)'; s.color = '#fff'; s.padding = '2rem';
+      s.background = 'rgba(20, 22, 26, 0.97)'; s.color = '#fff'; s.padding = '2rem';
       s.font = '15px/1.5 ui-monospace, Menlo, Consolas, monospace';
       var h = document.createElement('h2');
+      h.id = 'playbook-error-title';
       h.textContent = 'The site does not build. Fix this and save; the page updates by itself.';
       h.style.font = '600 18px system-ui, sans-serif';
       h.style.margin = '0 0 1rem';
       var pre = document.createElement('pre');
+      pre.id = 'playbook-error-text';
       pre.style.whiteSpace = 'pre-wrap';
       var close = document.createElement('button');
       close.type = 'button';
-      close.textContent = 'Hide';
-      close.addEventListener('click', function () { box.remove(); });
+      close.textContent = 'Hide this message';
+      close.style.font = '600 16px system-ui, sans-serif';
+      close.style.padding = '0.4rem 1rem';
+      close.style.outlineOffset = '3px';
+      close.addEventListener('click', hide);
+      box.addEventListener('keydown', function (e) {
+        if (e.key === 'Escape') { e.preventDefault(); hide(); }
+        // The only control: Tab stays on it.
+        if (e.key === 'Tab') { e.preventDefault(); close.focus(); }
+      });
       box.appendChild(h); box.appendChild(pre); box.appendChild(close);
       document.body.appendChild(box);
+      setInert(true);
+      close.focus();
     }
     box.querySelector('pre').textContent = text;
   }

@@ -227,10 +227,24 @@ test('a front matter error shows an overlay with the file and line; fixing it re
     write('content/book/03-three.md', BROKEN);
     const overlay = page.locator(OVERLAY);
     await overlay.waitFor({ state: 'visible', timeout: WAIT });
-    assert.equal(await overlay.getAttribute('role'), 'alert', 'role of the overlay');
+    assert.equal(await overlay.getAttribute('role'), 'alertdialog', 'role of the overlay');
+    assert.equal(await overlay.getAttribute('aria-modal'), 'true');
     const text = await overlay.innerText();
     assert.match(text, /content\/book\/03-three\.md:2\b/, `the overlay does not name the file and line 2:\n${text}`);
     assert.match(text, /titel/, `the overlay does not name the unknown key:\n${text}`);
+    // A modal: focus is on its button, the page behind is inert, Tab stays inside.
+    const focused = () => page.evaluate(() => document.activeElement?.closest('#playbook-error-overlay') ? document.activeElement.textContent : `outside: ${document.activeElement?.tagName}`);
+    assert.equal(await focused(), 'Hide this message', 'focus is not on the overlay\'s button');
+    assert.equal(await page.evaluate(() => document.querySelector('main').closest('[inert]') !== null), true, 'the page behind the overlay is not inert');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Hide this message', 'Tab left the overlay');
+    // Escape hides it and gives the page back.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator(OVERLAY).count(), 0, 'Escape did not hide the overlay');
+    assert.equal(await page.evaluate(() => document.querySelector('[inert]')), null, 'the page stayed inert');
+    // The next error event (another broken save) shows it again.
+    write('content/book/03-three.md', BROKEN.replace('titel', 'titl'));
+    await overlay.waitFor({ state: 'visible', timeout: WAIT });
     const marker = unique('fixed');
     write('content/book/03-three.md', chapter('Three', `\nThe new paragraph ${marker}.\n`));
     await page.locator(OVERLAY).waitFor({ state: 'detached', timeout: WAIT });

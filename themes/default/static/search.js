@@ -12,10 +12,13 @@ export function fold(s) {
 }
 
 /** The words of a text, by Unicode word boundaries when the browser can, else by letters. */
+let segmenter = null;
+
 export function words(text) {
   if (typeof Intl !== 'undefined' && Intl.Segmenter) {
+    if (!(segmenter instanceof Intl.Segmenter)) segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
     const out = [];
-    for (const s of new Intl.Segmenter(undefined, { granularity: 'word' }).segment(text)) {
+    for (const s of segmenter.segment(text)) {
       if (s.isWordLike) out.push({ word: s.segment, index: s.index });
     }
     return out;
@@ -23,16 +26,40 @@ export function words(text) {
   return Array.from(text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu), (m) => ({ word: m[0], index: m.index }));
 }
 
+// Scripts written without spaces between words need the browser's dictionary-based segmenter;
+// for the others a regular expression finds the same words much faster (letters, digits and
+// underscores, joined by an apostrophe or a period; digits joined by a comma or a period, as
+// Unicode's rules join them).
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const SPACED_WORD = /(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu;
+
+/** The words of a long text, for snippets: `words`, faster on text in spaced scripts. */
+export function textWords(text) {
+  if (UNSPACED.test(text)) return words(text);
+  return Array.from(text.matchAll(SPACED_WORD), (m) => ({ word: m[0], index: m.index }));
+}
+
 function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
+
+// Stems of words already seen: a snippet looks at every word of a page's text, and most words
+// repeat. Stemming is a pure function, so the cache only ever saves time; it is emptied when it
+// grows past TERMS_CACHE_MAX entries.
+const TERMS_CACHE = new Map();
+const TERMS_CACHE_MAX = 50000;
 
 /** Index terms of one word in one language, as src/search.rs makes them. */
 export function termsOf(word, lang, stem) {
   const lower = word.toLowerCase().replace(/\u2019/g, "'");
   const l = baseLang(lang);
+  const key = l + ':' + lower;
+  let terms = TERMS_CACHE.get(key);
+  if (terms) return terms;
   const first = fold(stem(lower, l));
-  if (l !== 'es') return [first];
-  const second = fold(stem(fold(lower), l));
-  return second === first ? [first] : [first, second];
+  const second = l === 'es' ? fold(stem(fold(lower), l)) : first;
+  terms = second === first ? [first] : [first, second];
+  if (TERMS_CACHE.size >= TERMS_CACHE_MAX) TERMS_CACHE.clear();
+  TERMS_CACHE.set(key, terms);
+  return terms;
 }
 
 /**
@@ -64,6 +91,34 @@ function readVarint(bytes, pos) {
   return n;
 }
 
+/**
+ * One term's entry in a shard. Its postings (Map page → impact) are decoded on first use: a
+ * query reads a few terms of the shards it fetches, and a shard holds many.
+ */
+class ShardEntry {
+  constructor(bytes, at, count, truncated) {
+    this.bytes = bytes;
+    this.at = at;
+    this.count = count;
+    this.truncated = truncated;
+    this.decoded = null;
+  }
+
+  get postings() {
+    if (!this.decoded) {
+      const pos = { i: this.at };
+      const map = new Map();
+      let page = 0;
+      for (let j = 0; j < this.count; j++) {
+        page += readVarint(this.bytes, pos);
+        map.set(page, this.bytes[pos.i++]);
+      }
+      this.decoded = map;
+    }
+    return this.decoded;
+  }
+}
+
 /** Decodes one term shard into a Map of term → { truncated, postings: Map(page → impact) }. */
 export function parseShard(bytes) {
   const pos = { i: 0 };
@@ -76,13 +131,12 @@ export function parseShard(bytes) {
     pos.i += len;
     const truncated = bytes[pos.i++] === 1;
     const n = readVarint(bytes, pos);
-    const postings = new Map();
-    let page = 0;
+    out.set(term, new ShardEntry(bytes, pos.i, n, truncated));
+    // Skip the postings: n (varint delta, impact byte) pairs.
     for (let j = 0; j < n; j++) {
-      page += readVarint(bytes, pos);
-      postings.set(page, bytes[pos.i++]);
+      while (bytes[pos.i++] & 0x80);
+      pos.i++;
     }
-    out.set(term, { truncated, postings });
   }
   return out;
 }
@@ -173,11 +227,23 @@ export function rank(query, terms, kinds, allow) {
   return results;
 }
 
-/** Returns true if and only if `token` matches query word `q` in language `lang`. */
-function matches(token, q, lang, stem) {
+/**
+ * The index of the first query word that `token` matches in language `lang` (its terms, or the
+ * prefix of the word being typed), or -1. `seen` remembers tokens of one snippet call.
+ */
+function matchIndex(token, query, lang, stem, seen) {
+  let m = seen.get(token);
+  if (m !== undefined) return m;
   const terms = termsOf(token, lang, stem);
-  if (terms.some((t) => q.terms.includes(t))) return true;
-  return q.prefix !== null && fold(token).startsWith(q.prefix);
+  let folded = null;
+  m = query.findIndex((q) => {
+    if (terms.some((t) => q.terms.includes(t))) return true;
+    if (q.prefix === null) return false;
+    folded ??= fold(token);
+    return folded.startsWith(q.prefix);
+  });
+  seen.set(token, m);
+  return m;
 }
 
 /**
@@ -186,16 +252,19 @@ function matches(token, q, lang, stem) {
  */
 export function snippet(fragment, query, stem, around = 14) {
   let best = null;
+  const seen = new Map();
+  const hit = (word) => matchIndex(word, query, fragment.l, stem, seen);
   for (const [anchor, heading, text] of fragment.s) {
-    const ws = words(text);
+    const ws = textWords(text);
     const hitWords = new Set();
     let first = -1, hits = 0;
     const marked = ws.map((w, i) => {
-      const m = query.findIndex((q) => matches(w.word, q, fragment.l, stem));
+      const m = hit(w.word);
       if (m >= 0) { hitWords.add(m); hits++; if (first < 0) first = i; }
       return m >= 0;
     });
-    const headingHits = query.filter((q) => words(heading).some((w) => matches(w.word, q, fragment.l, stem))).length;
+    const inHeading = new Set(words(heading).map((w) => hit(w.word)).filter((m) => m >= 0));
+    const headingHits = inHeading.size;
     const score = (hitWords.size + headingHits) * 1000 + hits;
     if (!best || score > best.score) best = { score, anchor, heading, text, ws, marked, first };
   }
