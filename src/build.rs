@@ -122,6 +122,9 @@ pub struct Prepared {
     pub search_vocab: search::Vocabulary,
     /// The search index files, made by [`Prepared::index`].
     pub search_files: Vec<(String, Vec<u8>)>,
+    /// Gzipped search fragments made during a one-shot build's Markdown pass, until `index`
+    /// moves them into `search_files` (`serve` makes them from the pages' sections instead).
+    pub search_fragments: Vec<Option<Vec<u8>>>,
     /// Every edition's pages, when the site has older editions.
     pub editions: Option<editions::Context>,
 }
@@ -279,7 +282,14 @@ pub fn prepare_with(
     };
     let known = Known::new(&loaded, &site);
     let highlighter = Highlighter::default();
-    let rendered = render_markdown(&site, &known, &highlighter, &HashMap::new(), &mut diags);
+    let indexed = !site.config.archived();
+    let (rendered, search) = if opts.live {
+        let rendered = render_markdown(&site, &known, &highlighter, &HashMap::new(), &mut diags);
+        (rendered, None)
+    } else {
+        let (rendered, search) = render_once(&site, &known, &highlighter, indexed, &mut diags);
+        (rendered, Some(search))
+    };
     check_anchors(&site, &rendered, None, &mut diags);
     if diags.has_errors() {
         return Err(fail(diags));
@@ -298,10 +308,16 @@ pub fn prepare_with(
         highlighter,
         search_terms: Vec::new(),
         search_vocab: search::Vocabulary::default(),
+        search_fragments: Vec::new(),
         search_files: Vec::new(),
         editions: None,
     };
-    if !prepared.site.config.archived() {
+    if let Some(s) = search {
+        prepared.search_terms = s.terms;
+        prepared.search_vocab = s.vocab;
+        prepared.search_fragments = s.fragments;
+    }
+    if indexed {
         prepared.index();
     }
     Ok((prepared, diags))
@@ -379,6 +395,66 @@ pub fn render_markdown(
     rendered
 }
 
+/// What a one-shot build's Markdown pass gathers for the search index.
+pub struct SearchParts {
+    pub terms: Vec<Option<search::PageTerms>>,
+    pub vocab: search::Vocabulary,
+    pub fragments: Vec<Option<Vec<u8>>>,
+}
+
+/// The Markdown pass of a one-shot build: renders every page, counts its search terms and makes
+/// its search fragment (when `index`), then keeps only what the rest of the build needs, the
+/// HTML packed and the plain text dropped. Pages go a chunk at a time so that only one chunk's
+/// string-keyed term counts and plain text exist at once: the peak memory of a large build
+/// depends on it.
+pub fn render_once(
+    site: &Site,
+    known: &Known,
+    highlighter: &Highlighter,
+    index: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<Rendered>, SearchParts) {
+    let cx = markdown::Context {
+        site,
+        assets: &known.assets,
+        static_files: &known.static_files,
+        urls: &known.urls,
+        highlighter,
+    };
+    let n = site.pages.len();
+    let mut rendered = Vec::with_capacity(n);
+    let mut parts = SearchParts {
+        terms: Vec::with_capacity(n),
+        vocab: search::Vocabulary::default(),
+        fragments: Vec::with_capacity(n),
+    };
+    for chunk in site.pages.chunks(256) {
+        let done: Vec<_> = chunk
+            .par_iter()
+            .map(|p| {
+                let mut r = markdown::render(p, &cx);
+                let searched = (index && p.search).then(|| {
+                    (
+                        search::count_terms(&p.title, &r.sections, &p.lang),
+                        search::fragment(site, p, &r.sections, false),
+                    )
+                });
+                r.sections = Vec::new();
+                r.html.pack();
+                (r, searched)
+            })
+            .collect();
+        for (mut r, searched) in done {
+            diags.extend(std::mem::take(&mut r.diags));
+            rendered.push(r);
+            let (terms, fragment) = searched.map(|(t, f)| (parts.vocab.compact(t), f)).unzip();
+            parts.terms.push(terms);
+            parts.fragments.push(fragment);
+        }
+    }
+    (rendered, parts)
+}
+
 impl Prepared {
     /// The output path of `rel` for this edition (`editions/2025/` + `rel` for older ones).
     pub fn out(&self, rel: &str) -> String {
@@ -395,11 +471,21 @@ impl Prepared {
             self.search_terms =
                 search::all_page_terms(&self.site, &self.rendered, &mut self.search_vocab);
         }
+        let fragments = if self.search_fragments.len() == self.site.pages.len() {
+            std::mem::take(&mut self.search_fragments)
+        } else {
+            search::fragments(
+                &self.site,
+                &self.rendered,
+                &self.search_terms,
+                self.opts.live,
+            )
+        };
         self.search_files = search::build(
             &self.site,
-            &self.rendered,
             &self.search_terms,
             &self.search_vocab,
+            fragments,
             self.opts.live,
         );
         if !self.opts.live {
@@ -452,81 +538,78 @@ impl Prepared {
     }
 
     /// The generated files that are not content pages: print views, feeds, 404, sitemap,
-    /// robots.txt.
-    pub fn extra_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    /// robots.txt. Each is handed to `emit` as soon as it is made (a book's print view holds
+    /// every chapter), with its output path; the first template error stops.
+    pub fn extra_files(&self, emit: &mut dyn FnMut(String, Vec<u8>)) -> Result<(), Diagnostic> {
         let renderer = self.renderer();
-        let mut files = Vec::new();
+        let mut emit = |rel: String, bytes: Vec<u8>| emit(self.out(&rel), bytes);
         for p in &self.site.pages {
             match p.kind {
-                PageKind::Book => files.push((
+                PageKind::Book => emit(
                     format!("{}print/index.html", p.url),
                     renderer.book_print(p.id)?.into_bytes(),
-                )),
-                PageKind::Articles => files.push((
+                ),
+                PageKind::Articles => emit(
                     format!("{}atom.xml", p.url),
                     renderer.atom(p.id).into_bytes(),
-                )),
+                ),
                 _ => {}
             }
         }
         let latest = self.site.config.edition.is_none();
         if latest {
-            files.push(("404.html".into(), renderer.not_found()?.into_bytes()));
+            emit("404.html".into(), renderer.not_found()?.into_bytes());
             if self.site.config.offline {
-                files.push((
+                emit(
                     offline::OFFLINE_PAGE.into(),
                     renderer.offline_page()?.into_bytes(),
-                ));
+                );
             } else {
                 // A worker that removes itself, for readers who had one (the enabled worker is
                 // written by `build` once every other file is, see `service_worker`).
-                files.push((
+                emit(
                     offline::WORKER_FILE.into(),
                     offline::worker(
                         &self.theme.worker,
                         &offline::Settings::off(),
                         &self.site.config.theme,
                     )?,
-                ));
+                );
             }
         }
         if !self.site.config.archived() {
-            files.push((
+            emit(
                 "search/index.html".into(),
                 renderer.search_page()?.into_bytes(),
-            ));
-            files.extend(self.search_files.iter().cloned());
+            );
         }
         if let Some(changes) = self.editions.as_ref().and_then(editions::changes) {
-            files.push((
+            emit(
                 "changes/index.html".into(),
                 renderer.changes(&changes)?.into_bytes(),
-            ));
+            );
         }
-        files.push((
+        emit(
             "my-learning/index.html".into(),
             renderer.my_learning()?.into_bytes(),
-        ));
-        files.push(("courses.json".into(), renderer.courses_json().into_bytes()));
+        );
+        emit("courses.json".into(), renderer.courses_json().into_bytes());
         for p in self
             .site
             .pages
             .iter()
             .filter(|p| p.kind == PageKind::Course)
         {
-            files.push((
+            emit(
                 format!("{}certificate/index.html", p.url),
                 renderer.certificate(p.id)?.into_bytes(),
-            ));
+            );
         }
         if latest {
-            files.push(("sitemap.xml".into(), renderer.sitemap().into_bytes()));
-            files.push(("robots.txt".into(), renderer.robots().into_bytes()));
+            emit("sitemap.xml".into(), renderer.sitemap().into_bytes());
+            emit("robots.txt".into(), renderer.robots().into_bytes());
         }
-        Ok(files
-            .into_iter()
-            .map(|(rel, bytes)| (self.out(&rel), bytes))
-            .collect())
+        Ok(())
     }
 
     /// The service worker of a site with offline reading on: its version is a hash over every
@@ -535,17 +618,14 @@ impl Prepared {
         &self,
         written: &[(String, blake3::Hash)],
         older: &[(String, String)],
+        search: &offline::SearchIndex,
     ) -> Result<Vec<u8>, Diagnostic> {
         let c = &self.site.config;
         let settings = offline::Settings {
             version: offline::version(written, older),
             enabled: true,
             offline: format!("{}{}", c.base_url.path, offline::OFFLINE_PAGE),
-            precache: offline::precache(
-                &c.base_url.path,
-                self.theme.assets.values(),
-                &self.search_files,
-            ),
+            precache: offline::precache(&c.base_url.path, self.theme.assets.values(), search),
         };
         offline::worker(&self.theme.worker, &settings, &c.theme)
     }
@@ -573,6 +653,17 @@ impl Prepared {
     }
 
     /// Renders and writes everything; returns the errors (empty on success).
+    /// Writes the search index's files and lets go of them, before the pages are written.
+    pub fn write_search(&mut self, sink: &Sink) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (rel, bytes) in std::mem::take(&mut self.search_files) {
+            if let Err(e) = sink.write(&self.out(&rel), bytes) {
+                diags.push(Diagnostic::error(format!("{e:#}")));
+            }
+        }
+        diags
+    }
+
     pub fn write_all(&self, sink: &Sink, progress: bool) -> Diagnostics {
         let mut diags = Diagnostics::default();
         let bar = (progress && self.site.pages.len() > 2000).then(|| {
@@ -590,15 +681,24 @@ impl Prepared {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        match self.extra_files() {
-            Ok(files) => {
-                for (rel, bytes) in files {
-                    if let Err(e) = sink.write(&rel, bytes) {
-                        diags.push(Diagnostic::error(format!("{e:#}")));
-                    }
-                }
+        let mut failed = Vec::new();
+        let made = self.extra_files(&mut |rel, bytes| {
+            if let Err(e) = sink.write(&rel, bytes) {
+                failed.push(Diagnostic::error(format!("{e:#}")));
             }
-            Err(d) => diags.push(d),
+        });
+        for d in failed {
+            diags.push(d);
+        }
+        if let Err(d) = made {
+            diags.push(d);
+        }
+        // One at a time: the index of a large site is tens of megabytes. (A one-shot build has
+        // already written them with `write_search`.)
+        for (rel, bytes) in &self.search_files {
+            if let Err(e) = sink.write(&self.out(rel), bytes.clone()) {
+                diags.push(Diagnostic::error(format!("{e:#}")));
+            }
         }
         if let Err(e) = self.write_assets(sink) {
             diags.push(Diagnostic::error(format!("{e:#}")));
@@ -641,9 +741,13 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         .map(|o| format!("editions/{}", o.name))
         .collect();
     let sink = Sink::Dir(Staging::begin(out, &opts.root)?.carrying(carried));
-    let mut errors = latest.write_all(&sink, opts.progress);
-    for o in &olders {
-        if let Some(p) = &o.prepared {
+    // What the service worker needs of the search index, kept before its files are let go.
+    let search = offline::SearchIndex::of(&latest.search_files);
+    let mut errors = latest.write_search(&sink);
+    errors.extend(latest.write_all(&sink, opts.progress));
+    for o in &mut olders {
+        if let Some(p) = &mut o.prepared {
+            errors.extend(p.write_search(&sink));
             errors.extend(p.write_all(&sink, false));
             let cached = editions::Cached {
                 key: o.key.clone(),
@@ -658,7 +762,7 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         }
     }
     if latest.site.config.offline && !errors.has_errors() {
-        if let Err(d) = write_service_worker(&latest, &olders, &sink) {
+        if let Err(d) = write_service_worker(&latest, &olders, &search, &sink) {
             errors.push(d);
         }
     }
@@ -679,6 +783,7 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
 fn write_service_worker(
     latest: &Prepared,
     olders: &[Older],
+    search: &offline::SearchIndex,
     sink: &Sink,
 ) -> Result<(), Diagnostic> {
     let Sink::Dir(staging) = sink else {
@@ -688,7 +793,7 @@ fn write_service_worker(
         .iter()
         .map(|o| (o.name.clone(), o.key.clone()))
         .collect();
-    let bytes = latest.service_worker(&staging.fingerprints(), &older)?;
+    let bytes = latest.service_worker(&staging.fingerprints(), &older, search)?;
     sink.write(offline::WORKER_FILE, bytes)
         .map_err(|e| Diagnostic::error(format!("{e:#}")))
 }

@@ -388,11 +388,9 @@ impl Live {
         if kinds.iter().any(|k| matches!(k, Kind::Template)) {
             let ids: Vec<PageId> = self.prepared.site.pages.iter().map(|p| p.id).collect();
             let errs = self.prepared.write_pages(&ids, &sink, None);
-            if let Ok(extra) = self.prepared.extra_files() {
-                for (rel, bytes) in extra {
-                    let _ = sink.write(&rel, bytes);
-                }
-            }
+            let _ = self.prepared.extra_files(&mut |rel, bytes| {
+                let _ = sink.write(&rel, bytes);
+            });
             summary.pages += ids.len();
             if let Some(e) = errs.into_iter().next() {
                 self.structure_errors = e.to_plain_string();
@@ -780,13 +778,10 @@ impl Live {
             self.structure_errors = e.to_plain_string();
             return;
         }
-        match self.prepared.extra_files() {
-            Ok(extra) => {
-                for (rel, bytes) in extra {
-                    let _ = sink.write(&rel, bytes);
-                }
-            }
-            Err(e) => self.structure_errors = e.to_plain_string(),
+        if let Err(e) = self.prepared.extra_files(&mut |rel, bytes| {
+            let _ = sink.write(&rel, bytes);
+        }) {
+            self.structure_errors = e.to_plain_string();
         }
         summary.pages += ids.len();
         let base = self.base().to_string();

@@ -78,6 +78,28 @@ pub fn version(files: &[(String, blake3::Hash)], older: &[(String, String)]) -> 
     h.finalize().to_hex()[..16].to_string()
 }
 
+/// What the worker needs to know of the search index: its build id (fragments are asked for
+/// with `?b=BUILD`) and its files' names and sizes. Made before the index's bytes are let go.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// `None` when the site has no search index (an archived edition).
+    pub build: Option<String>,
+    /// Output path (`search/t/…`) and gzipped size of every file of the index.
+    pub files: Vec<(String, usize)>,
+}
+
+impl SearchIndex {
+    pub fn of(search_files: &[(String, Vec<u8>)]) -> SearchIndex {
+        SearchIndex {
+            build: search_build(search_files),
+            files: search_files
+                .iter()
+                .map(|(rel, b)| (rel.clone(), b.len()))
+                .collect(),
+        }
+    }
+}
+
 /// What the worker fetches when it installs, as URL paths under `base`: the theme's hashed
 /// assets (`assets`: logical name to URL), the offline page, "My learning" and the course list
 /// it reads, the search page and manifest, and, when the index is small
@@ -86,18 +108,18 @@ pub fn version(files: &[(String, blake3::Hash)], older: &[(String, String)]) -> 
 pub fn precache<'a>(
     base: &str,
     assets: impl IntoIterator<Item = &'a String>,
-    search_files: &[(String, Vec<u8>)],
+    search: &SearchIndex,
 ) -> Vec<String> {
     let mut list: Vec<String> = assets.into_iter().cloned().collect();
     list.push(format!("{base}{OFFLINE_PAGE}"));
     list.push(format!("{base}my-learning/"));
     list.push(format!("{base}courses.json"));
-    if let Some(build) = search_build(search_files) {
+    if let Some(build) = &search.build {
         list.push(format!("{base}search/"));
         list.push(format!("{base}search/index.json.gz"));
-        let total: usize = search_files.iter().map(|(_, b)| b.len()).sum();
+        let total: usize = search.files.iter().map(|(_, size)| size).sum();
         if total <= PRECACHE_SEARCH_BYTES {
-            for (rel, _) in search_files {
+            for (rel, _) in &search.files {
                 if rel.starts_with("search/t/") {
                     list.push(format!("{base}{rel}"));
                 } else if rel.starts_with("search/f/") {

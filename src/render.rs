@@ -12,6 +12,7 @@ use crate::nav::{self, Nav};
 use crate::theme::Theme;
 use crate::util::escape_html;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Serialize)]
@@ -154,7 +155,7 @@ struct PageView<'a> {
     canonical: String,
     lang: &'a str,
     og_type: &'static str,
-    content: &'a str,
+    content: Cow<'a, str>,
     outline: &'a [Heading],
     breadcrumbs: Vec<LinkView>,
     prev: Option<LinkView>,
@@ -544,7 +545,7 @@ impl<'a> Renderer<'a> {
             } else {
                 "website"
             },
-            content: &r.html,
+            content: r.html.text(),
             outline: &r.outline,
             breadcrumbs: if p.kind == PageKind::Home {
                 Vec::new()
@@ -622,7 +623,7 @@ impl<'a> Renderer<'a> {
                 );
                 PrintChapter {
                     content: prefix_ids(
-                        &demote_headings(&self.rendered[c.index()].html),
+                        &demote_headings(&self.rendered[c.index()].html.text()),
                         &format!("{anchor}--"),
                     ),
                     anchor,
@@ -640,7 +641,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = "not-found";
         view.title = "Page not found";
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;
@@ -654,7 +655,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = "offline";
         view.title = "Not saved for offline reading";
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;
@@ -733,7 +734,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = kind;
         view.title = title;
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;
@@ -809,7 +810,7 @@ impl<'a> Renderer<'a> {
         let mut view = self.view(self.site.home);
         view.kind = "search";
         view.title = "Search";
-        view.content = "";
+        view.content = Cow::Borrowed("");
         view.outline = &[];
         view.children = Vec::new();
         view.noindex = true;

@@ -22,7 +22,7 @@
 //! and are marked truncated: such terms do not exclude pages.
 
 use crate::markdown::{Rendered, TextSection};
-use crate::model::{PageKind, Site};
+use crate::model::{Page, PageKind, Site};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -241,6 +241,56 @@ struct Fragment<'a> {
     s: Vec<(&'a str, &'a str, &'a str)>,
 }
 
+/// The gzipped fragment of one page: what a result shows (title, URL, kind, breadcrumb,
+/// language) and the text of its sections, for snippets.
+pub fn fragment(site: &Site, page: &Page, sections: &[TextSection], fast: bool) -> Vec<u8> {
+    let mut crumbs: Vec<&str> = site
+        .ancestors(page.id)
+        .filter(|a| a.kind != PageKind::Home)
+        .map(|a| a.title.as_str())
+        .collect();
+    crumbs.reverse();
+    let frag = Fragment {
+        t: &page.title,
+        u: format!("{}{}", site.config.base_url.path, page.url),
+        k: search_kind(page.kind).1,
+        b: crumbs.join(" › "),
+        l: &page.lang,
+        s: sections
+            .iter()
+            .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.trim()))
+            .collect(),
+    };
+    gzip(&serde_json::to_vec(&frag).unwrap_or_default(), level(fast))
+}
+
+/// The fragments of every page that has counted terms, from the pages' sections.
+pub fn fragments(
+    site: &Site,
+    rendered: &[Rendered],
+    terms: &[Option<PageTerms>],
+    fast: bool,
+) -> Vec<Option<Vec<u8>>> {
+    use rayon::prelude::*;
+    site.pages
+        .par_iter()
+        .map(|p| {
+            let i = p.id.index();
+            terms[i]
+                .is_some()
+                .then(|| fragment(site, p, &rendered[i].sections, fast))
+        })
+        .collect()
+}
+
+fn level(fast: bool) -> Compression {
+    if fast {
+        Compression::fast()
+    } else {
+        Compression::best()
+    }
+}
+
 /// The search kind a page is filtered by, and its label.
 pub fn search_kind(kind: PageKind) -> (char, &'static str) {
     match kind {
@@ -275,18 +325,13 @@ fn varint(out: &mut Vec<u8>, mut n: u64) {
 /// speed (for `serve`).
 pub fn build(
     site: &Site,
-    rendered: &[Rendered],
     terms: &[Option<PageTerms>],
     vocab: &Vocabulary,
+    fragments: Vec<Option<Vec<u8>>>,
     fast: bool,
 ) -> Vec<(String, Vec<u8>)> {
-    let level = if fast {
-        Compression::fast()
-    } else {
-        Compression::best()
-    };
+    let level = level(fast);
     let n = site.pages.len();
-    let base = &site.config.base_url.path;
     // Document frequencies and the average length.
     let mut df: Vec<u32> = vec![0; vocab.len()];
     let (mut total_len, mut docs) = (0.0f64, 0usize);
@@ -303,7 +348,9 @@ pub fn build(
         total_len / docs as f64
     };
     // BM25 per (term, page).
-    let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); vocab.len()];
+    // Scores are kept as f32 (one byte of impact is written in the end): the lists hold millions
+    // of postings on a large site.
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
     let mut max_score: f64 = 0.0;
     for (page, t) in terms.iter().enumerate() {
         let Some(t) = t else { continue };
@@ -319,7 +366,7 @@ pub fn build(
             };
             let score = idf * tf * (K1 + 1.0) / (tf + norm) + in_title;
             max_score = max_score.max(score);
-            postings[id as usize].push((page as u32, score));
+            postings[id as usize].push((page as u32, score as f32));
         }
     }
     let mut vocabulary: Vec<u32> = (0..vocab.len() as u32)
@@ -372,7 +419,7 @@ pub fn build(
         for &(page, score) in list.iter() {
             varint(&mut shard, u64::from(page - prev));
             prev = page;
-            shard.push(((score / max_score) * 254.0).round() as u8 + 1);
+            shard.push(((f64::from(score) / max_score) * 254.0).round() as u8 + 1);
         }
         count += 1;
         if shard.len() >= SHARD_BYTES {
@@ -393,33 +440,13 @@ pub fn build(
         &mut shards,
     );
 
-    // Fragments.
+    // Fragments, made while the pages were rendered (they are about as large as the text).
     let mut build_hash = blake3::Hasher::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        if terms[i].is_none() {
-            continue;
+    for (i, frag) in fragments.into_iter().enumerate() {
+        if let Some(gz) = frag {
+            build_hash.update(&gz);
+            files.push((format!("search/f/{i}.json.gz"), gz));
         }
-        let mut crumbs: Vec<&str> = site
-            .ancestors(p.id)
-            .filter(|a| a.kind != PageKind::Home)
-            .map(|a| a.title.as_str())
-            .collect();
-        crumbs.reverse();
-        let frag = Fragment {
-            t: &p.title,
-            u: format!("{base}{}", p.url),
-            k: search_kind(p.kind).1,
-            b: crumbs.join(" › "),
-            l: &p.lang,
-            s: rendered[i]
-                .sections
-                .iter()
-                .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.trim()))
-                .collect(),
-        };
-        let json = serde_json::to_vec(&frag).unwrap_or_default();
-        build_hash.update(&json);
-        files.push((format!("search/f/{i}.json.gz"), gzip(&json, level)));
     }
     let build = build_hash.finalize().to_hex()[..10].to_string();
     let mut langs: Vec<String> = site
