@@ -14,6 +14,7 @@ use crate::load::{self, Loaded};
 use crate::markdown::{self, Rendered};
 use crate::model::{self, PageId, PageKind, Site};
 use crate::nav::Nav;
+use crate::offline;
 use crate::output::{self, Sink, Staging};
 use crate::render::Renderer;
 use crate::search;
@@ -254,9 +255,11 @@ pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
 pub fn prepare_with(
     opts: &Options,
     config_source: Source,
-    config: Config,
+    mut config: Config,
     content: &str,
 ) -> Result<(Prepared, Diagnostics), Failed> {
+    // `serve` never registers the service worker: an author's preview must not be cached.
+    config.offline &= !opts.live;
     let (loaded, mut diags) = load::load(&opts.root, content, &config.theme)?;
     if let Some(logo) = config.brand.as_ref().and_then(|b| b.logo.as_ref()) {
         if !loaded.static_files.iter().any(|f| &f.rel == logo) {
@@ -556,6 +559,23 @@ impl Prepared {
         let latest = self.site.config.edition.is_none();
         if latest {
             emit("404.html".into(), renderer.not_found()?.into_bytes());
+            if self.site.config.offline {
+                emit(
+                    offline::OFFLINE_PAGE.into(),
+                    renderer.offline_page()?.into_bytes(),
+                );
+            } else {
+                // A worker that removes itself, for readers who had one (the enabled worker is
+                // written by `build` once every other file is, see `service_worker`).
+                emit(
+                    offline::WORKER_FILE.into(),
+                    offline::worker(
+                        &self.theme.worker,
+                        &offline::Settings::off(),
+                        &self.site.config.theme,
+                    )?,
+                );
+            }
         }
         if !self.site.config.archived() {
             emit(
@@ -590,6 +610,24 @@ impl Prepared {
             emit("robots.txt".into(), renderer.robots().into_bytes());
         }
         Ok(())
+    }
+
+    /// The service worker of a site with offline reading on: its version is a hash over every
+    /// file written so far (`written`) and the older editions' cache keys, so it must come last.
+    pub fn service_worker(
+        &self,
+        written: &[(String, blake3::Hash)],
+        older: &[(String, String)],
+        search: &offline::SearchIndex,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let c = &self.site.config;
+        let settings = offline::Settings {
+            version: offline::version(written, older),
+            enabled: true,
+            offline: format!("{}{}", c.base_url.path, offline::OFFLINE_PAGE),
+            precache: offline::precache(&c.base_url.path, self.theme.assets.values(), search),
+        };
+        offline::worker(&self.theme.worker, &settings, &c.theme)
     }
 
     /// Theme assets, static files and content assets.
@@ -744,6 +782,8 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         .map(|o| format!("editions/{}", o.name))
         .collect();
     let sink = Sink::Dir(Staging::begin(out, &opts.root)?.carrying(carried));
+    // What the service worker needs of the search index, kept before its files are let go.
+    let search = offline::SearchIndex::of(&latest.search_files);
     let mut errors = latest.write_search(&sink);
     errors.extend(latest.write_all(&sink, opts.progress));
     for o in &mut olders {
@@ -762,6 +802,11 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
             }
         }
     }
+    if latest.site.config.offline && !errors.has_errors() {
+        if let Err(d) = write_service_worker(&latest, &olders, &search, &sink) {
+            errors.push(d);
+        }
+    }
     let Sink::Dir(staging) = sink else {
         unreachable!("a folder build writes to a folder")
     };
@@ -773,6 +818,25 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     }
     staging.commit()?;
     finish(pages, start, diags)
+}
+
+/// Writes the enabled service worker, once every other file of the build is written.
+fn write_service_worker(
+    latest: &Prepared,
+    olders: &[Older],
+    search: &offline::SearchIndex,
+    sink: &Sink,
+) -> Result<(), Diagnostic> {
+    let Sink::Dir(staging) = sink else {
+        return Ok(());
+    };
+    let older: Vec<(String, String)> = olders
+        .iter()
+        .map(|o| (o.name.clone(), o.key.clone()))
+        .collect();
+    let bytes = latest.service_worker(&staging.fingerprints(), &older, search)?;
+    sink.write(offline::WORKER_FILE, bytes)
+        .map_err(|e| Diagnostic::error(format!("{e:#}")))
 }
 
 fn finish(pages: usize, start: Instant, mut diags: Diagnostics) -> Result<Built, Failed> {

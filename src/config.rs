@@ -27,6 +27,9 @@ struct RawConfig {
     editions: Vec<RawEdition>,
     /// A district's or partner's own name, logo, colours and links.
     brand: Option<RawBrand>,
+    /// Keep the pages a reader opens and the search index readable offline (a service worker).
+    #[serde(default = "default_offline")]
+    offline: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +144,9 @@ fn default_language() -> String {
 fn default_theme() -> String {
     "default".into()
 }
+fn default_offline() -> bool {
+    true
+}
 
 /// Where the site lives: `https://district.example/pd/playbook/` is origin
 /// `https://district.example` and path `/pd/playbook/`.
@@ -208,6 +214,9 @@ pub struct Config {
     /// The older edition being built, or `None` for the latest (`content/`).
     pub edition: Option<Edition>,
     pub brand: Option<Brand>,
+    /// Whether readers' browsers keep pages for offline reading (the `offline` key, default
+    /// true). `serve` turns it off, so an author's preview is never cached.
+    pub offline: bool,
 }
 
 impl Config {
@@ -300,6 +309,7 @@ impl Config {
             edition_label: raw.edition_label.unwrap_or_else(|| "Latest edition".into()),
             editions,
             edition: None,
+            offline: raw.offline,
         })
     }
 }

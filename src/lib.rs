@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod nav;
+pub mod offline;
 pub mod output;
 pub mod portable;
 pub mod render;

@@ -6,7 +6,7 @@ use crate::util::fs;
 use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Built files kept in memory and served by `serve`, keyed by output path.
 pub type SharedFiles = Arc<RwLock<HashMap<String, Arc<[u8]>>>>;
@@ -30,7 +30,9 @@ impl Sink {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent)?;
                 }
-                fs::write(&path, &bytes)
+                fs::write(&path, &bytes)?;
+                s.record(rel, blake3::hash(&bytes));
+                Ok(())
             }
             Sink::Memory { files, inject } => {
                 let bytes = match inject {
@@ -54,7 +56,9 @@ impl Sink {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent)?;
                 }
-                fs::copy(from, &path)
+                fs::copy(from, &path)?;
+                s.record(rel, fs::hash_file(&path)?);
+                Ok(())
             }
             Sink::Memory { .. } => self.write(rel, fs::read(from)?),
         }
@@ -79,6 +83,8 @@ pub struct Staging {
     staging: PathBuf,
     /// Folders (relative to the output) taken over unchanged from the previous output.
     carry: Vec<String>,
+    /// The path and content hash of every file written, for the service worker's version.
+    written: Mutex<Vec<(String, blake3::Hash)>>,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -110,6 +116,7 @@ impl Staging {
             out: out_abs,
             staging,
             carry: Vec::new(),
+            written: Mutex::new(Vec::new()),
         })
     }
 
@@ -118,6 +125,21 @@ impl Staging {
     pub fn carrying(mut self, rels: Vec<String>) -> Staging {
         self.carry = rels;
         self
+    }
+
+    fn record(&self, rel: &str, hash: blake3::Hash) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), hash));
+    }
+
+    /// The path and content hash of every file written so far (not the carried folders).
+    pub fn fingerprints(&self) -> Vec<(String, blake3::Hash)> {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Swaps the staging folder in as the output folder.

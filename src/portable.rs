@@ -98,7 +98,10 @@ pub fn relativize(files: &Files, base: &str, scope: &Scope) -> Result<Files, Dia
         }
     }
     let others: Vec<&String> = match scope {
-        Scope::Site => files.keys().filter(|k| !out.contains_key(*k)).collect(),
+        Scope::Site => files
+            .keys()
+            .filter(|k| !out.contains_key(*k) && k.as_str() != "sw.js")
+            .collect(),
         Scope::Package { .. } => seen
             .files
             .iter()
@@ -293,6 +296,13 @@ fn rewrite_html(
         let tag = el.tag_name();
         let module = tag == "script" && el.get_attribute("type").as_deref() == Some("module");
         for (name, value) in &attrs {
+            // No service worker in a copy: a zip on disk is offline already, an LMS serves the
+            // package at an address the worker's list of files does not know, and neither
+            // should leave a worker behind in the reader's browser.
+            if tag == "body" && name == "data-sw" {
+                el.remove_attribute(name);
+                continue;
+            }
             let kind = if URL_ATTRS.contains(&name.as_str()) {
                 UrlKind::Nav
             } else if name.starts_with("data-") && name != "data-site" {

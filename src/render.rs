@@ -30,6 +30,8 @@ struct SiteView<'a> {
     /// False in archived editions, which have no search.
     search: bool,
     brand: Option<&'a crate::config::Brand>,
+    /// True when pages register the service worker (`offline` on, and never in `serve`).
+    offline: bool,
 }
 
 #[derive(Serialize)]
@@ -224,6 +226,7 @@ impl<'a> Renderer<'a> {
             root: &site.config.root.path,
             search: !site.config.archived(),
             brand: site.config.brand.as_ref(),
+            offline: site.config.offline,
         };
         let mut minutes = HashMap::new();
         for p in site.pages.iter().filter(|p| p.kind == PageKind::Module) {
@@ -644,6 +647,25 @@ impl<'a> Renderer<'a> {
         view.noindex = true;
         view.url = format!("{}404.html", self.site.config.base_url.path);
         self.render("404.html", &view)
+    }
+
+    /// The page the service worker shows for a page the reader never opened, when the network
+    /// is out of reach (`offline.html`). Like the 404 page, every URL in it is absolute.
+    pub fn offline_page(&self) -> Result<String, Diagnostic> {
+        let mut view = self.view(self.site.home);
+        view.kind = "offline";
+        view.title = "Not saved for offline reading";
+        view.content = Cow::Borrowed("");
+        view.outline = &[];
+        view.children = Vec::new();
+        view.noindex = true;
+        view.breadcrumbs = Vec::new();
+        view.prev = None;
+        view.next = None;
+        view.sidebar = None;
+        view.url = format!("{}offline.html", self.site.config.base_url.path);
+        view.canonical = self.site.config.base_url.absolute("offline.html");
+        self.render("offline.html", &view)
     }
 
     fn edition_view(&self, cx: &Context, id: PageId) -> EditionView {

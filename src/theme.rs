@@ -39,6 +39,7 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/my-learning.html",
     "templates/certificate.html",
     "templates/changes.html",
+    "templates/offline.html",
     "static/style.css",
     "static/theme.js",
     "static/search.js",
@@ -46,7 +47,12 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "static/progress.js",
     "static/scorm.js",
     "static/favicon.svg",
+    "static/sw.js",
 ];
+
+/// The service worker among the theme's static files. It is not an asset: the build writes it,
+/// with its settings filled in, at the site's root under this fixed name (see `offline`).
+pub const WORKER: &str = "static/sw.js";
 
 pub struct Theme {
     pub tera: Tera,
@@ -54,6 +60,8 @@ pub struct Theme {
     pub assets: BTreeMap<String, String>,
     /// Output path (`assets/style.3f2a1b9c0d.css`) and bytes of each asset.
     pub files: Vec<(String, Vec<u8>)>,
+    /// The service worker's source ([`WORKER`]), before the build fills in its settings.
+    pub worker: Vec<u8>,
 }
 
 impl Theme {
@@ -96,6 +104,7 @@ impl Theme {
         }
         let mut assets = BTreeMap::new();
         let mut out = Vec::new();
+        let worker = files.remove(WORKER).unwrap_or_default();
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("static/") {
                 let hashed = match name.rsplit_once('.') {
@@ -111,6 +120,7 @@ impl Theme {
             tera,
             assets,
             files: out,
+            worker,
         })
     }
 }

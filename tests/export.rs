@@ -254,6 +254,17 @@ fn zip_holds_the_whole_site_with_relative_links_that_resolve_inside_it() {
     );
     let course = String::from_utf8_lossy(&files["courses/c/index.html"]).into_owned();
     assert!(course.contains("href=\"../../handout.pdf\""));
+    // The built site has a service worker; a copy has none, and no page asks for one.
+    assert!(
+        !files.contains_key("sw.js"),
+        "a copy carries the service worker"
+    );
+    for (rel, bytes) in files.iter().filter(|(k, _)| k.ends_with(".html")) {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("data-sw"),
+            "{rel} registers a service worker"
+        );
+    }
 }
 
 #[test]

@@ -155,6 +155,18 @@ fn serves_pages_with_the_live_script_and_a_404() {
 }
 
 #[test]
+fn serve_never_registers_the_offline_worker_and_serves_one_that_removes_itself() {
+    let s = start();
+    let (_, body) = request(s.port, "/book/one/");
+    assert!(!body.contains("data-sw=") && !body.contains("offline-note"));
+    // A worker left on this origin by a built copy of the site finds, at its next update check,
+    // one that deletes its caches and unregisters: the preview is never answered from a cache.
+    let (status, sw) = request(s.port, "/sw.js");
+    assert_eq!(status, 200);
+    assert!(sw.contains("\"enabled\":false"), "{sw}");
+}
+
+#[test]
 fn requests_outside_the_site_are_refused() {
     let s = start();
     std::os::unix::fs::symlink("/etc/hostname", s.root.join("content/escape.txt")).unwrap();

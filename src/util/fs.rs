@@ -27,6 +27,16 @@ pub fn copy(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))
 }
 
+/// The BLAKE3 hash of the file at `path`, read in pieces (a download may be large).
+pub fn hash_file(path: &Path) -> Result<blake3::Hash> {
+    let mut file = std::fs::File::open(path)
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    let mut hasher = blake3::Hasher::new();
+    std::io::copy(&mut file, &mut hasher)
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    Ok(hasher.finalize())
+}
+
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to)
         .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))

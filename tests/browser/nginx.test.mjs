@@ -18,7 +18,10 @@
 //   e. clicking links from the home page through the playbook and a course;
 //   f. search: "/" and typing a word opens results (shards come with a long cache), a click opens one;
 //   g. progress: #complete-toggle on a course lesson stays pressed after a reload;
-//   h. nginx received no CSP violation report.
+//   h. the service worker: sw.js revalidated (not cached long) with a JavaScript type and the policy;
+//      in Chromium it registers under the README's policy, activates (its precache fetched through
+//      nginx) and controls the pages, with no CSP violation;
+//   i. nginx received no CSP violation report (from pages or the worker).
 // Every browser check fails on a request to another host (aborted), a failed request, a console
 // error, an uncaught page error, or a `securitypolicyviolation` event (recorded by an init script
 // into window.__cspViolations; nothing is injected into the pages and CSP is never bypassed).
@@ -524,7 +527,43 @@ test('Chromium: progress: #complete-toggle on a course lesson stays pressed afte
   });
 });
 
-// ---------------------------------------------------------------- h. reports
+// ---------------------------------------------------------------- h. the service worker
+test('offline reading: sw.js is revalidated, and the worker registers and controls pages under the README\'s policy', async () => {
+  const r = await get('sw.js');
+  const body = await r.text();
+  assert.equal(r.status, 200, 'HTTP status of sw.js');
+  assert.match(r.headers.get('content-type') || '', /^(text|application)\/javascript\b/, 'Content-Type of sw.js');
+  assert.ok(cachedShort(r.headers) && !cachedLong(r.headers), `sw.js must be revalidated: ${cacheDesc(r.headers)}`);
+  assert.equal(r.headers.get('content-security-policy'), CSP, 'Content-Security-Policy of sw.js');
+  assert.match(body, /^const SETTINGS = \{"version":"[0-9a-f]+","enabled":true/m, 'sw.js is the enabled worker');
+
+  const { context, page, log } = await open();
+  try {
+    const first = await page.goto(siteUrl, { waitUntil: 'load' });
+    assertDocument(first, 200, 'home');
+    let state;
+    for (let end = Date.now() + 30_000; Date.now() < end; await sleep(200)) {
+      state = await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.getRegistration();
+        return { scope: reg?.scope, active: reg?.active?.state, controlled: !!navigator.serviceWorker.controller };
+      });
+      if (state.active === 'activated' && state.controlled) break;
+    }
+    assert.deepEqual(state, { scope: siteUrl, active: 'activated', controlled: true }, 'the worker under nginx');
+    await assertClean(page, log, 'home, with the worker');
+    // A page under the worker: from the network (network first), with the header, styled, clean.
+    const chapter = firstOfKind.get('chapter');
+    const response = await page.goto(urlOf(chapter), { waitUntil: 'load' });
+    assertDocument(response, 200, `${chapter.rel} through the worker`);
+    assert.ok(response.fromServiceWorker(), `${chapter.rel} did not go through the worker`);
+    assert.ok((await sheetRules(page)).some((n) => n > 0), `${chapter.rel}: no CSS through the worker`);
+    await assertClean(page, log, `${chapter.rel}, through the worker`);
+  } finally {
+    await context.close();
+  }
+});
+
+// ---------------------------------------------------------------- i. reports
 test('nginx received no CSP violation report', async () => {
   await sleep(1000); // reports are sent after the violation, asynchronously
   const file = path.join(nginx.dir, 'csp-reports.log');

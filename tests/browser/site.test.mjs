@@ -18,8 +18,9 @@ const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const KINDS = ['home', 'book', 'chapter', 'book-print', 'articles', 'article', 'lessons', 'lesson',
   'section', 'course', 'module', 'course-lesson', 'not-found', 'search', 'my-learning', 'certificate'];
-// Kinds a site has only in some configurations (the default site has no older editions).
-const OPTIONAL_KINDS = ['changes', 'page'];
+// Kinds a site has only in some configurations (the default site has no older editions;
+// `offline: false` writes no offline page).
+const OPTIONAL_KINDS = ['changes', 'page', 'offline'];
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
