@@ -144,8 +144,10 @@ async function oursApi({ q, limit }) {
   const terms = new Map(parsed.flatMap((x) => [...x]));
   const ranked = S.rank(query, terms, m.page_kinds, null);
   const shown = ranked.slice(0, limit);
-  const frags = await Promise.all(shown.map((r) => frag(r.page)));
-  const snips = shown.map((r, i) => S.snippet(frags[i], query, st.stem));
+  // As Index.search does: each snippet is cut when its fragment arrives.
+  const done = await Promise.all(shown.map((r) => frag(r.page).then((f) => [f, S.snippet(f, query, st.stem)])));
+  const frags = done.map((d) => d[0]);
+  const snips = done.map((d) => d[1]);
   const t1 = now();
   return { t0, shown: t1, total: ranked.length, results: shown.length,
     top: frags.map((f, i) => f.u + (snips[i].anchor ? '#' + snips[i].anchor : '')) };

@@ -64,6 +64,9 @@ fn base_lang(lang: &str) -> &str {
 
 /// Lowercases `word` and removes accents and other combining marks (`Éducación` → `educacion`).
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -196,21 +199,35 @@ pub fn page_terms(
 
 /// Counts the terms of one page: title words ×3, heading words ×2, the rest ×1.
 pub fn count_terms(title: &str, sections: &[TextSection], lang: &str) -> RawTerms {
-    let analyzer = Analyzer::new(lang);
-    let mut out = RawTerms::default();
-    let add = |text: &str, weight: f64, out: &mut RawTerms| {
+    // Most words of a page repeat: each distinct spelling is stemmed once.
+    fn add<'t>(
+        text: &'t str,
+        weight: f64,
+        analyzer: &Analyzer,
+        seen: &mut HashMap<&'t str, Vec<String>>,
+        out: &mut RawTerms,
+    ) {
         for w in words(text) {
-            for t in analyzer.terms(w) {
-                *out.terms.entry(t).or_default() += weight;
+            let terms = seen.entry(w).or_insert_with(|| analyzer.terms(w));
+            for t in terms.iter() {
+                match out.terms.get_mut(t) {
+                    Some(n) => *n += weight,
+                    None => {
+                        out.terms.insert(t.clone(), weight);
+                    }
+                }
             }
             out.length += weight;
         }
-    };
-    add(title, 3.0, &mut out);
+    }
+    let analyzer = Analyzer::new(lang);
+    let mut out = RawTerms::default();
+    let mut seen = HashMap::new();
+    add(title, 3.0, &analyzer, &mut seen, &mut out);
     out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
     for s in sections {
-        add(&s.heading, 2.0, &mut out);
-        add(&s.text, 1.0, &mut out);
+        add(&s.heading, 2.0, &analyzer, &mut seen, &mut out);
+        add(&s.text, 1.0, &analyzer, &mut seen, &mut out);
     }
     out
 }

@@ -351,13 +351,11 @@ class Index {
     const terms = new Map(parsed.flatMap((m) => [...m]));
     const ranked = rank(query, terms, this.manifest.page_kinds, allow);
     if (!fragments) return { query, total: ranked.length, results: [] };
-    const shown = ranked.slice(offset, offset + limit);
-    const frags = await Promise.all(shown.map((r) => this.fragment(r.page)));
-    return {
-      query,
-      total: ranked.length,
-      results: shown.map((r, i) => ({ ...r, fragment: frags[i], snip: snippet(frags[i], query, this.stem) })),
-    };
+    // Each result's snippet is cut as soon as its fragment arrives, so once the last byte is in
+    // only that fragment's work is left.
+    const results = await Promise.all(ranked.slice(offset, offset + limit).map((r) =>
+      this.fragment(r.page).then((fragment) => ({ ...r, fragment, snip: snippet(fragment, query, this.stem) }))));
+    return { query, total: ranked.length, results };
   }
 }
 
