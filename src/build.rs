@@ -216,6 +216,15 @@ pub fn prepare_site(
     if failed.has_errors() {
         return Err(fail(failed));
     }
+    link_editions(&mut latest, &mut olders);
+    Ok((latest, olders, diags))
+}
+
+/// Gives every edition the switcher targets and "What changed" lists of all editions, from the
+/// page lists of `latest` and `olders` (again whenever `serve` changes the latest's pages).
+pub fn link_editions(latest: &mut Prepared, olders: &mut [Older]) {
+    let config = &latest.site.config;
+    let latest_pages = editions::map_of(&latest.site);
     let mut list = vec![editions::EditionRef {
         name: None,
         label: config.edition_label.clone(),
@@ -239,7 +248,6 @@ pub fn prepare_site(
             p.editions = Some(cx.rendering(i + 1));
         }
     }
-    Ok((latest, olders, diags))
 }
 
 /// Reads and checks the latest edition (`content/`). On success the diagnostics hold only

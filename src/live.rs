@@ -64,6 +64,10 @@ pub struct Live {
     last_errors: String,
     /// Books whose print view shows text that changed, re-rendered by [`Live::secondary`].
     pending_books: Vec<PageId>,
+    /// Older editions, built at the start (and on a full rebuild).
+    olders: Vec<build::Older>,
+    /// The older editions' pages must be written again: the latest edition's pages changed.
+    olders_stale: bool,
     /// Set when page text changed since the search index was last made.
     search_stale: bool,
 }
@@ -87,6 +91,8 @@ impl Live {
         let (prepared, olders, diags) = build::prepare_site(opts, None)?;
         let live = Live {
             prepared,
+            olders,
+            olders_stale: false,
             files,
             inject,
             structure_errors: String::new(),
@@ -96,7 +102,7 @@ impl Live {
             pending_books: Vec::new(),
             search_stale: false,
         };
-        let errors = live.write_everything(&olders);
+        let errors = live.write_everything();
         if errors.has_errors() {
             return Err(build::Failed { diags: errors });
         }
@@ -119,15 +125,15 @@ impl Live {
     }
 
     /// Writes the whole site into a fresh map, then swaps it in. Older editions are written
-    /// here only: a live session rebuilds the latest edition alone.
-    fn write_everything(&self, olders: &[build::Older]) -> Diagnostics {
+    /// here, and again (deferred) when the latest edition's pages change their switcher targets.
+    fn write_everything(&self) -> Diagnostics {
         let fresh: SharedFiles = Default::default();
         let sink = Sink::Memory {
             files: fresh.clone(),
             inject: Some(self.inject.clone()),
         };
         let mut errors = self.prepared.write_all(&sink, false);
-        for p in olders.iter().filter_map(|o| o.prepared.as_ref()) {
+        for p in self.olders.iter().filter_map(|o| o.prepared.as_ref()) {
             errors.extend(p.write_all(&sink, false));
         }
         if !errors.has_errors() {
@@ -153,7 +159,8 @@ impl Live {
             return None;
         }
         let theme_dir = format!("themes/{}/", self.prepared.site.config.theme);
-        if rel == CONFIG_FILE {
+        if rel == CONFIG_FILE || rel.starts_with("versions/") {
+            // An older edition's sources change rarely (they are frozen): rebuild everything.
             Some(Kind::Config)
         } else if let Some(t) = rel.strip_prefix(&theme_dir) {
             if t.starts_with("templates/") {
@@ -260,7 +267,7 @@ impl Live {
 
     /// Returns true if and only if deferred work is waiting for [`Live::secondary`].
     pub fn has_secondary(&self) -> bool {
-        self.search_stale || !self.pending_books.is_empty()
+        self.search_stale || self.olders_stale || !self.pending_books.is_empty()
     }
 
     /// Work that can wait until the browser has been told: the print views of books whose
@@ -269,6 +276,15 @@ impl Live {
         if self.search_stale {
             self.search_stale = false;
             self.reindex();
+        }
+        if self.olders_stale {
+            // Their switchers and banners point into the latest edition, whose pages changed.
+            // Pages open in a browser are not reloaded: they are current again on the next visit.
+            self.olders_stale = false;
+            let sink = self.sink();
+            for p in self.olders.iter().filter_map(|o| o.prepared.as_ref()) {
+                let _ = p.write_all(&sink, false);
+            }
         }
         let books = std::mem::take(&mut self.pending_books);
         if books.is_empty() {
@@ -325,7 +341,9 @@ impl Live {
         match build::prepare_site(&self.prepared.opts, None) {
             Ok((prepared, olders, _warnings)) => {
                 self.prepared = prepared;
-                let errors = self.write_everything(&olders);
+                self.olders = olders;
+                self.olders_stale = false;
+                let errors = self.write_everything();
                 self.structure_errors = errors.to_plain_string();
                 self.page_errors.clear();
                 self.dirty = false;
@@ -704,6 +722,10 @@ impl Live {
         self.prepared.rendered = rendered;
         self.prepared.known = known;
         self.prepared.nav = nav;
+        if self.prepared.editions.is_some() {
+            build::link_editions(&mut self.prepared, &mut self.olders);
+            self.olders_stale = true;
+        }
         let site = &self.prepared.site;
         let mut everything = !assets.is_empty() && changed_rels.is_empty();
         let mut affected: HashSet<PageId> = HashSet::new();

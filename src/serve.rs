@@ -151,19 +151,22 @@ struct Watch {
     state: AppState,
 }
 
+/// The folders of a site whose files change what it builds (older editions in `versions/`).
+const SOURCE_DIRS: [&str; 4] = ["content", "static", "themes", "versions"];
+
 impl Watch {
     fn run(self, mut live: Option<Live>) -> Result<()> {
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let mut watcher = notify::recommended_watcher(tx)?;
         // Only what can change the site: not `public/` or `target/` beside the sources.
-        for dir in ["content", "static", "themes"] {
+        for dir in SOURCE_DIRS {
             let path = self.root.join(dir);
             if path.is_dir() {
                 watcher.watch(&path, RecursiveMode::Recursive)?;
             }
         }
         watcher.watch(&self.root, RecursiveMode::NonRecursive)?;
-        let mut watched: Vec<PathBuf> = ["content", "static", "themes"]
+        let mut watched: Vec<PathBuf> = SOURCE_DIRS
             .iter()
             .map(|d| self.root.join(d))
             .filter(|p| p.is_dir())
@@ -207,7 +210,7 @@ impl Watch {
             }
             // A source folder created after the start (say `themes/`) is watched from now on, and
             // what was written into it before the watch began counts as changed.
-            for dir in ["content", "static", "themes"].map(|d| self.root.join(d)) {
+            for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
                 if dir.is_dir()
                     && !watched.contains(&dir)
                     && paths
@@ -270,10 +273,7 @@ impl Watch {
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
-        matches!(
-            first.as_str(),
-            "content" | "static" | "themes" | "playbook.yaml"
-        )
+        first == "playbook.yaml" || SOURCE_DIRS.contains(&first.as_str())
     }
 }
 

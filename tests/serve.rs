@@ -47,9 +47,13 @@ const SITE: &[(&str, &str)] = &[
 ];
 
 fn start() -> Server {
+    start_site(SITE)
+}
+
+fn start_site(files: &[(&str, &str)]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
-    for (rel, text) in SITE {
+    for (rel, text) in files {
         write(&root, rel, text);
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
@@ -401,4 +405,68 @@ fn a_folder_moved_in_appears_and_moved_out_disappears() {
         "the pages of a folder moved out are gone"
     );
     assert!(!request(s.port, "/").1.contains("Book two"));
+}
+
+#[test]
+fn older_editions_follow_the_latest_and_their_own_sources() {
+    let mut files: Vec<(&str, &str)> = SITE
+        .iter()
+        .filter(|(rel, _)| *rel != "playbook.yaml")
+        .copied()
+        .collect();
+    files.push((
+        "playbook.yaml",
+        "title: Live\nbase_url: /\neditions:\n  - name: \"2025\"\n    label: \"2025 edition\"\n",
+    ));
+    files.extend([
+        (
+            "versions/2025/index.md",
+            "---\ntitle: Home\n---\nWelcome.\n",
+        ),
+        (
+            "versions/2025/book/_index.md",
+            "---\ntitle: Book\nkind: book\n---\nThe book.\n",
+        ),
+        (
+            "versions/2025/book/01-one.md",
+            "---\ntitle: One\n---\nFirst text.\n",
+        ),
+        (
+            "versions/2025/book/03-three.md",
+            "---\ntitle: Three\n---\nOld third text.\n",
+        ),
+    ]);
+    let s = start_site(&files);
+    let events = subscribe(s.port);
+    let older = |path: &str| request(s.port, path).1;
+    // Chapter three is only in the 2025 edition: its banner leads to the nearest page that
+    // exists in the latest, the book.
+    let page = older("/editions/2025/book/three/");
+    assert!(page.contains("Old third text."), "{page}");
+    assert!(!page.contains("href=\"/book/three/\""), "{page}");
+    // The latest edition gains chapter three: once the deferred work has run, the older
+    // edition's banner and switcher lead to it.
+    write(
+        &s.root,
+        "content/book/03-three.md",
+        "---\ntitle: Three\n---\nNew third text.\n",
+    );
+    next_event(&events, "reload");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !older("/editions/2025/book/three/").contains("href=\"/book/three/\"") {
+        assert!(
+            Instant::now() < deadline,
+            "the 2025 page never linked to the new chapter: {}",
+            older("/editions/2025/book/three/")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // An edit to the older edition's own sources shows too.
+    write(
+        &s.root,
+        "versions/2025/book/01-one.md",
+        "---\ntitle: One\n---\nRevised 2025 text.\n",
+    );
+    next_event(&events, "reload");
+    assert!(older("/editions/2025/book/one/").contains("Revised 2025 text."));
 }
