@@ -13,28 +13,13 @@
 //      writes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './lib/serve.mjs';
+import { assertClean, assertNoAxeViolations, buildSite, launchBrowser, playbookBin, runBuild, withPage, writeFiles } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
-
-if (!process.env.PLAYBOOK_BIN) {
-  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
-    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/brand.test.mjs');
-}
-const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
-if (!fs.existsSync(PLAYBOOK_BIN)) throw new Error(`PLAYBOOK_BIN names no file: ${PLAYBOOK_BIN} (run \`cargo build\` first)`);
-const OVERLAY = process.env.FIXTURE_OVERLAY && path.resolve(process.env.FIXTURE_OVERLAY);
+playbookBin(import.meta.url);
 
 // ---------------------------------------------------------------- the fixture site
 const BASE = '/district/pd/';
@@ -90,16 +75,7 @@ const PAGES = {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-brand-'));
 
-function writeSite(root, accent) {
-  for (const [rel, text] of Object.entries({ 'playbook.yaml': yaml(accent), ...FILES })) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  if (OVERLAY) fs.cpSync(OVERLAY, root, { recursive: true });
-}
-const runBuild = (root, out) => spawnSync(PLAYBOOK_BIN,
-  ['build', '--quiet', '--root', root, '--out', out, '--base-url', `http://127.0.0.1${BASE}`],
-  { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const writeSite = (root, accent) => writeFiles(root, { 'playbook.yaml': yaml(accent), ...FILES });
 
 let browser, server;
 const ROOT = path.join(tmp, 'site');
@@ -107,14 +83,9 @@ const OUT = path.join(tmp, 'out');
 
 before(async () => {
   writeSite(ROOT);
-  const r = runBuild(ROOT, OUT);
-  if (r.status !== 0) throw new Error(`playbook build failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  buildSite(ROOT, OUT, BASE);
   server = await serve(OUT, BASE);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -126,29 +97,8 @@ after(async () => {
 for (const [kind, rel] of Object.entries(PAGES)) {
   for (const scheme of ['light', 'dark']) {
     test(`brand: ${kind} (${rel || 'home'}), ${scheme}: the brand's colours, logo and links, and no axe-core violation`, { timeout: 120_000 }, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
-      const log = { consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [] };
-      await context.route('**/*', (route) => {
-        const u = route.request().url();
-        if (new URL(u).hostname === '127.0.0.1') return route.continue();
-        log.offHost.push(u);
-        return route.abort('blockedbyclient');
-      });
-      try {
-        const page = await context.newPage();
-        page.setDefaultTimeout(15_000);
-        const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
-        page.on('console', (m) => {
-          if (m.type() === 'error' && !isRootFavicon(m.location()?.url || server.url)) log.consoleErrors.push(m.text());
-        });
-        page.on('pageerror', (e) => log.pageErrors.push(String(e)));
-        page.on('requestfailed', (r) => {
-          if (r.failure()?.errorText !== 'net::ERR_ABORTED' && !log.offHost.includes(r.url())) log.failedRequests.push(r.url());
-        });
-        page.on('response', (r) => {
-          if (r.status() >= 400 && !isRootFavicon(r.url())) log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
-        });
-        const response = await page.goto(server.url + rel, { waitUntil: 'load' });
+      // Requests the browser cancels as the page moves on (net::ERR_ABORTED) are no failure.
+      await withPage(browser, server.url + rel, { colorScheme: scheme, ignoreAborted: true }, async ({ page, response, log }) => {
         assert.equal(response.status(), 200);
         assert.equal(await page.evaluate(() => document.body.dataset.pageKind), kind, 'data-page-kind');
 
@@ -180,14 +130,9 @@ for (const [kind, rel] of Object.entries(PAGES)) {
           }
         }
 
-        await page.addScriptTag({ path: AXE });
-        const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG_TAGS);
-        const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        assert.deepEqual(found, [], `axe-core violations on ${kind} (${scheme})`);
-        assert.deepEqual(log, { consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [] }, 'console errors, page errors, failed requests or other hosts');
-      } finally {
-        await context.close();
-      }
+        await assertNoAxeViolations(page, `on ${kind} (${scheme})`);
+        assertClean(log);
+      });
     });
   }
 }
@@ -197,7 +142,7 @@ test('brand: a colour that fails contrast is a build error naming the pair, and 
   const root = path.join(tmp, 'failing');
   const out = path.join(tmp, 'failing-out');
   writeSite(root, '#d98c5f'); // 2.6:1 on white
-  const r = runBuild(root, out);
+  const r = runBuild(root, out, BASE);
   assert.notEqual(r.status, 0, 'the build succeeded with a brand colour that fails contrast');
   const text = r.stderr + r.stdout;
   assert.match(text, /the brand colour fails contrast: `accent` #d98c5f as link text on the page background #ffffff has a contrast of 2\.\d\d:1, below 4\.5:1/);

@@ -30,28 +30,13 @@
 // (HTTP >= 400), console errors and page errors.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './lib/serve.mjs';
+import { assertNoAxeViolations, buildSite, eventually, launchBrowser, playbookBin, text, withCleanContext, writeFiles } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
-
-if (!process.env.PLAYBOOK_BIN) {
-  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
-    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/editions.test.mjs (tests/run.sh sets it)');
-}
-const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
-if (!fs.existsSync(PLAYBOOK_BIN)) throw new Error(`PLAYBOOK_BIN names no file: ${PLAYBOOK_BIN} (run \`cargo build\` first)`);
-const OVERLAY = process.env.FIXTURE_OVERLAY && path.resolve(process.env.FIXTURE_OVERLAY);
+playbookBin(import.meta.url);
 
 // ---------------------------------------------------------------- the fixture site
 const BASE = '/pd/';
@@ -128,14 +113,8 @@ const OUT = path.join(tmp, 'out');
 // Writes the fixture site into root (plus `extra` files) and builds it into out for base path `base`
 // (with `args`, e.g. ['--drafts'], after `build`).
 function build(root = ROOT, out = OUT, base = BASE, extra = {}, args = []) {
-  for (const [rel, text] of Object.entries({ ...siteFiles(), ...extra })) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  if (OVERLAY) fs.cpSync(OVERLAY, root, { recursive: true });
-  const r = spawnSync(PLAYBOOK_BIN, ['build', ...args, '--quiet', '--root', root, '--out', out, '--base-url', `http://127.0.0.1${base}`],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(`playbook build of ${root} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  writeFiles(root, { ...siteFiles(), ...extra });
+  buildSite(root, out, base, args);
   for (const rel of ['index.html', `${P.debriefNew}index.html`, `editions/2025/${P.debriefOld}index.html`,
     `editions/2024/${P.retired}index.html`, 'changes/index.html']) {
     if (!fs.existsSync(path.join(out, rel))) throw new Error(`the build of ${root} wrote no ${rel}`);
@@ -167,11 +146,7 @@ before(async () => {
   build();
   server = await serve(OUT, BASE);
   origin = new URL(server.url).origin;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -180,69 +155,25 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------- helpers
-// Runs fn({ context, open, log }) in a fresh context. open(path) opens a new tab there. Every tab
-// records console errors, page errors, failed requests (HTTP >= 400 too), every request's path,
-// and requests to any host but 127.0.0.1 (aborted); after fn, all but the paths must be empty.
+// Runs fn({ context, open, log }) in a fresh context (withCleanContext: fails after fn on
+// requests to other hosts, failed requests, console errors and page errors; a request the browser
+// cancels as a tab moves on, a favicon or a fetch, is no failure). open(path) opens a new tab
+// there; every tab also records every request's path in log.requests.
 async function withContext(opts, fn) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
-  const log = { consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [], requests: [] };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  // Chromium fetches /favicon.ico at the server root by itself; that is the host's, not the site's.
-  const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
-  const open = async (where) => {
-    const page = await context.newPage();
-    page.go = async (to) => {
-      const response = await page.goto(/^https?:/.test(to) ? to : origin + to, { waitUntil: 'load' });
-      assert.equal(response.status(), 200, `HTTP status of ${to}`);
+  return withCleanContext(browser, { ...opts, ignoreAborted: true }, async ({ context, log, newPage }) => {
+    log.requests = [];
+    const open = async (where) => {
+      const page = await newPage();
+      page.go = async (to) => {
+        const response = await page.goto(/^https?:/.test(to) ? to : origin + to, { waitUntil: 'load' });
+        assert.equal(response.status(), 200, `HTTP status of ${to}`);
+      };
+      page.on('request', (r) => log.requests.push(new URL(r.url()).pathname));
+      await page.go(where);
+      return page;
     };
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const at = m.location()?.url || '';
-      if (/status of 404/.test(m.text()) && at && isRootFavicon(at)) return;
-      log.consoleErrors.push(`${m.text()} (at ${at})`);
-    });
-    page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
-    page.on('request', (r) => log.requests.push(new URL(r.url()).pathname));
-    page.on('requestfailed', (r) => {
-      // A request still in flight when the tab moves on (a favicon, a fetch) is cancelled: not a fault.
-      if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
-      if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !isRootFavicon(r.url())) log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
-    });
-    await page.go(where);
-    return page;
-  };
-  try {
-    const result = await fn({ context, open, log });
-    assert.deepEqual(log.offHost, [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.failedRequests, [], 'failed requests');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-    return result;
-  } finally {
-    await context.close();
-  }
-}
-
-// Retries an async assertion until it passes or ms run out (then its last error is thrown).
-async function eventually(fn, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return fn({ context, open, log });
+  });
 }
 
 // The HTTP status of a path on the test server (redirects not followed), from Node.
@@ -253,7 +184,6 @@ async function status(where) {
 }
 
 const pathOf = (href) => new URL(href, origin).pathname;
-const text = (page, sel) => page.locator(sel).evaluate((e) => e.textContent.replace(/\s+/g, ' ').trim());
 
 // The switcher as the page shows it: [{ label, href (path), current }].
 const switcher = (page) => page.evaluate(() =>
@@ -293,18 +223,6 @@ async function enterAndLand(page) {
   ]);
   assert.notEqual(page.url(), from, 'Enter did not navigate');
   return response?.status();
-}
-
-async function axe(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (tags) => {
-    const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
-  }, WCAG_TAGS);
-  const detail = violations.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
-    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
-  assert.equal(violations.length, 0, `axe-core violations on ${what}:\n${detail}`);
 }
 
 // Every page of every edition, opened once in one tab (memoized): { url, edition, links (the
@@ -547,7 +465,7 @@ describe('e. axe-core on older-edition pages with the banner and switcher', () =
           const page = await open(where);
           assert.equal((await banners(page)).length, 1, 'the page has its banner');
           assert.ok((await switcher(page)).length >= 3, 'the page has its switcher');
-          await axe(page, `${where} (${colorScheme})`);
+          await assertNoAxeViolations(page, `on ${where} (${colorScheme})`);
         });
       });
     }

@@ -10,92 +10,41 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
 import { serve } from './lib/serve.mjs';
 import { unzip } from './lib/unzip.mjs';
+import { REPO, assertClean, assertNoAxeViolations, launchBrowser, openPage, playbookBin, runPlaybook, shoot } from './lib/harness.mjs';
 import { decodeSuspend } from '../../themes/default/static/scorm.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const SCORM_AGAIN = path.join(HERE, 'node_modules/scorm-again/dist/scorm12.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
+const SCORM_AGAIN = path.join(REPO, 'tests/browser/node_modules/scorm-again/dist/scorm12.js');
 const FROM_DISK = "Search needs the site to be served over the web; it can't work from files on disk.";
 const COURSE = 'rccp-foundations';
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
 
-if (!process.env.PLAYBOOK_BIN) {
-  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
-    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/export.test.mjs');
-}
-const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
+playbookBin(import.meta.url);
 
 let browser, tmp;
 
 function playbook(...args) {
-  const r = spawnSync(PLAYBOOK_BIN, [...args, '--quiet', '--root', ROOT], { encoding: 'utf8' });
+  const r = runPlaybook([...args, '--quiet', '--root', REPO]);
   assert.equal(r.status, 0, `playbook ${args.join(' ')} failed:\n${r.stderr}`);
 }
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-export-'));
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60_000 });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-// A fresh context whose page records console errors, page errors, failed requests, and any
-// request that is neither a file nor to 127.0.0.1 (aborted).
-async function open(opts = {}) {
-  const context = await browser.newContext({ viewport: { width: opts.width || 1280, height: 800 } });
-  const log = { errors: [], failed: [], outside: [] };
-  await context.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'file:' || u.hostname === '127.0.0.1') return route.continue();
-    log.outside.push(u.href);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(`${m.text()} (at ${m.location()?.url})`); });
-  page.on('pageerror', (e) => log.errors.push(String(e?.stack || e)));
-  page.on('requestfailed', (r) => log.failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) log.failed.push(`${r.url()}: HTTP ${r.status()}`); });
-  return { context, page, log };
-}
+// A fresh context and page (openPage) that record console errors, page errors, failed requests,
+// and any request that is neither a file nor to 127.0.0.1 (aborted); nothing is ignored, not
+// even a 404 for the server's /favicon.ico: { context, page, log }.
+const open = () => openPage(browser, { allowFiles: true, ignoreRootFavicon: false });
 
-function clean(log) {
-  assert.deepEqual(log.errors, [], 'console or page errors');
-  assert.deepEqual(log.failed, [], 'failed requests');
-  assert.deepEqual(log.outside, [], 'requests outside the copy');
-}
-
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (tags) => {
-    // No preload: axe would fetch the stylesheets, which a page read from disk cannot.
-    const r = await globalThis.axe.run(document, { preload: false, runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  }, WCAG_TAGS);
-  assert.deepEqual(violations, [], 'axe-core violations');
-}
-
-async function shoot(page, name) {
-  if (!SCREENSHOT_DIR) return;
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+// axe-core without preload: axe would fetch the stylesheets, which a page read from disk cannot.
+const axe = (page) => assertNoAxeViolations(page, 'on the page', { preload: false });
 
 // ---------------------------------------------------------------- the site from a zip on disk
 describe('the site exported as a zip, opened from disk', () => {
@@ -151,7 +100,7 @@ describe('the site exported as a zip, opened from disk', () => {
       await page.locator('#theme-toggle').click();
       await page.reload();
       assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
-      clean(log);
+      assertClean(log);
     } finally {
       await context.close();
     }
@@ -170,7 +119,7 @@ describe('the site exported as a zip, opened from disk', () => {
       assert.match(page.url(), /search\/index\.html\?q=identity$/);
       await page.waitForFunction((t) => document.getElementById('search-status').textContent === t, FROM_DISK);
       await axe(page);
-      clean(log);
+      assertClean(log);
     } finally {
       await context.close();
     }
@@ -264,7 +213,7 @@ describe('the SCORM 1.2 package of a course', () => {
       assert.match(c.session, /^\d{4}:\d{2}:\d{2}(\.\d{1,2})?$/);
       assert.equal(c.exit, 'suspend');
       saved = { core: { lesson_status: c.status, lesson_location: c.location, entry: 'resume', score: { raw: c.raw, min: c.min, max: c.max } }, suspend_data: c.suspend };
-      clean(first.log);
+      assertClean(first.log);
     } finally {
       await first.context.close();
     }
@@ -290,7 +239,7 @@ describe('the SCORM 1.2 package of a course', () => {
       assert.equal(c.location, lessons.at(-1));
       assert.equal(decodeSuspend(c.suspend, lessons).done.size, lessons.length);
       assert.ok(c.suspend.length <= 4096);
-      clean(again.log);
+      assertClean(again.log);
     } finally {
       await again.context.close();
     }
@@ -309,7 +258,7 @@ describe('the SCORM 1.2 package of a course', () => {
       assert.equal(stored.courses[COURSE].lessons[lessons[0]].done, true);
       await shoot(page, 'scorm-no-lms');
       await axe(page);
-      clean(log);
+      assertClean(log);
     } finally {
       await context.close();
     }
@@ -325,7 +274,7 @@ describe('the SCORM 1.2 package of a course', () => {
       const root = server.url + 'pkg/';
       for (const h of hrefs) if (!h.includes('#') || !h.startsWith(root)) assert.ok(h.startsWith(root) && fs.existsSync(path.join(pkg, decodeURIComponent(new URL(h).pathname.slice('/lms/pkg/'.length)))), `${h} stays in the package`);
       assert.equal(await course.locator('#site-search').count(), 0);
-      clean(log);
+      assertClean(log);
     } finally {
       await context.close();
     }

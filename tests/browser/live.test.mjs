@@ -13,28 +13,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { REPO, assertNoAxeViolations, launchBrowser, openPage, playbookBin, poll, sleep, writeFiles } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const BUILTIN_CSS = path.join(HERE, '../../themes/default/static/style.css');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const BUILTIN_CSS = path.join(REPO, 'themes/default/static/style.css');
 // How long to wait for the server to rebuild and the browser to react: generous, for a debug
 // build on a busy 2-core machine; a passing run takes a fraction of it.
 const WAIT = 30_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
-
-if (!process.env.PLAYBOOK_BIN) {
-  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
-    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/live.test.mjs (tests/run.sh sets it)');
-}
-const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
-if (!fs.existsSync(PLAYBOOK_BIN)) {
-  throw new Error(`PLAYBOOK_BIN names no file: ${PLAYBOOK_BIN} (run \`cargo build\` first)`);
-}
+const PLAYBOOK_BIN = playbookBin(import.meta.url);
 
 // ---------------------------------------------------------------- the fixture site
 // Three chapters of 80 paragraphs each: long enough to scroll well past y = 2000.
@@ -53,12 +38,8 @@ const SITE = {
 };
 
 let tmp, site, server, browser;
-const write = (rel, text) => {
-  fs.mkdirSync(path.dirname(path.join(site, rel)), { recursive: true });
-  fs.writeFileSync(path.join(site, rel), text);
-};
+const write = (rel, text) => writeFiles(site, { [rel]: text });
 const unique = (what) => `${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 // Starts `playbook serve` and resolves with { url, child, log() } once it prints its address.
 function startServer(root) {
@@ -94,13 +75,9 @@ async function stopServer(s) {
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-live-'));
   site = path.join(tmp, 'site');
-  for (const [rel, text] of Object.entries(SITE)) write(rel, text);
+  writeFiles(site, SITE);
   server = await startServer(site);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -109,21 +86,12 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------- helpers
-// Opens path in a fresh context and waits until live.js is subscribed to the server's events;
-// records uncaught page errors, off-host requests (aborted) and main-frame navigations after
-// the first. Runs fn, then closes the context.
+// Opens path in a fresh context (openPage) and waits until live.js is subscribed to the server's
+// events; also records main-frame navigations after the first. Runs fn, then closes the context.
+// The tests check the page errors, off-host requests and navigations of the log, not the rest.
 async function withLivePage(pagePath, fn, { bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP });
-  const log = { pageErrors: [], offHost: [], navigations: [] };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
+  const { context, page, log } = await openPage(browser, { bypassCSP, timeout: WAIT });
+  log.navigations = [];
   try {
     const subscribed = page.waitForResponse((r) => new URL(r.url()).pathname === '/__playbook/events');
     subscribed.catch(() => {}); // a failed goto is the error to report
@@ -137,16 +105,6 @@ async function withLivePage(pagePath, fn, { bypassCSP = false } = {}) {
   }
 }
 
-// Retries fn until it returns a truthy `ok`, for up to ms; returns its last result.
-async function poll(fn, ms = WAIT) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await fn();
-    if (r.ok || Date.now() > end) return r;
-    await sleep(100);
-  }
-}
-
 // Waits until the server serves pagePath with text in it (the edit has been rebuilt).
 async function waitServed(pagePath, text, ms = WAIT) {
   const r = await poll(async () => {
@@ -157,10 +115,6 @@ async function waitServed(pagePath, text, ms = WAIT) {
   assert.ok(r.ok, `${pagePath} was not served with ${JSON.stringify(text)} within ${ms} ms ` +
     `(last status ${r.status}); server log:\n${server.log()}`);
 }
-
-const formatViolations = (vs) =>
-  vs.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
-    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
 
 // ---------------------------------------------------------------- tests
 test('a body edit reloads the open chapter with the new text at the same scroll position', async () => {
@@ -210,7 +164,7 @@ test('a stylesheet change applies without a reload', async () => {
     // The built-in stylesheet plus one rule, so the page keeps its look.
     write('themes/default/static/style.css',
       fs.readFileSync(BUILTIN_CSS, 'utf8') + '\nbody { outline: 5px solid rgb(1, 2, 3); }\n');
-    const r = await poll(async () => { const o = await outline(); return { ok: o === want, o }; });
+    const r = await poll(async () => { const o = await outline(); return { ok: o === want, o }; }, WAIT);
     assert.ok(r.ok, `body outline is ${JSON.stringify(r.o)}, not ${JSON.stringify(want)}; server log:\n${server.log()}`);
     await sleep(1500); // a reload sent with the stylesheet would have replaced the page by now
     assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded (window.__marker is gone)');
@@ -259,13 +213,7 @@ test('axe-core: no WCAG 2.2 A/AA violations while the error overlay is shown', a
     write('content/book/03-three.md', BROKEN);
     try {
       await page.locator(OVERLAY).waitFor({ state: 'visible', timeout: WAIT });
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async (tags) => {
-        const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
-      }, WCAG_TAGS);
-      assert.equal(violations.length, 0, `axe-core violations with the overlay shown:\n${formatViolations(violations)}`);
+      await assertNoAxeViolations(page, 'with the overlay shown');
     } finally {
       write('content/book/03-three.md', chapter('Three'));
       await page.locator(OVERLAY).waitFor({ state: 'detached', timeout: WAIT }).catch(() => {});

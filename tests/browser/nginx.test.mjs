@@ -32,27 +32,19 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { REPO, basePathFromEnv, launchBrowser, openPage, siteDirFromEnv, sleep } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const README = path.join(HERE, '../../README.md');
-const TEMPLATE = path.resolve(process.env.NGINX_TEMPLATE || path.join(HERE, '../nginx/playbook.conf.template'));
+const README = path.join(REPO, 'README.md');
+const TEMPLATE = path.resolve(process.env.NGINX_TEMPLATE || path.join(REPO, 'tests/nginx/playbook.conf.template'));
 const NGINX = process.env.NGINX_BIN || '/usr/sbin/nginx';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
 const MISSING_PATH = 'a/b/c/missing/'; // where the not-found page is loaded, to catch relative asset URLs
 const SEARCH_WORD = 'inquiry';
 const YEAR = 365 * 24 * 3600;
 const SHORT = 600; // the longest max-age that still counts as "not cached long" for pages
 
-const SITE_DIR = process.env.SITE_DIR && path.resolve(process.env.SITE_DIR);
-const BASE_PATH = ('/' + (process.env.BASE_PATH || '/') + '/').replace(/\/+/g, '/');
+const SITE_DIR = siteDirFromEnv();
+const BASE_PATH = basePathFromEnv();
 const SUB_PATH = BASE_PATH.slice(0, -1); // /pd/playbook
-if (!SITE_DIR || !fs.existsSync(path.join(SITE_DIR, 'index.html'))) {
-  throw new Error(`SITE_DIR must name a built site (got ${JSON.stringify(process.env.SITE_DIR)})`);
-}
 if (!SUB_PATH) throw new Error('BASE_PATH must be a sub-path such as /pd/playbook/: the config under test serves one');
 if (!fs.existsSync(NGINX)) throw new Error(`no nginx at ${NGINX} (bash tests/browser/install.sh installs it)`);
 
@@ -128,7 +120,6 @@ const canConnect = (port) => new Promise((resolve) => {
   const c = net.connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
   c.once('error', () => resolve(false));
 });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startNginx() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-nginx-'));
@@ -162,11 +153,7 @@ before(async () => {
   nginx = await startNginx();
   origin = `http://127.0.0.1:${nginx.port}`;
   siteUrl = origin + BASE_PATH;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -205,56 +192,34 @@ function cachedShort(h) {
 }
 
 // ---------------------------------------------------------------- browser helpers
-// A fresh context whose page records console errors, page errors, failed requests and requests
-// to any host but 127.0.0.1 (aborted), and, in every document, CSP violation events.
+// A fresh context whose page (openPage) records console errors, page errors, failed requests,
+// requests to any host but 127.0.0.1 (aborted) and every response (log.responses), and, in every
+// document, CSP violation events. A request still running when the page navigates away, or an
+// icon fetch, that Chromium cancels (net::ERR_ABORTED) is not a failure of the site.
 async function open(expect404 = null) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const log = { consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [], responses: [] };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__cspViolations.push({ disposition: e.disposition, directive: e.effectiveDirective,
-        blocked: e.blockedURI, source: `${e.sourceFile}:${e.lineNumber}`, sample: e.sample });
-    }, true);
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const isExpected404 = (u) => expect404 !== null && u === expect404;
-  // Chromium may fetch /favicon.ico at the server root by itself; that is the host's, not the site's.
-  const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const where = m.location()?.url || '';
-    if (/status of 404/.test(m.text()) && where && (isExpected404(where) || isRootFavicon(where))) return;
-    log.consoleErrors.push(`${m.text()} (at ${where})`);
-  });
-  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
-  // A request still running when the page navigates away is aborted: not a failure of the site.
   let documents = 0;
   const startedIn = new WeakMap();
+  const { context, page, log } = await openPage(browser, {
+    expect404,
+    initScript: recordCspViolations,
+    ignoreAborted: (r) => startedIn.get(r) < documents || /\/assets\/favicon\.[0-9a-f]+\.svg$/.test(new URL(r.url()).pathname),
+  });
+  log.responses = [];
   page.on('request', (r) => {
     if (r.isNavigationRequest() && r.frame() === page.mainFrame()) documents++;
     startedIn.set(r, documents);
   });
-  page.on('requestfailed', (r) => {
-    const error = r.failure()?.errorText;
-    // Chromium cancels icon fetches on its own when a page moves on; that is not a site fault.
-    if (error === 'net::ERR_ABORTED' && (startedIn.get(r) < documents || /\/assets\/favicon\.[0-9a-f]+\.svg$/.test(new URL(r.url()).pathname))) return;
-    if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${error}`);
-  });
-  page.on('response', (r) => {
-    log.responses.push(r);
-    if (r.status() >= 400 && !(r.status() === 404 && isExpected404(r.url())) && !isRootFavicon(r.url())) {
-      log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
-    }
-  });
+  page.on('response', (r) => log.responses.push(r));
   return { context, page, log };
+}
+
+// An init script: records every securitypolicyviolation event of the document in window.__cspViolations.
+function recordCspViolations() {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push({ disposition: e.disposition, directive: e.effectiveDirective,
+      blocked: e.blockedURI, source: `${e.sourceFile}:${e.lineNumber}`, sample: e.sample });
+  }, true);
 }
 
 async function withPage(url, opts, fn) {

@@ -22,31 +22,14 @@
 //      caches gone after the next visit), and pages register none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './lib/serve.mjs';
+import { REPO, assertNoAxeViolations, buildSite, eventually, launchBrowser, openPage, playbookBin, shoot, writeFiles } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '../..');
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR && path.resolve(process.env.SCREENSHOT_DIR);
-const OVERLAY = process.env.FIXTURE_OVERLAY && path.resolve(process.env.FIXTURE_OVERLAY);
-
-if (!process.env.PLAYBOOK_BIN) {
-  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
-    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/offline.test.mjs');
-}
-const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
-if (!fs.existsSync(PLAYBOOK_BIN)) throw new Error(`PLAYBOOK_BIN names no file: ${PLAYBOOK_BIN} (run \`cargo build\` first)`);
+playbookBin(import.meta.url);
 
 const BASE = '/pd/playbook/';
 const HOME = '';
@@ -58,6 +41,7 @@ const OFFLINE_WORD = 'rubric';       // searched only offline
 const OFFLINE_WORD_2 = 'distributed'; // searched only offline, after the update
 const MARKER = 'Offline test: this sentence was added after the first visit.';
 const T = { timeout: 240_000 };
+const WAIT = 20_000; // how long `eventually` waits on the worker where a step names no other limit
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-offline-'));
 let browser;
@@ -68,20 +52,9 @@ function copySite(root, extra = {}) {
   fs.cpSync(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
   fs.copyFileSync(path.join(REPO, 'playbook.yaml'), path.join(root, 'playbook.yaml'));
   if (fs.existsSync(path.join(REPO, 'static'))) fs.cpSync(path.join(REPO, 'static'), path.join(root, 'static'), { recursive: true });
-  write(root, extra);
+  writeFiles(root, extra);
 }
-function write(root, files) {
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-}
-function build(root, out) {
-  if (OVERLAY) fs.cpSync(OVERLAY, root, { recursive: true });
-  const r = spawnSync(PLAYBOOK_BIN, ['build', '--quiet', '--root', root, '--out', out, '--base-url', `http://127.0.0.1${BASE}`],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(`playbook build of ${root} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
-}
+const build = (root, out) => buildSite(root, out, BASE);
 const versionOf = (out) => {
   const m = /^const SETTINGS = (\{.*\});$/m.exec(fs.readFileSync(path.join(out, 'sw.js'), 'utf8'));
   assert.ok(m, `${out}/sw.js has no settings line`);
@@ -123,11 +96,7 @@ async function startSite(out) {
 }
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -135,26 +104,12 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------- helpers
-// A fresh context and page that record uncaught page errors, console errors and requests to
-// other hosts (aborted). Console errors are expected offline (a request the worker cannot
-// answer), so they are only checked by `clean` while online.
-async function openContext(site, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
-  const log = { pageErrors: [], consoleErrors: [], offHost: [] };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && new URL(m.location()?.url || site.url).pathname !== '/favicon.ico') {
-      log.consoleErrors.push(`${m.text()} (at ${m.location()?.url})`);
-    }
-  });
+// A fresh context and page (openPage) whose uncaught page errors, console errors and requests to
+// other hosts (aborted) are checked by `clean`. Console errors are expected offline (a request
+// the worker cannot answer), so they are only checked while online; failed requests are not
+// checked at all (offline, they are the point).
+async function openContext(site) {
+  const { context, page, log } = await openPage(browser);
   let offline = false;
   const network = async (on) => {
     offline = !on;
@@ -170,19 +125,6 @@ async function openContext(site, opts = {}) {
   return { context, page, log, network, clean };
 }
 
-// Retries an async assertion until it passes or ms run out (then its last error is thrown).
-async function eventually(fn, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 // Waits until a worker of this site is activated and controls the page.
 async function controlled(page) {
   await eventually(async () => {
@@ -193,7 +135,7 @@ async function controlled(page) {
     assert.deepEqual({ controller: s.controller, state: s.state }, { controller: true, state: 'activated' },
       `the page is not controlled by an activated worker: ${JSON.stringify(s)}`);
     assert.equal(new URL(s.scope).pathname, BASE, 'the worker\'s scope');
-  });
+  }, WAIT);
 }
 
 const cacheNames = (page) => page.evaluate(() => caches.keys());
@@ -214,13 +156,11 @@ const look = (page) => page.evaluate(() => ({
   css: document.querySelector('link[rel="stylesheet"]')?.getAttribute('href'),
 }));
 
+// axe-core on the page as it is, in the light and the dark colour scheme.
 async function axe(page, what) {
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG_TAGS);
-    const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    assert.deepEqual(found, [], `${what} (${scheme}): axe-core violations`);
+    await assertNoAxeViolations(page, `on ${what} (${scheme})`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
@@ -238,16 +178,6 @@ async function headerSearch(page, word) {
     assert.ok(options.length > 0, `no search results for "${word}"`);
     return options;
   }, 10_000);
-}
-
-async function shoot(page, name) {
-  if (!SCREENSHOT_DIR) return;
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`) });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 // ---------------------------------------------------------------- a and b
@@ -333,7 +263,7 @@ test('offline: visited pages, the offline page and search work offline; after a 
     const chapterPath = path.join(root, CHAPTER_FILE);
     fs.appendFileSync(chapterPath, `\n${MARKER}\n`);
     const css = fs.readFileSync(path.join(REPO, 'themes/default/static/style.css'), 'utf8');
-    write(root, { 'themes/default/static/style.css': `${css}\n/* changed by the offline test */\n` });
+    writeFiles(root, { 'themes/default/static/style.css': `${css}\n/* changed by the offline test */\n` });
     build(root, out);
     const second = versionOf(out);
     assert.notEqual(second.version, first.version, 'the worker version did not change with the site');
@@ -361,7 +291,7 @@ test('offline: visited pages, the offline page and search work offline; after a 
         return '';
       }, site.url + CHAPTER);
       assert.ok(text.includes(MARKER), 'the saved chapter is not the one just seen');
-    });
+    }, WAIT);
 
     await network(false);
     await go(page, site.url + CHAPTER);

@@ -10,28 +10,13 @@
 // hosts, failed requests, console errors, page errors and unexpected dialogs.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './lib/serve.mjs';
+import { assertNoAxeViolations, buildSite, eventually, launchBrowser, playbookBin, sleep, text, withCleanContext, writeFiles } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
-
-if (!process.env.PLAYBOOK_BIN) {
-  throw new Error('PLAYBOOK_BIN must name the playbook binary to test, e.g. ' +
-    'PLAYBOOK_BIN=target/debug/playbook node --test tests/browser/progress.test.mjs (tests/run.sh sets it)');
-}
-const PLAYBOOK_BIN = path.resolve(process.env.PLAYBOOK_BIN);
-if (!fs.existsSync(PLAYBOOK_BIN)) throw new Error(`PLAYBOOK_BIN names no file: ${PLAYBOOK_BIN} (run \`cargo build\` first)`);
-const OVERLAY = process.env.FIXTURE_OVERLAY && path.resolve(process.env.FIXTURE_OVERLAY);
+playbookBin(import.meta.url);
 
 // ---------------------------------------------------------------- the fixture site
 const SITE_TITLE = 'Progress test site';
@@ -121,14 +106,8 @@ function bigCourseFiles() {
 // Writes the fixture site into root (replacing it) and builds it into out for `base`.
 function build(root, out, base, opts) {
   fs.rmSync(root, { recursive: true, force: true });
-  for (const [rel, text] of Object.entries(opts.files || siteFiles(opts))) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  if (OVERLAY) fs.cpSync(OVERLAY, root, { recursive: true });
-  const r = spawnSync(PLAYBOOK_BIN, ['build', '--quiet', '--root', root, '--out', out, '--base-url', `http://127.0.0.1${base}`],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(`playbook build of ${root} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  writeFiles(root, opts.files || siteFiles(opts));
+  buildSite(root, out, base);
   for (const rel of ['courses.json', `${P.cert}index.html`, `${P.my}index.html`]) {
     if (!fs.existsSync(path.join(out, rel))) throw new Error(`the build of ${root} wrote no ${rel}`);
   }
@@ -150,11 +129,7 @@ const sites = {};
 
 before(async () => {
   for (const completeOn of ['manual', 'visit', 'scroll', 'quiz']) sites[completeOn] = await site(completeOn, { completeOn });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -163,62 +138,28 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------- helpers
-// Runs fn({ context, open, log }) in a fresh context. open(url) opens a new tab on url. Every tab
-// records console errors, page errors, failed requests, dialogs, and requests to any host but
-// 127.0.0.1 (aborted); after fn, all must be empty (dialogs: unless onDialog answers them).
+// Runs fn({ context, open, log }) in a fresh context (withCleanContext: fails after fn on requests
+// to other hosts, failed requests, console errors and page errors; a request cancelled as the test
+// navigates on is no failure). open(url) opens a new tab on url. Every tab also records dialogs,
+// which must not happen unless onDialog answers them. initScript runs in every document.
 async function withContext(opts, fn) {
-  const { onDialog, initScript, ...contextOpts } = opts;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...contextOpts });
-  const log = { consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [], dialogs: [] };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  if (initScript) await context.addInitScript(initScript);
-  // Chromium fetches /favicon.ico at the server root by itself; that is the host's, not the site's.
-  const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
-  const attach = (page) => {
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const where = m.location()?.url || '';
-      if (/status of 404/.test(m.text()) && where && isRootFavicon(where)) return;
-      log.consoleErrors.push(`${m.text()} (at ${where})`);
-    });
-    page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
-    page.on('requestfailed', (r) => {
-      // A request still in flight when the test navigates on is cancelled (ERR_ABORTED): not a failure.
-      const why = r.failure()?.errorText;
-      if (!log.offHost.includes(r.url()) && why !== 'net::ERR_ABORTED') log.failedRequests.push(`${r.url()}: ${why}`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !isRootFavicon(r.url())) log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
-    });
-    page.on('dialog', async (d) => {
-      log.dialogs.push(`${d.type()}: ${d.message()}`);
-      if (onDialog) await onDialog(d);
-      else await d.dismiss();
-    });
-  };
-  const open = async (url) => {
-    const page = await context.newPage();
-    attach(page);
-    await go(page, url);
-    return page;
-  };
-  try {
+  const { onDialog, ...contextOpts } = opts;
+  return withCleanContext(browser, { acceptDownloads: true, ...contextOpts, ignoreAborted: true }, async ({ context, log, newPage }) => {
+    log.dialogs = [];
+    const open = async (url) => {
+      const page = await newPage();
+      page.on('dialog', async (d) => {
+        log.dialogs.push(`${d.type()}: ${d.message()}`);
+        if (onDialog) await onDialog(d);
+        else await d.dismiss();
+      });
+      await go(page, url);
+      return page;
+    };
     const result = await fn({ context, open, log });
-    assert.deepEqual(log.offHost, [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.failedRequests, [], 'failed requests');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
     if (!onDialog) assert.deepEqual(log.dialogs, [], 'dialogs');
     return result;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 // Goes to url; pages that read courses.json (My learning, certificate) are waited for until the
@@ -229,21 +170,6 @@ async function go(page, url) {
   if (kind === 'my-learning' || kind === 'certificate') await page.waitForLoadState('networkidle');
 }
 
-// Retries an async assertion until it passes or ms run out (then its last error is thrown).
-async function eventually(fn, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const text = (page, sel) => page.locator(sel).evaluate((e) => e.textContent.replace(/\s+/g, ' ').trim());
 const visible = (page, sel) => page.locator(sel).isVisible();
 const pressed = (page) => page.locator('#complete-toggle').getAttribute('aria-pressed');
 const stored = (page, base = '/a/') => page.evaluate((k) => JSON.parse(localStorage.getItem(k) || 'null'), KEY(base));
@@ -300,18 +226,6 @@ function record(base, lessons, extra = {}) {
   state.courses.teach = { lessons: Object.fromEntries(lessons.map((id) => [id, { done: true, at, title: id }])) };
   if (extra.last) state.courses.teach.last = { lesson: extra.last, at };
   return state;
-}
-
-async function axe(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async (tags) => {
-    const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
-  }, WCAG_TAGS);
-  const detail = violations.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
-    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
-  assert.equal(violations.length, 0, `axe-core violations on ${what}:\n${detail}`);
 }
 
 // ---------------------------------------------------------------- a. complete_on: manual
@@ -989,22 +903,22 @@ describe('axe-core WCAG 2.2 A/AA with progress shown', { timeout: 180_000 }, () 
 
         await go(page, url + P.course);
         await expectText(page, '#course-progress-text', /^1 of 4/);
-        await axe(page, 'the course page with progress');
+        await assertNoAxeViolations(page, 'on the course page with progress');
 
         await go(page, url + P.l2);
         await answerQuiz(page, [[2], [1, 3]]);
         assert.ok(await page.locator('.quiz-feedback:visible').count() >= 3, 'feedback is not shown');
-        await axe(page, 'a lesson after a quiz check');
+        await assertNoAxeViolations(page, 'on a lesson after a quiz check');
 
         await go(page, url + P.my);
         await expectText(page, '#my-courses', /1 of 4/);
         assert.equal(await page.locator('#my-reflections .my-reflection').count(), 1);
-        await axe(page, 'My learning with a course and a reflection');
+        await assertNoAxeViolations(page, 'on My learning with a course and a reflection');
 
         await seed(page, record('/a/', IDS, { name: 'Ada Lovelace' }));
         await go(page, url + P.cert);
         assert.ok(await visible(page, '#certificate'), 'the certificate is not shown');
-        await axe(page, 'the filled certificate');
+        await assertNoAxeViolations(page, 'on the filled certificate');
       });
     });
   }

@@ -17,24 +17,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './lib/serve.mjs';
+import { assertClean, assertNoAxeViolations, basePathFromEnv, isRootFavicon, launchBrowser, poll, siteDirFromEnv, withPage } from './lib/harness.mjs';
 import { parseQuery, parseShard, rank } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
-
-const SITE_DIR = process.env.SITE_DIR;
-const BASE_PATH = ('/' + (process.env.BASE_PATH || '/') + '/').replace(/\/+/g, '/');
-if (!SITE_DIR || !fs.existsSync(path.join(SITE_DIR, 'search/index.json.gz'))) {
-  throw new Error(`SITE_DIR must name a built site with a search index (got ${JSON.stringify(SITE_DIR)})`);
-}
+const SITE_DIR = siteDirFromEnv('search/index.json.gz', 'a built site with a search index');
+const BASE_PATH = basePathFromEnv();
 
 // The query typed in the header box, and the chapter it must find first (at a section anchor).
 const QUERY = 'cycle of inquiry';
@@ -64,11 +53,7 @@ const urlOf = (rel) => server.url + rel;
 before(async () => {
   assert.ok(chapterRel, 'no chapter page under playbook/');
   server = await serve(SITE_DIR, BASE_PATH);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -76,30 +61,10 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------- helpers
-// Opens url in a fresh context and records every request (with its response size), console
-// errors, page errors, failed requests, requests to other hosts (aborted) and requests outside
-// BASE_PATH. Runs fn, then fails on any of those, and closes the context.
-async function withPage(url, opts, fn) {
-  const { colorScheme = 'light', bypassCSP = false, javaScriptEnabled = true, expectStatus = 200 } = opts;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, bypassCSP, javaScriptEnabled });
-  const log = { requests: [], consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [], outsideBase: [], inflight: 0, lastEvent: Date.now() };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  // Chromium fetches /favicon.ico at the server root by itself; that is the host's, not the site's.
-  const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const where = m.location()?.url || '';
-    if (/status of 404/.test(m.text()) && ((expectStatus === 404 && where === url) || (where && isRootFavicon(where)))) return;
-    log.consoleErrors.push(`${m.text()} (at ${where})`);
-  });
-  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
+// Records every request of page into log.requests (with its response size, once `done`), counts
+// those in flight, and lists requests to 127.0.0.1 outside BASE_PATH in log.outsideBase.
+function recordRequests(page, log) {
+  Object.assign(log, { requests: [], outsideBase: [], inflight: 0, lastEvent: Date.now() });
   page.on('request', (r) => {
     const u = new URL(r.url());
     const entry = { url: r.url(), bytes: 0, done: null };
@@ -119,27 +84,19 @@ async function withPage(url, opts, fn) {
     const sizes = await r.sizes().catch(() => null);
     finish(r, sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0);
   });
-  page.on('requestfailed', (r) => {
-    if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`);
-    finish(r, 0);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !(r.status() === expectStatus && r.url() === url) && !isRootFavicon(r.url())) {
-      log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
-    }
-  });
-  try {
-    await page.goto(url, { waitUntil: 'load' });
-    const result = await fn({ page, log, context });
-    assert.deepEqual(log.offHost, [], 'requests to hosts other than 127.0.0.1');
-    assert.deepEqual(log.outsideBase, [], `requests outside ${BASE_PATH}`);
-    assert.deepEqual(log.failedRequests, [], 'failed requests');
-    assert.deepEqual(log.consoleErrors, [], 'console errors');
-    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  page.on('requestfailed', (r) => finish(r, 0));
+}
+
+// Opens url in a fresh context (withPage) that also records its requests (recordRequests); runs
+// fn, then fails on requests to other hosts or outside BASE_PATH, failed requests, console errors
+// and page errors.
+async function withSearchPage(url, opts, fn) {
+  return withPage(browser, url, { ...opts, prepare: recordRequests }, async (args) => {
+    const result = await fn(args);
+    assert.deepEqual(args.log.outsideBase, [], `requests outside ${BASE_PATH}`);
+    assertClean(args.log);
     return result;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 // Waits until no request has been in flight for `quiet` ms.
@@ -150,16 +107,6 @@ async function settled(log, quiet = 300, ms = 10_000) {
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error(`requests still in flight after ${ms} ms`);
-}
-
-// Retries fn until it returns a truthy `ok`, for up to ms.
-async function poll(fn, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await fn();
-    if (r.ok || Date.now() > end) return r;
-    await new Promise((res) => setTimeout(res, 50));
-  }
 }
 
 // The state of the header combobox.
@@ -194,18 +141,6 @@ async function typeQuery(page, log, text) {
   return state;
 }
 
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (tags) => {
-    const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
-  }, WCAG_TAGS);
-}
-const formatViolations = (vs) =>
-  vs.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
-    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
-
 // The state of the results page.
 const resultsPage = (page) => page.evaluate(() => {
   const more = document.getElementById('search-more');
@@ -235,7 +170,7 @@ async function resultsShow(page, text, kinds, n = 10) {
 
 // ---------------------------------------------------------------- tests
 test('a. "/" focuses the search box; typing opens the listbox with the expected first result', async (t) => {
-  await withPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+  await withSearchPage(urlOf(chapterRel), {}, async ({ page, log }) => {
     await page.locator('#site-search').waitFor({ state: 'visible' });
     await settled(log);
     const before = log.requests.length;
@@ -269,7 +204,7 @@ test('a. "/" focuses the search box; typing opens the listbox with the expected 
 });
 
 test('b. keyboard: arrows move and wrap, Enter opens the result at its anchor', async () => {
-  await withPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+  await withSearchPage(urlOf(chapterRel), {}, async ({ page, log }) => {
     const s0 = await typeQuery(page, log, QUERY);
     const ids = s0.options.map((o) => o.id);
     const activeIs = async (i, what) => {
@@ -306,7 +241,7 @@ test('b. keyboard: arrows move and wrap, Enter opens the result at its anchor', 
 });
 
 test('b. keyboard: Escape closes the listbox and keeps the text; a second Escape clears it', async () => {
-  await withPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+  await withSearchPage(urlOf(chapterRel), {}, async ({ page, log }) => {
     await typeQuery(page, log, QUERY);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Escape');
@@ -327,7 +262,7 @@ test('b. keyboard: Escape closes the listbox and keeps the text; a second Escape
 
 test('c. results page: status, results, filters in the URL and across a reload, "More results"', async () => {
   const url = `${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`;
-  await withPage(url, {}, async ({ page }) => {
+  await withSearchPage(url, {}, async ({ page }) => {
     const all = await resultsShow(page, PAGE_QUERY, null);
     assert.ok(all.total > 10, `"${PAGE_QUERY}" has only ${all.total} results; pick a query with more than 10`);
     assert.equal(all.input, PAGE_QUERY, 'the box shows the query');
@@ -372,14 +307,14 @@ test('c. results page: status, results, filters in the URL and across a reload, 
 });
 
 test('c. results page: a query with no results says so, and a query with 10 or fewer has no "More results"', async () => {
-  await withPage(`${urlOf('search/')}?q=${encodeURIComponent('zzyzx')}`, {}, async ({ page }) => {
+  await withSearchPage(`${urlOf('search/')}?q=${encodeURIComponent('zzyzx')}`, {}, async ({ page }) => {
     const s = await poll(async () => { const r = await resultsPage(page); return { ok: r.status !== '', ...r }; });
     assert.equal(s.status, 'No pages match “zzyzx”.');
     assert.deepEqual(s.hrefs, []);
     assert.ok(!s.more);
   });
   const few = 'distributed leadership';
-  await withPage(`${urlOf('search/')}?q=${encodeURIComponent(few)}`, {}, async ({ page }) => {
+  await withSearchPage(`${urlOf('search/')}?q=${encodeURIComponent(few)}`, {}, async ({ page }) => {
     const s = await resultsShow(page, few, null);
     assert.ok(s.total >= 1 && s.total <= 10, `${s.total} results for "${few}"`);
     assert.equal(withoutAnchor(s.hrefs[0]), BASE_PATH + 'playbook/distributed-leadership/');
@@ -388,12 +323,12 @@ test('c. results page: a query with no results says so, and a query with 10 or f
 });
 
 test('d. without JavaScript: no header search box, and the search page shows the <noscript> message', async () => {
-  await withPage(urlOf(chapterRel), { javaScriptEnabled: false }, async ({ page }) => {
+  await withSearchPage(urlOf(chapterRel), { javaScriptEnabled: false }, async ({ page }) => {
     assert.equal(await page.locator('#site-search').count(), 1);
     assert.ok(!(await page.locator('#site-search').isVisible()), 'the header search form is visible without JavaScript');
     assert.ok(!(await page.locator('#search-input').isVisible()), 'the search box is visible without JavaScript');
   });
-  await withPage(`${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`, { javaScriptEnabled: false }, async ({ page }) => {
+  await withSearchPage(`${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`, { javaScriptEnabled: false }, async ({ page }) => {
     // (Playwright's text locators skip <noscript>, so look at the box it draws.)
     const msg = await page.evaluate(() => {
       const n = document.querySelector('#search-page noscript');
@@ -409,22 +344,20 @@ test('d. without JavaScript: no header search box, and the search page shows the
 
 for (const colorScheme of ['light', 'dark']) {
   test(`e. axe-core: no WCAG 2.2 A/AA violations with the listbox open and an option active (${colorScheme})`, async () => {
-    await withPage(urlOf(chapterRel), { colorScheme, bypassCSP: true }, async ({ page, log }) => {
+    await withSearchPage(urlOf(chapterRel), { colorScheme, bypassCSP: true }, async ({ page, log }) => {
       await typeQuery(page, log, QUERY);
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
       const s = await combobox(page);
       assert.equal(s.active, s.options[1].id, 'the second option is active');
-      const violations = await axeViolations(page);
-      assert.equal(violations.length, 0, `axe-core violations (${colorScheme}):\n${formatViolations(violations)}`);
+      await assertNoAxeViolations(page, `(${colorScheme})`);
     });
   });
 
   test(`e. axe-core: no WCAG 2.2 A/AA violations on the results page with results (${colorScheme})`, async () => {
-    await withPage(`${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`, { colorScheme, bypassCSP: true }, async ({ page }) => {
+    await withSearchPage(`${urlOf('search/')}?q=${encodeURIComponent(PAGE_QUERY)}`, { colorScheme, bypassCSP: true }, async ({ page }) => {
       await resultsShow(page, PAGE_QUERY, null);
-      const violations = await axeViolations(page);
-      assert.equal(violations.length, 0, `axe-core violations (${colorScheme}):\n${formatViolations(violations)}`);
+      await assertNoAxeViolations(page, `(${colorScheme})`);
     });
   });
 }
@@ -432,7 +365,7 @@ for (const colorScheme of ['light', 'dark']) {
 test('f. under the sub-path, from a deep URL, the index loads and every search request stays under BASE_PATH', async () => {
   // The not-found page at a deep, missing path: relative index URLs would break here.
   const deep = urlOf('a/b/c/missing/');
-  await withPage(deep, { expectStatus: 404 }, async ({ page, log }) => {
+  await withSearchPage(deep, { expectStatus: 404 }, async ({ page, log }) => {
     const before = log.requests.length;
     const s = await typeQuery(page, log, 'confianza');
     assert.ok(s.options[0].href.startsWith(BASE_PATH + 'lessons/la-confianza-es-la-base/'), `first option links to ${s.options[0].href}`);

@@ -9,29 +9,19 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './lib/serve.mjs';
+import { assertClean, assertNoAxeViolations, basePathFromEnv, launchBrowser, poll, siteDirFromEnv, withPage } from './lib/harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const KINDS = ['home', 'book', 'chapter', 'book-print', 'articles', 'article', 'lessons', 'lesson',
   'section', 'course', 'module', 'course-lesson', 'not-found', 'search', 'my-learning', 'certificate'];
 // Kinds a site has only in some configurations (the default site has no older editions;
 // `offline: false` writes no offline page).
 const OPTIONAL_KINDS = ['changes', 'page', 'offline'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
 const MISSING_PATH = 'a/b/c/missing/'; // where the not-found page is loaded, to catch relative asset URLs
 
-const SITE_DIR = process.env.SITE_DIR;
-const BASE_PATH = ('/' + (process.env.BASE_PATH || '/') + '/').replace(/\/+/g, '/');
+const SITE_DIR = siteDirFromEnv();
+const BASE_PATH = basePathFromEnv();
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
-if (!SITE_DIR || !fs.existsSync(path.join(SITE_DIR, 'index.html'))) {
-  throw new Error(`SITE_DIR must name a built site (got ${JSON.stringify(SITE_DIR)})`);
-}
 
 // ---------------------------------------------------------------- the site's pages, by kind
 function htmlFiles(dir, rel = '') {
@@ -64,11 +54,7 @@ const pageAt = (url) => {
 
 before(async () => {
   server = await serve(SITE_DIR, BASE_PATH);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
@@ -76,55 +62,6 @@ after(async () => {
 });
 
 // ---------------------------------------------------------------- helpers
-// Opens url in a fresh context; records console errors, page errors, failed requests, and
-// requests to any host but 127.0.0.1 (which are aborted). Runs fn, then closes the context.
-async function withPage(url, opts, fn) {
-  const { width = 1280, height = 800, colorScheme = 'light', bypassCSP = false, expectStatus = 200 } = opts;
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, bypassCSP });
-  const log = { consoleErrors: [], pageErrors: [], failedRequests: [], offHost: [] };
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (new URL(u).hostname === '127.0.0.1') return route.continue();
-    log.offHost.push(u);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const isExpected404 = (u, status) => expectStatus === 404 && status === 404 && u === url;
-  // Chromium fetches /favicon.ico at the server root by itself; that is the host's, not the site's.
-  const isRootFavicon = (u) => new URL(u).pathname === '/favicon.ico';
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const where = m.location()?.url || '';
-    if (/status of 404/.test(m.text()) && (isExpected404(where, 404) || (where && isRootFavicon(where)))) return;
-    log.consoleErrors.push(`${m.text()} (at ${where})`);
-  });
-  page.on('pageerror', (e) => log.pageErrors.push(String(e?.stack || e)));
-  page.on('requestfailed', (r) => {
-    if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !isExpected404(r.url(), r.status()) && !isRootFavicon(r.url()))
-      log.failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
-  });
-  try {
-    const response = await page.goto(url, { waitUntil: 'load' });
-    return await fn({ page, response, log });
-  } finally {
-    await context.close();
-  }
-}
-
-// Retries fn until it returns a truthy `ok`, for up to ms (CSS transitions on focus etc.).
-async function poll(fn, ms = 2000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await fn();
-    if (r.ok || Date.now() > end) return r;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
-
 const focused = (page) =>
   page.evaluate(() => {
     const a = document.activeElement;
@@ -154,10 +91,6 @@ const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decodeEntities = (s) => s.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(\w+));/gi, (m, hex, dec, name) =>
   hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : ENTITIES[name.toLowerCase()] ?? m);
 
-const formatViolations = (vs) =>
-  vs.map((v) => `  ${v.id} [${v.impact}] ${v.help}\n` +
-    v.nodes.map((n) => `    at ${n.target}\n       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n')).join('\n');
-
 // ---------------------------------------------------------------- tests
 test('every page declares a known data-page-kind', () => {
   const bad = pages.filter((p) => !KNOWN.includes(p.kind)).map((p) => `${p.rel}: ${p.kind}`);
@@ -174,46 +107,37 @@ for (const [kind, p] of [...firstOfKind].sort((a, b) => KNOWN.indexOf(a[0]) - KN
   describe(`${kind} (${p.rel})`, { timeout: 120_000 }, () => {
     test(`loads (HTTP ${expectStatus}) with its CSS, one <h1>, no errors, no off-host request`, async () => {
       const url = urlOf(p);
-      await withPage(url, { expectStatus }, async ({ page, response, log }) => {
+      await withPage(browser, url, { expectStatus }, async ({ page, response, log }) => {
         await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
         assert.equal(response.status(), expectStatus, `HTTP status of ${url}`);
         assert.equal(await page.locator('h1').count(), 1, 'number of <h1> elements');
         const sheets = await page.evaluate(() =>
           [...document.styleSheets].map((s) => { try { return s.cssRules.length; } catch { return 0; } }));
         assert.ok(sheets.some((n) => n > 0), `no CSS applied (style sheets: ${JSON.stringify(sheets)})`);
-        assert.deepEqual(log.offHost, [], 'requests to hosts other than 127.0.0.1');
-        assert.deepEqual(log.failedRequests, [], 'failed requests');
-        assert.deepEqual(log.consoleErrors, [], 'console errors');
-        assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+        assertClean(log);
       });
     });
 
     for (const colorScheme of ['light', 'dark']) {
       test(`axe-core: no WCAG 2.2 A/AA violations (${colorScheme})`, async () => {
-        await withPage(urlOf(p), { colorScheme, expectStatus, bypassCSP: true }, async ({ page }) => {
-          await page.addScriptTag({ path: AXE });
-          const violations = await page.evaluate(async (tags) => {
-            const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-            return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) }));
-          }, WCAG_TAGS);
-          assert.equal(violations.length, 0, `axe-core violations (${colorScheme}):\n${formatViolations(violations)}`);
+        await withPage(browser, urlOf(p), { colorScheme, expectStatus, bypassCSP: true }, async ({ page }) => {
+          await assertNoAxeViolations(page, `(${colorScheme})`);
         });
       });
     }
 
     test('keyboard: first Tab shows the skip link, Enter moves focus to main, Tab goes on inside main', async () => {
-      await withPage(urlOf(p), { expectStatus }, async ({ page }) => {
+      await withPage(browser, urlOf(p), { expectStatus }, async ({ page }) => {
         await page.keyboard.press('Tab');
         const skip = await focused(page);
         assert.equal(skip.tag, 'A', `first Tab focused ${skip.desc}, not the skip link`);
         assert.match(skip.href, /#main$/, `first Tab focused ${skip.desc}, not a link to #main`);
         assert.match(skip.text, /skip/i, `skip link text is ${JSON.stringify(skip.text)}`);
-        const vis = await poll(() => focusedIsVisible(page));
+        const vis = await poll(() => focusedIsVisible(page), 2000); // (CSS transitions on focus)
         assert.ok(vis.ok, `focused skip link is not visible: ${JSON.stringify(vis)}`);
 
         await page.keyboard.press('Enter');
-        const target = await poll(async () => { const f = await focused(page); return { ok: f.inMain, ...f }; });
+        const target = await poll(async () => { const f = await focused(page); return { ok: f.inMain, ...f }; }, 2000);
         assert.ok(target.inMain, `after Enter on the skip link focus is on ${target.desc}, not in main#main`);
 
         await page.keyboard.press('Tab');
@@ -223,7 +147,7 @@ for (const [kind, p] of [...firstOfKind].sort((a, b) => KNOWN.indexOf(a[0]) - KN
     });
 
     test('theme toggle: a click changes data-theme and the choice survives a reload', async () => {
-      await withPage(urlOf(p), { expectStatus }, async ({ page, log }) => {
+      await withPage(browser, urlOf(p), { expectStatus }, async ({ page, log }) => {
         const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? null);
         const toggle = page.locator('button#theme-toggle');
         assert.equal(await toggle.count(), 1, 'number of button#theme-toggle');
@@ -238,7 +162,7 @@ for (const [kind, p] of [...firstOfKind].sort((a, b) => KNOWN.indexOf(a[0]) - KN
     });
 
     test('no horizontal scroll at 320 px', async () => {
-      await withPage(urlOf(p), { width: 320, height: 640, expectStatus }, async ({ page }) => {
+      await withPage(browser, urlOf(p), { viewport: { width: 320, height: 640 }, expectStatus }, async ({ page }) => {
         const r = await page.evaluate(() => {
           const wide = [...document.body.querySelectorAll('*')]
             .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
@@ -253,7 +177,7 @@ for (const [kind, p] of [...firstOfKind].sort((a, b) => KNOWN.indexOf(a[0]) - KN
       test('screenshots at 375 and 1280 px (not asserted)', async () => {
         fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
         for (const width of [375, 1280]) {
-          await withPage(urlOf(p), { width, height: 800, expectStatus }, async ({ page }) => {
+          await withPage(browser, urlOf(p), { viewport: { width, height: 800 }, expectStatus }, async ({ page }) => {
             const height = await page.evaluate(() => document.scrollingElement.scrollHeight);
             await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${kind}-${width}.png`), fullPage: true,
               clip: { x: 0, y: 0, width, height: Math.min(height, 6000) } });
@@ -273,7 +197,7 @@ test('keyboard: Tab to a chapter\'s rel="next" link and Enter opens the next cha
   const start = pages.find((ch) => ch.kind === 'chapter' && nextOf(ch));
   assert.ok(start, 'no chapter page has a rel="next" link to another chapter');
 
-  await withPage(urlOf(start), {}, async ({ page }) => {
+  await withPage(browser, urlOf(start), {}, async ({ page }) => {
     let f;
     for (let i = 0; i < 500; i++) {
       await page.keyboard.press('Tab');
