@@ -101,6 +101,21 @@ impl Known {
             urls: site.pages.iter().map(|p| p.url.clone()).collect(),
         }
     }
+
+    /// What rendering a page of `site` needs to know about the others.
+    pub fn context<'a>(
+        &'a self,
+        site: &'a Site,
+        highlighter: &'a Highlighter,
+    ) -> markdown::Context<'a> {
+        markdown::Context {
+            site,
+            assets: &self.assets,
+            static_files: &self.static_files,
+            urls: &self.urls,
+            highlighter,
+        }
+    }
 }
 
 /// A site checked and rendered to HTML fragments, ready for templates.
@@ -382,13 +397,7 @@ pub fn render_markdown(
     reuse: &HashMap<String, Rendered>,
     diags: &mut Diagnostics,
 ) -> Vec<Rendered> {
-    let cx = markdown::Context {
-        site,
-        assets: &known.assets,
-        static_files: &known.static_files,
-        urls: &known.urls,
-        highlighter,
-    };
+    let cx = known.context(site, highlighter);
     let mut rendered: Vec<Rendered> = site
         .pages
         .par_iter()
@@ -422,13 +431,7 @@ pub fn render_once(
     index: bool,
     diags: &mut Diagnostics,
 ) -> (Vec<Rendered>, SearchParts) {
-    let cx = markdown::Context {
-        site,
-        assets: &known.assets,
-        static_files: &known.static_files,
-        urls: &known.urls,
-        highlighter,
-    };
+    let cx = known.context(site, highlighter);
     let n = site.pages.len();
     let mut rendered = Vec::with_capacity(n);
     let mut parts = SearchParts {
@@ -513,13 +516,7 @@ impl Prepared {
     }
 
     pub fn markdown_context(&self) -> markdown::Context<'_> {
-        markdown::Context {
-            site: &self.site,
-            assets: &self.known.assets,
-            static_files: &self.known.static_files,
-            urls: &self.known.urls,
-            highlighter: &self.highlighter,
-        }
+        self.known.context(&self.site, &self.highlighter)
     }
 
     /// Renders and writes the pages in `ids` (in parallel); returns the errors.

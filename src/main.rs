@@ -163,6 +163,31 @@ enum NewKind {
     CourseLesson,
 }
 
+/// The options of a build that runs once (not `serve`).
+fn one_shot(
+    root: &std::path::Path,
+    base_url: Option<String>,
+    drafts: bool,
+    progress: bool,
+) -> build::Options {
+    build::Options {
+        root: root.to_path_buf(),
+        base_url,
+        drafts,
+        progress,
+        live: false,
+    }
+}
+
+/// `path` as given, or under the site folder when relative.
+fn under(root: &std::path::Path, path: &std::path::Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
@@ -172,18 +197,8 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         } => {
-            let opts = build::Options {
-                root: cli.root.clone(),
-                base_url,
-                drafts,
-                progress,
-                live: false,
-            };
-            let out_path = if out.is_absolute() {
-                out.clone()
-            } else {
-                cli.root.join(&out)
-            };
+            let opts = one_shot(&cli.root, base_url, drafts, progress);
+            let out_path = under(&cli.root, &out);
             report(
                 build::build(&opts, Target::Dir(&out_path)),
                 cli.quiet,
@@ -216,18 +231,8 @@ fn main() -> ExitCode {
                     Some(course),
                 ),
             };
-            let opts = build::Options {
-                root: cli.root.clone(),
-                base_url,
-                drafts,
-                progress,
-                live: false,
-            };
-            let path = if output.is_absolute() {
-                output.clone()
-            } else {
-                cli.root.join(&output)
-            };
+            let opts = one_shot(&cli.root, base_url, drafts, progress);
+            let path = under(&cli.root, &output);
             let result = match &course {
                 None => portable::export_zip(&opts, &path),
                 Some(id) => scorm::export(&opts, id, &path),
@@ -242,13 +247,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { drafts } => {
-            let opts = build::Options {
-                root: cli.root.clone(),
-                base_url: None,
-                drafts,
-                progress,
-                live: false,
-            };
+            let opts = one_shot(&cli.root, None, drafts, progress);
             report(build::build(&opts, Target::Check), cli.quiet, "Build", |b| {
                 format!(
                     "Checked {} pages in {:.2} s: no errors",
