@@ -206,7 +206,9 @@ class Events:
                     self.q.put((t, name, line[5:].strip()))
                 elif line == "":
                     name = "message"
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            # The stream ends when the server stops (http.client may then fail on its closed
+            # socket in several ways): that is the end of the events, not an error.
             pass
         self.q.put((time.perf_counter(), "closed", ""))
 

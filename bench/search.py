@@ -304,6 +304,13 @@ def summarise(runs, warm):
     """Medians and p95 of one engine's cold (or warm) queries."""
     if not runs:
         return None
+    # A request that reached the network always transfers headers: none at all means something
+    # in the browser (a service worker, a cache) answered, and the figures would mean nothing.
+    # (Cold queries only: a later query may take a file from the browser's cache, as it should.)
+    silent = [] if warm else [r["q"] for r in runs if r["requests"] and not r["bytes"]]
+    if silent:
+        sys.exit(f"no bytes were measured for queries that made requests ({silent[:3]} ...): "
+                 "did a service worker or the browser cache answer them?")
     f = lambda k: [r[k] for r in runs if r[k] is not None]
     s = {}
     for k in ["bytes", "requests", "network_requests", "levels", "after_last_byte_ms", "total_ms", "results"]:

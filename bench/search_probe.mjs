@@ -308,7 +308,9 @@ async function runQuery(page, engine, q) {
 async function freshPage(browser) {
   // A new context has an empty cache. No request routing: it would delay every request, and
   // the host resolver rules already keep Chromium off the network.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Service workers blocked: the site's offline worker (which a first visit does not have yet)
+  // would answer fetches itself and hide them from the network figures, Pagefind's as well.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   await context.addInitScript(pageInit);
   const page = await context.newPage();
   page.__log = [];

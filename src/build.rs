@@ -12,7 +12,7 @@ use crate::editions;
 use crate::highlight::Highlighter;
 use crate::load::{self, Loaded};
 use crate::markdown::{self, Rendered};
-use crate::model::{self, PageId, PageKind, Site};
+use crate::model::{self, Page, PageId, PageKind, Site};
 use crate::nav::Nav;
 use crate::offline;
 use crate::output::{self, Sink, Staging};
@@ -149,6 +149,10 @@ pub struct Prepared {
 pub struct Older {
     pub name: String,
     pub key: String,
+    /// The cache key's quick form, from file sizes and times (see `editions::stat_key`).
+    pub stat: String,
+    /// The recorded quick key was not this one (the files were touched since).
+    pub stat_changed: bool,
     pub pages: Vec<editions::PageEntry>,
     pub prepared: Option<Prepared>,
 }
@@ -189,24 +193,29 @@ pub fn prepare_site(
             );
             continue;
         }
-        let key = editions::cache_key(
-            &opts.root.join(&dir),
-            &editions::KeyInputs {
-                theme: &theme_bytes,
-                config_text: &config_source.text,
-                base_url: &format!("{}{}", config.root.origin, config.root.path),
-                static_dir: &opts.root.join("static"),
-                drafts: opts.drafts,
-                latest: &latest_pages,
-            },
-        );
-        if let Some(cached) = out
-            .and_then(|o| editions::read_cached(o, &e.name))
-            .filter(|c| c.key == key)
-        {
+        let base_url = format!("{}{}", config.root.origin, config.root.path);
+        let inputs = editions::KeyInputs {
+            theme: &theme_bytes,
+            config_text: &config_source.text,
+            base_url: &base_url,
+            static_dir: &opts.root.join("static"),
+            drafts: opts.drafts,
+            latest: &latest_pages,
+        };
+        let source_dir = opts.root.join(&dir);
+        let cached = out.and_then(|o| editions::read_cached(o, &e.name));
+        // Files with the sizes and times they had when the key was made: the key holds.
+        let stat = editions::stat_key(&source_dir, &inputs);
+        let key = match &cached {
+            Some(c) if c.stat == stat => c.key.clone(),
+            _ => editions::cache_key(&source_dir, &inputs),
+        };
+        if let Some(cached) = cached.filter(|c| c.key == key) {
             olders.push(Older {
                 name: e.name.clone(),
                 key,
+                stat_changed: cached.stat != stat,
+                stat,
                 pages: cached.pages,
                 prepared: None,
             });
@@ -221,6 +230,8 @@ pub fn prepare_site(
                 olders.push(Older {
                     name: e.name.clone(),
                     key,
+                    stat,
+                    stat_changed: false,
                     pages: editions::map_of(&p.site),
                     prepared: Some(p),
                 });
@@ -548,17 +559,28 @@ impl Prepared {
     pub fn extra_files(&self, emit: &mut dyn FnMut(String, Vec<u8>)) -> Result<(), Diagnostic> {
         let renderer = self.renderer();
         let mut emit = |rel: String, bytes: Vec<u8>| emit(self.out(&rel), bytes);
+        // Print views a few at a time in parallel: each holds a whole book.
+        let books: Vec<&Page> = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Book)
+            .collect();
+        for group in books.chunks(rayon::current_num_threads().max(1)) {
+            let views: Vec<Result<String, Diagnostic>> = group
+                .par_iter()
+                .map(|p| renderer.book_print(p.id))
+                .collect();
+            for (p, view) in group.iter().zip(views) {
+                emit(format!("{}print/index.html", p.url), view?.into_bytes());
+            }
+        }
         for p in &self.site.pages {
-            match p.kind {
-                PageKind::Book => emit(
-                    format!("{}print/index.html", p.url),
-                    renderer.book_print(p.id)?.into_bytes(),
-                ),
-                PageKind::Articles => emit(
+            if p.kind == PageKind::Articles {
+                emit(
                     format!("{}atom.xml", p.url),
                     renderer.atom(p.id).into_bytes(),
-                ),
-                _ => {}
+                );
             }
         }
         let latest = self.site.config.edition.is_none();
@@ -660,11 +682,17 @@ impl Prepared {
     /// Renders and writes everything; returns the errors (empty on success).
     /// Writes the search index's files and lets go of them, before the pages are written.
     pub fn write_search(&mut self, sink: &Sink) -> Diagnostics {
+        let files = std::mem::take(&mut self.search_files);
         let mut diags = Diagnostics::default();
-        for (rel, bytes) in std::mem::take(&mut self.search_files) {
-            if let Err(e) = sink.write(&self.out(&rel), bytes) {
-                diags.push(Diagnostic::error(format!("{e:#}")));
-            }
+        let failed: Vec<Diagnostic> = files
+            .into_par_iter()
+            .filter_map(|(rel, bytes)| {
+                let e = sink.write(&self.out(&rel), bytes).err()?;
+                Some(Diagnostic::error(format!("{e:#}")))
+            })
+            .collect();
+        for d in failed {
+            diags.push(d);
         }
         diags
     }
@@ -786,7 +814,28 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         .filter(|o| o.prepared.is_none())
         .map(|o| format!("editions/{}", o.name))
         .collect();
-    let sink = Sink::Dir(Staging::begin(out, &opts.root)?.carrying(carried));
+    // A carried edition whose files were touched but not changed gets its quick key updated, so
+    // the next build need not read its files again.
+    let refreshed: Vec<(String, Vec<u8>)> = olders
+        .iter()
+        .filter(|o| o.prepared.is_none() && o.stat_changed)
+        .map(|o| {
+            let cached = editions::Cached {
+                key: o.key.clone(),
+                stat: o.stat.clone(),
+                pages: o.pages.clone(),
+            };
+            (
+                format!("editions/{}/{}", o.name, editions::CACHE_FILE),
+                serde_json::to_vec(&cached).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let sink = Sink::Dir(
+        Staging::begin(out, &opts.root)?
+            .carrying(carried)
+            .write_into_carried(refreshed),
+    );
     // What the service worker needs of the search index, kept before its files are let go.
     let search = offline::SearchIndex::of(&latest.search_files);
     let mut errors = latest.write_search(&sink);
@@ -797,6 +846,7 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
             errors.extend(p.write_all(&sink, false));
             let cached = editions::Cached {
                 key: o.key.clone(),
+                stat: o.stat.clone(),
                 pages: o.pages.clone(),
             };
             if let Err(e) = sink.write(

@@ -36,6 +36,9 @@ pub struct PageEntry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cached {
     pub key: String,
+    /// The [`stat_key`] the key was made with (empty in caches of earlier builds).
+    #[serde(default)]
+    pub stat: String,
     pub pages: Vec<PageEntry>,
 }
 
@@ -179,8 +182,27 @@ pub struct KeyInputs<'a> {
     pub latest: &'a [PageEntry],
 }
 
-/// The cache key of an older edition whose sources are under `dir`.
+/// The cache key of an older edition whose sources are under `dir`: a hash of everything its
+/// output depends on, the contents of its files included.
 pub fn cache_key(dir: &Path, k: &KeyInputs) -> String {
+    key_of(dir, k, |path, h| {
+        h.update(&fs::read(path).unwrap_or_default());
+    })
+}
+
+/// The same as [`cache_key`] with each file's size and modification time in place of its
+/// contents. When it matches the one recorded beside the cache key, the files are the ones the
+/// key was made from and need not be read again: with many editions, reading every edition's
+/// sources at every build would be most of an incremental build.
+pub fn stat_key(dir: &Path, k: &KeyInputs) -> String {
+    key_of(dir, k, |path, h| {
+        let (len, modified) = fs::stamp(path).unwrap_or_default();
+        h.update(&len.to_le_bytes());
+        h.update(&modified.to_le_bytes());
+    })
+}
+
+fn key_of(dir: &Path, k: &KeyInputs, file: impl Fn(&Path, &mut blake3::Hasher)) -> String {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(k.config_text.as_bytes());
@@ -189,7 +211,7 @@ pub fn cache_key(dir: &Path, k: &KeyInputs) -> String {
     for d in [dir, k.static_dir] {
         for (rel, path) in crate::load::walk_files(d) {
             h.update(rel.as_bytes());
-            h.update(&fs::read(&path).unwrap_or_default());
+            file(&path, &mut h);
         }
         h.update(b"\0");
     }

@@ -83,6 +83,8 @@ pub struct Staging {
     staging: PathBuf,
     /// Folders (relative to the output) taken over unchanged from the previous output.
     carry: Vec<String>,
+    /// Files written into the carried folders once they are taken over (path, bytes).
+    carried_files: Vec<(String, Vec<u8>)>,
     /// The path and content hash of every file written, for the service worker's version.
     written: Mutex<Vec<(String, blake3::Hash)>>,
 }
@@ -116,6 +118,7 @@ impl Staging {
             out: out_abs,
             staging,
             carry: Vec::new(),
+            carried_files: Vec::new(),
             written: Mutex::new(Vec::new()),
         })
     }
@@ -124,6 +127,12 @@ impl Staging {
     /// older edition that did not change), instead of writing them again.
     pub fn carrying(mut self, rels: Vec<String>) -> Staging {
         self.carry = rels;
+        self
+    }
+
+    /// Writes `bytes` at output path `rel`, inside a carried folder, when the build commits.
+    pub fn write_into_carried(mut self, files: Vec<(String, Vec<u8>)>) -> Staging {
+        self.carried_files = files;
         self
     }
 
@@ -150,6 +159,9 @@ impl Staging {
                 fs::create_dir_all(parent)?;
             }
             fs::rename(&from, &to)?;
+        }
+        for (rel, bytes) in &self.carried_files {
+            fs::write(&self.staging.join(rel), bytes)?;
         }
         let old = sibling(&self.out, "playbook-old");
         fs::remove_dir_all_if_exists(&old)?;

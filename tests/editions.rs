@@ -208,6 +208,29 @@ fn an_unchanged_older_edition_is_not_rendered_again() {
             .unwrap()
             .contains("Fixed a typo.")
     );
+    // Saved again with the same text: its time changed, its content did not. The edition is
+    // carried over, and its record learns the new time so the next build reads nothing again.
+    std::fs::write(&page, "marker: touched only").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.write(
+        "versions/2025/lessons/01-building-trust.md",
+        "---\ntitle: Building trust\nid: trust\nobjectives: [Trust]\n---\nFixed a typo.\n",
+    );
+    let record = s.out().join("editions/2025/.playbook-edition");
+    let before = std::fs::read_to_string(&record).unwrap();
+    build(&s);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "marker: touched only"
+    );
+    let after = std::fs::read_to_string(&record).unwrap();
+    assert_ne!(before, after, "the record keeps the old file times");
+    build(&s);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "marker: touched only"
+    );
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), after);
 }
 
 #[test]

@@ -55,6 +55,18 @@ pub fn remove_dir_all_if_exists(path: &Path) -> Result<()> {
     }
 }
 
+/// The size and modification time (nanoseconds since the epoch) of the file at `path`, or
+/// `None` if it cannot be read: what `make` would look at, without reading the file.
+pub fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let m = std::fs::metadata(path).ok()?;
+    let modified = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((m.len(), modified.as_nanos()))
+}
+
 /// Returns true if and only if `path` exists (as a file, folder or link).
 pub fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
