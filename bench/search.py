@@ -531,7 +531,7 @@ def print_table(report):
             print(f"[{n}] {e}: page load before the first query {d['page_load_bytes'] / 1000:.1f} KB")
         print(f"\n[{n}] ours: manifest {o['manifest_bytes']} B gz ({o['manifest_raw_bytes']} raw); "
               f"{o['shards']['files']} shards, gz median {o['shards']['gz_median']:.0f} B, max {o['shards']['gz_max']} B; "
-              f"{o['shards']['terms']} terms, {o['shards']['truncated_terms']} truncated at 2,000 postings; "
+              f"{o['shards']['terms']} terms, {o['shards']['truncated_terms']} truncated (posting lists cut at MAX_POSTINGS); "
               f"fragments gz median {o['fragments']['gz_median']:.0f} B, p95 {o['fragments']['gz_p95']:.0f} B")
         for e, d in res["engines"].items():
             bf = d["first"]["by_file"]

@@ -30,7 +30,13 @@ impl Sink {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent)?;
                 }
-                fs::write(&path, &bytes)?;
+                // A file the previous output already holds byte for byte is linked, not written
+                // again: most files of an incremental build are unchanged, and making a new file
+                // costs the filesystem far more than a link. The old output is never modified.
+                let previous = s.out.join(rel);
+                if !(fs::holds(&previous, &bytes) && fs::hard_link(&previous, &path).is_ok()) {
+                    fs::write(&path, &bytes)?;
+                }
                 s.record(rel, blake3::hash(&bytes));
                 Ok(())
             }

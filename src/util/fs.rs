@@ -67,6 +67,21 @@ pub fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((m.len(), modified.as_nanos()))
 }
 
+/// Returns true if and only if the file at `path` holds exactly `bytes`.
+pub fn holds(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|b| b == bytes)
+        }
+        _ => false,
+    }
+}
+
+pub fn hard_link(from: &Path, to: &Path) -> Result<()> {
+    std::fs::hard_link(from, to)
+        .with_context(|| format!("failed to link `{}` to `{}`", to.display(), from.display()))
+}
+
 /// Returns true if and only if `path` exists (as a file, folder or link).
 pub fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
