@@ -16,7 +16,12 @@ How:
     (a render hook resolves the .md links; sidebars are windowed like playbook's); book.toml +
     SUMMARY.md. Collections of ~200 pages (kinds book, lessons, articles) plus one articles
     collection with 15% of the pages (1,500 at N = 10,000).
-  * Every build goes into a fresh empty dir (os.sync before the clock starts). One warm-up build
+  * Every build goes into a new empty dir of its own (os.sync before the clock starts), and no
+    output is deleted until every size is measured. Deleting is left out of the timed window on
+    purpose: this machine's ext4 has no journal, and such a filesystem skips inodes deleted in the
+    last 1-6 minutes when it allocates new ones, so deleting one run's 20,000 files made the next
+    run's file creation (whichever tool it was) up to twice as slow, growing run by run. Outputs
+    left by an earlier invocation are deleted first, followed by a 65 s pause. One warm-up build
     per tool, whose #anchor links are followed and checked, then --runs builds per tool,
     alternating tools. Wall: perf_counter around spawn..os.wait4; CPU and peak RSS (ru_maxrss,
     KiB) from os.wait4. A run must exit 0 and write about N HTML pages, or the script fails.
@@ -306,8 +311,8 @@ def html_files(out):
     return [Path(d, f) for d, _, fs in os.walk(out) for f in fs if f.endswith(".html")]
 
 
-def run(tool, exe, site, work, n):
-    out, log = work / "out" / tool, work / f"{tool}.log"
+def run(tool, exe, site, work, n, label):
+    out, log = work / "out" / f"{n}-{tool}-{label}", work / f"{tool}.log"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     os.sync()
@@ -324,7 +329,7 @@ def run(tool, exe, site, work, n):
         tail = log.read_text(errors="replace")[-3000:]
         sys.exit(f"FAILED {tool} at {n} pages: exit {code}, {pages} HTML pages\n{tail}")
     return {"wall_s": round(wall, 4), "maxrss_kib": ru.ru_maxrss, "user_s": round(ru.ru_utime, 3),
-            "sys_s": round(ru.ru_stime, 3), "html_pages": pages, "load1_before": load}
+            "sys_s": round(ru.ru_stime, 3), "html_pages": pages, "load1_before": load, "out": out}
 
 
 def check_links(out, tool, sample=60):
@@ -367,6 +372,12 @@ def main():
             "versions": {t: version(t, e) for t, e in bins.items()}}
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": info,
               "generator": {"version": GEN_VERSION, "seed": SEED}, "runs": a.runs, "sizes": {}}
+    outs = a.work / "out"
+    if outs.exists() and any(outs.iterdir()):
+        print("deleting earlier outputs, then waiting 65 s (see the docstring) ...", flush=True)
+        shutil.rmtree(outs)
+        os.sync()
+        time.sleep(65)
     for n in map(int, a.sizes.split(",")):
         t_size = time.perf_counter()
         site = a.work / f"n{n}"
@@ -375,11 +386,11 @@ def main():
         res = {t: [] for t in active}
         for t in active:
             print(f"[{n}] warm-up {t} ...", flush=True)
-            run(t, bins[t], site, a.work, n)
-            check_links(a.work / "out" / t, t)
+            check_links(run(t, bins[t], site, a.work, n, "warm-up").pop("out"), t)
         for i in range(a.runs):
             for t in active:
-                res[t].append(run(t, bins[t], site, a.work, n))
+                res[t].append(run(t, bins[t], site, a.work, n, f"run{i + 1}"))
+                res[t][-1].pop("out")
                 print(f"[{n}] run {i + 1} {t}: {res[t][-1]['wall_s']:.2f} s, "
                       f"{res[t][-1]['maxrss_kib'] / 1024:.0f} MB", flush=True)
         med = lambda rs, f: statistics.median(map(f, rs))
@@ -391,6 +402,7 @@ def main():
             report["sizes"][n]["mdbook"] = "skipped (quadratic)"
         report["sizes"][n]["ratios"] = ratios(report["sizes"][n])
         report["sizes"][n]["seconds_total"] = round(time.perf_counter() - t_size, 1)
+    shutil.rmtree(outs, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=1) + "\n")
     print_table(report, tools)

@@ -15,6 +15,10 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+/// Collections linked from every page's header and footer; past this (and one more), the rest
+/// are reached from the home page's list of every collection.
+pub const HEADER_SECTIONS: usize = 6;
+
 #[derive(Serialize)]
 struct SiteView<'a> {
     title: &'a str,
@@ -23,8 +27,11 @@ struct SiteView<'a> {
     base: &'a str,
     lang: &'a str,
     assets: &'a BTreeMap<String, String>,
-    /// The collections linked from the header.
+    /// The collections linked from the header and footer: all of them, or the first
+    /// [`HEADER_SECTIONS`] when there are more.
     sections: Vec<LinkView>,
+    /// The home page's list of every collection, when `sections` does not hold them all.
+    more_sections: Option<String>,
     /// The site's root path, the same in every edition (progress is kept under it).
     root: &'a str,
     /// False in archived editions, which have no search.
@@ -204,7 +211,7 @@ impl<'a> Renderer<'a> {
         editions: Option<&'a Context>,
     ) -> Renderer<'a> {
         let base = site.config.base_url.path.as_str();
-        let sections = site
+        let mut sections: Vec<LinkView> = site
             .page(site.home)
             .children
             .iter()
@@ -216,6 +223,11 @@ impl<'a> Renderer<'a> {
                 ..Default::default()
             })
             .collect();
+        // A header of forty links is a wall on a phone, and every page would carry it twice.
+        let more_sections = (sections.len() > HEADER_SECTIONS + 1).then(|| {
+            sections.truncate(HEADER_SECTIONS);
+            format!("{base}#sections-title")
+        });
         let site_view = SiteView {
             title: &site.config.title,
             description: &site.config.description,
@@ -223,6 +235,7 @@ impl<'a> Renderer<'a> {
             lang: &site.config.language,
             assets: &theme.assets,
             sections,
+            more_sections,
             root: &site.config.root.path,
             search: !site.config.archived(),
             brand: site.config.brand.as_ref(),

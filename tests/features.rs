@@ -347,6 +347,40 @@ fn long_collections_show_a_window_of_the_sidebar() {
 }
 
 #[test]
+fn many_collections_leave_the_header_short_and_the_home_page_lists_them_all() {
+    let n = playbook::render::HEADER_SECTIONS + 3;
+    let mut spec = String::from("//- content/_index.md\n---\ntitle: Home\n---\nWelcome.\n");
+    for i in 0..n {
+        spec.push_str(&format!(
+            "//- content/c{i}/_index.md\n---\ntitle: Collection {i}\nkind: lessons\nweight: {i}\n---\nText.\n"
+        ));
+    }
+    let s = built(&spec);
+    let html = s.read("c0/index.html");
+    let header = &html[html.find("class=\"site-nav\"").unwrap()..];
+    let header = &header[..header.find("</nav>").unwrap()];
+    assert_eq!(
+        header.matches("<li>").count(),
+        playbook::render::HEADER_SECTIONS + 1,
+        "{header}"
+    );
+    assert!(
+        header.contains("href=\"/pd/playbook/#sections-title\">All sections</a>"),
+        "{header}"
+    );
+    let footer = &html[html.find("class=\"footer-nav\"").unwrap()..];
+    assert!(!footer.contains(&format!("Collection {}", n - 1)));
+    assert!(footer.contains("All sections"));
+    let home = s.read("index.html");
+    assert!(home.contains("id=\"sections-title\""));
+    for i in 0..n {
+        assert!(home.contains(&format!("href=\"/pd/playbook/c{i}/\">Collection {i}</a>")));
+    }
+    // A site with a few collections links every one.
+    let few = built(BOOK).read("playbook/why/index.html");
+    assert!(!few.contains("All sections"));
+}
+#[test]
 fn a_site_template_overrides_the_built_in_one() {
     let s = built(
         "//- themes/default/templates/page.html\n{% extends \"base.html\" %}{% block main %}<h1>Custom: {{ title }}</h1>{% endblock main %}\n//- content/about.md\n---\ntitle: About\n---\nText.\n",

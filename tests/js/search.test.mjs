@@ -13,6 +13,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
   FORMAT_VERSION, fold, words, textWords, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
+  inflate, gunzip,
 } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
 
@@ -65,6 +66,42 @@ const marked = (snip) => snip.parts.filter((p) => p.mark).map((p) => p.text);
 const plain = (snip) => snip.parts.map((p) => p.text).join('');
 
 // ---------------------------------------------------------------- unit tests
+describe('inflate and gunzip', () => {
+  // Text that compresses (repeats near and far), bytes that do not, and both together.
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const prose = Buffer.from(Array.from({ length: 4000 }, () =>
+    ['teacher ', 'cycle of inquiry ', 'equity ', 'la escuela ', 'año ', '\n'][Math.floor(rand() * 6)]).join(''));
+  const noise = Buffer.from(Array.from({ length: 70000 }, () => Math.floor(rand() * 256)));
+  const inputs = { empty: Buffer.alloc(0), prose, noise, mixed: Buffer.concat([prose, noise.subarray(0, 5000), prose]) };
+  for (const [name, input] of Object.entries(inputs)) {
+    for (const level of [0, 1, 6, 9]) {
+      test(`${name} at level ${level} (stored, fixed and dynamic blocks)`, () => {
+        assert.deepEqual(Buffer.from(inflate(new Uint8Array(zlib.deflateRawSync(input, { level })))), input);
+        assert.deepEqual(Buffer.from(gunzip(new Uint8Array(zlib.gzipSync(input, { level })))), input);
+      });
+    }
+  }
+  test('fixed Huffman blocks', () => {
+    const input = Buffer.from('abcabcabcabc, a short text');
+    const raw = zlib.deflateRawSync(input, { strategy: zlib.constants.Z_FIXED });
+    assert.deepEqual(Buffer.from(inflate(new Uint8Array(raw))), input);
+  });
+  test('a preset dictionary starts the window and is not part of the output', () => {
+    const dict = Buffer.from('the cycle of inquiry, culturally responsive teaching, {"t":"');
+    const input = Buffer.from('{"t":"Culturally responsive teaching and the cycle of inquiry"}');
+    const raw = zlib.deflateRawSync(input, { dictionary: dict });
+    assert.ok(raw.length < zlib.deflateRawSync(input).length, 'the dictionary helps');
+    assert.deepEqual(Buffer.from(inflate(new Uint8Array(raw), new Uint8Array(dict))), input);
+    assert.throws(() => inflate(new Uint8Array(raw)), /corrupt/, 'without it, the back-references point before the start');
+  });
+  test('bytes that are not gzip pass through; truncated data is an error', () => {
+    assert.deepEqual(gunzip(new Uint8Array([1, 2, 3])), new Uint8Array([1, 2, 3]));
+    const gz = zlib.gzipSync(prose);
+    assert.throws(() => gunzip(new Uint8Array(gz.subarray(0, gz.length >> 1))), /ends early/);
+  });
+});
+
 describe('fold', () => {
   test('lowercases and strips accents and other combining marks', () => {
     assert.equal(fold('Educación'), 'educacion');

@@ -81,6 +81,159 @@ export function parseQuery(text, manifest, stem, typing) {
   return out;
 }
 
+// ------------------------------------------------------------------------------- inflate
+// DEFLATE (RFC 1951) decoding, synchronous: the index's files are a few kilobytes each, for
+// which DecompressionStream's stream plumbing costs more than the decoding, and it cannot
+// start from a preset dictionary, which the result fragments are compressed against.
+
+const LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83,
+  99, 115, 131, 163, 195, 227, 258];
+const LEN_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+  1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11,
+  12, 12, 13, 13];
+const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/** A canonical Huffman code from code lengths: codes per length and symbols in code order. */
+function huffman(lengths) {
+  const count = new Uint16Array(16);
+  const symbol = new Uint16Array(lengths.length);
+  for (const l of lengths) count[l]++;
+  const offs = new Uint16Array(16);
+  for (let l = 1; l < 15; l++) offs[l + 1] = offs[l] + count[l];
+  lengths.forEach((l, s) => { if (l) symbol[offs[l]++] = s; });
+  count[0] = 0;
+  return { count, symbol };
+}
+
+let FIXED = null;
+
+function fixedCodes() {
+  if (!FIXED) {
+    const lit = new Array(288).fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280);
+    FIXED = [huffman(lit), huffman(new Array(30).fill(5))];
+  }
+  return FIXED;
+}
+
+/**
+ * Inflates raw DEFLATE `data`. With `dict`, decoding starts with it as the window's contents
+ * (zlib's preset dictionary); it is not part of the output.
+ */
+export function inflate(data, dict = null) {
+  const start = dict ? dict.length : 0;
+  let out = new Uint8Array(start + data.length * 4 + 256);
+  if (dict) out.set(dict);
+  let op = start, pos = 0, buf = 0, cnt = 0;
+  const bits = (n) => {
+    while (cnt < n) {
+      if (pos >= data.length) throw new Error('the compressed data ends early');
+      buf |= data[pos++] << cnt;
+      cnt += 8;
+    }
+    const v = buf & ((1 << n) - 1);
+    buf >>>= n;
+    cnt -= n;
+    return v;
+  };
+  const room = (n) => {
+    if (op + n <= out.length) return;
+    const bigger = new Uint8Array(Math.max(out.length * 2, op + n));
+    bigger.set(out.subarray(0, op));
+    out = bigger;
+  };
+  const decode = ({ count, symbol }) => {
+    let code = 0, first = 0, index = 0;
+    for (let len = 1; len < 16; len++) {
+      code |= bits(1);
+      const c = count[len];
+      if (code - first < c) return symbol[index + code - first];
+      index += c;
+      first = (first + c) << 1;
+      code <<= 1;
+    }
+    throw new Error('the compressed data is corrupt');
+  };
+  let last;
+  do {
+    last = bits(1);
+    const type = bits(2);
+    if (type === 0) {
+      buf = 0;
+      cnt = 0;
+      if (pos + 4 > data.length) throw new Error('the compressed data ends early');
+      const len = data[pos] | (data[pos + 1] << 8);
+      pos += 4;
+      if (pos + len > data.length) throw new Error('the compressed data ends early');
+      room(len);
+      out.set(data.subarray(pos, pos + len), op);
+      op += len;
+      pos += len;
+      continue;
+    }
+    let lit, dist;
+    if (type === 1) {
+      [lit, dist] = fixedCodes();
+    } else if (type === 2) {
+      const nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
+      const cl = new Array(19).fill(0);
+      for (let i = 0; i < ncode; i++) cl[CLEN_ORDER[i]] = bits(3);
+      const clCode = huffman(cl);
+      const lengths = [];
+      while (lengths.length < nlen + ndist) {
+        const sym = decode(clCode);
+        if (sym < 16) lengths.push(sym);
+        else if (sym === 16) {
+          if (!lengths.length) throw new Error('the compressed data is corrupt');
+          const prev = lengths[lengths.length - 1];
+          for (let r = 3 + bits(2); r > 0; r--) lengths.push(prev);
+        } else {
+          for (let r = sym === 17 ? 3 + bits(3) : 11 + bits(7); r > 0; r--) lengths.push(0);
+        }
+      }
+      lit = huffman(lengths.slice(0, nlen));
+      dist = huffman(lengths.slice(nlen, nlen + ndist));
+    } else {
+      throw new Error('the compressed data is corrupt');
+    }
+    for (;;) {
+      const sym = decode(lit);
+      if (sym < 256) {
+        room(1);
+        out[op++] = sym;
+      } else if (sym === 256) {
+        break;
+      } else {
+        const l = sym - 257;
+        if (l >= 29) throw new Error('the compressed data is corrupt');
+        const len = LEN_BASE[l] + bits(LEN_EXTRA[l]);
+        const d = decode(dist);
+        if (d >= 30) throw new Error('the compressed data is corrupt');
+        const back = DIST_BASE[d] + bits(DIST_EXTRA[d]);
+        if (back > op) throw new Error('the compressed data is corrupt');
+        room(len);
+        for (let i = 0; i < len; i++, op++) out[op] = out[op - back];
+      }
+    }
+  } while (!last);
+  return out.subarray(start, op);
+}
+
+/** The contents of a gzip file (RFC 1952); bytes that are not gzip are returned as they are
+ * (a server that sent the file with `Content-Encoding: gzip` has inflated it already). */
+export function gunzip(bytes) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  if (bytes[2] !== 8) throw new Error('not a DEFLATE gzip file');
+  const flags = bytes[3];
+  let pos = 10;
+  if (flags & 4) pos += 2 + (bytes[pos] | (bytes[pos + 1] << 8));
+  if (flags & 8) while (bytes[pos++]);
+  if (flags & 16) while (bytes[pos++]);
+  if (flags & 2) pos += 2;
+  return inflate(bytes.subarray(pos));
+}
+
 function readVarint(bytes, pos) {
   let n = 0, shift = 0, b;
   do {
@@ -301,11 +454,10 @@ function pageHref(url) {
   return new URL(url.slice(site.length), new URL(d.base || '/', location.href)).href;
 }
 
-async function gunzip(res) {
-  const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf[0] !== 0x1f || buf[1] !== 0x8b) return buf; // the server already inflated it
-  const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** The inflated body of a response holding a gzip file. */
+async function gunzipped(res) {
+  if (!res.ok) throw new Error(`${res.url}: ${res.status}`);
+  return gunzip(new Uint8Array(await res.arrayBuffer()));
 }
 
 class Index {
@@ -321,7 +473,7 @@ class Index {
       if (location.protocol === 'file:') throw Object.assign(new Error(FROM_DISK), { fromDisk: true });
       const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz'), import(this.stemUrl)]);
       if (!res.ok) throw new Error('no search index here');
-      this.manifest = JSON.parse(new TextDecoder().decode(await gunzip(res)));
+      this.manifest = JSON.parse(new TextDecoder().decode(await gunzipped(res)));
       if (this.manifest.v !== FORMAT_VERSION) throw new Error('the search index was made by another version of playbook: rebuild the site');
       this.stem = mod.stem;
     })();
@@ -330,14 +482,14 @@ class Index {
 
   shard(i) {
     if (!this.shards.has(i)) {
-      this.shards.set(i, fetch(this.root + this.manifest.shards[i][1]).then(gunzip).then(parseShard));
+      this.shards.set(i, fetch(this.root + this.manifest.shards[i][1]).then(gunzipped).then(parseShard));
     }
     return this.shards.get(i);
   }
 
   fragment(page) {
     if (!this.fragments.has(page)) {
-      this.fragments.set(page, fetch(`${this.root}f/${page}.json.gz?b=${this.manifest.build}`).then(gunzip).then((b) => JSON.parse(new TextDecoder().decode(b))));
+      this.fragments.set(page, fetch(`${this.root}f/${page}.json.gz?b=${this.manifest.build}`).then(gunzipped).then((b) => JSON.parse(new TextDecoder().decode(b))));
     }
     return this.fragments.get(page);
   }
