@@ -15,7 +15,7 @@ For each site size N (--sizes, default 1000,10000):
   * bench/search_probe.mjs drives headless Chromium (playwright-core from tests/browser) over
     a fixed list of 50 queries (1-3 words of the generator's vocabulary, 10 ending in a partial
     word), per engine: "ours-ui" (our header box as shipped: the results it shows, with
-    snippets), "ours-api5" (our client's functions for 5 results with snippets, no DOM) and
+    snippets), "ours-api5" (our client's Index.search for 5 results with snippets, no DOM) and
     "pagefind" (its JS API: search() then data() of the first 5). "ours-ui-typed" (--engines,
     off by default) types into the header box at 150 ms a key and counts what every
     intermediate search fetches. Cold: each query in a fresh browser context on a loaded page.
@@ -240,7 +240,8 @@ def shard_stats(raw):
 
 def ours_index(out):
     s = out / "search"
-    shards = sorted(files_in(s / "t"))
+    shards = sorted(p for p in files_in(s / "t") if p.name.endswith(".bin.gz"))
+    dicts = sorted(p for p in files_in(s / "t") if p.name.endswith(".dict.gz"))
     frags = sorted(files_in(s / "f"))
     man = s / "index.json.gz"
     gz = [p.stat().st_size for p in shards]
@@ -249,7 +250,7 @@ def ours_index(out):
     fz = [p.stat().st_size for p in frags]
     client = {p.name: {"bytes": p.stat().st_size, "gzip": len(gzip.compress(p.read_bytes(), 6))}
               for p in files_in(out / "assets") if re.match(r"(search|stem)\.", p.name)}
-    files = [man, *shards, *frags]
+    files = [man, *shards, *dicts, *frags]
     return {
         "bytes": sum(p.stat().st_size for p in files), "files": len(files),
         "manifest_bytes": man.stat().st_size,
@@ -259,6 +260,8 @@ def ours_index(out):
                    "terms": sum(x[0] for x in st), "truncated_terms": sum(x[1] for x in st),
                    "postings": sum(x[2] for x in st),
                    "largest_posting_list": max(x[3] for x in st)},
+        "dictionary": {"bytes": sum(p.stat().st_size for p in dicts),
+                       "raw_bytes": sum(len(gzip.decompress(p.read_bytes())) for p in dicts)},
         "fragments": {"files": len(frags), "bytes": sum(fz), "gz_median": pct(fz, 50),
                       "gz_p95": pct(fz, 95), "gz_max": max(fz)},
         "client_js": client,
@@ -288,7 +291,8 @@ def pagefind_index(out):
 # ---------------------------------------------------------------- probe results
 def category(url):
     u = url.split("?")[0]
-    for pat, c in [(r"/search/index\.json\.gz$", "manifest"), (r"/search/t/", "shards"),
+    for pat, c in [(r"/search/index\.json\.gz$", "manifest"), (r"/search/t/.*\.dict\.gz$", "dictionary"),
+                   (r"/search/t/", "shards"),
                    (r"/search/f/", "fragments"), (r"/stem\.", "stem.js"),
                    (r"pagefind-entry\.json$", "entry.json"), (r"pagefind\.js$", "pagefind.js"),
                    (r"pagefind-worker\.js$", "worker.js"),
@@ -532,7 +536,8 @@ def print_table(report):
         print(f"\n[{n}] ours: manifest {o['manifest_bytes']} B gz ({o['manifest_raw_bytes']} raw); "
               f"{o['shards']['files']} shards, gz median {o['shards']['gz_median']:.0f} B, max {o['shards']['gz_max']} B; "
               f"{o['shards']['terms']} terms, {o['shards']['truncated_terms']} truncated (posting lists cut at MAX_POSTINGS); "
-              f"fragments gz median {o['fragments']['gz_median']:.0f} B, p95 {o['fragments']['gz_p95']:.0f} B")
+              f"dictionary {o['dictionary']['bytes']} B gz ({o['dictionary']['raw_bytes']} raw); "
+              f"fragments median {o['fragments']['gz_median']:.0f} B, p95 {o['fragments']['gz_p95']:.0f} B compressed")
         for e, d in res["engines"].items():
             bf = d["first"]["by_file"]
             parts = ", ".join(f"{c} {v['requests_median']:g}× {v['bytes_median'] / 1000:.1f} KB"

@@ -10,8 +10,8 @@
 //       "ours-ui"   our header box as a reader uses it: fill input#search-input, wait until
 //                   #search-listbox has role=option items (as many results with snippets as the
 //                   box shows, 5 when this was written, + "See all")
-//       "ours-api5" our client's own functions (the module the page loaded) run as Index.search
-//                   does, for the first 5 results with snippets: the same work as ours-ui minus
+//       "ours-api5" our client's Index.search (the module the page loaded, as the header box
+//                   calls it) for the first 5 results with snippets: the same work as ours-ui minus
 //                   the DOM, at Pagefind's result count ("ours-apiN": N results)
 //       "pagefind"  import /pagefind/pagefind.js, pagefind.search(q), .data() of the first 5
 //       "ours-ui-typed" the header box typed into at 150 ms a key (a search per key): the bytes
@@ -108,49 +108,19 @@ importScripts(__base);`;
   });
 }
 
-// ours-api5: Index.search of themes/default/static/search.js with limit 5, built from the same
-// module's exported functions (the module the page already loaded; Index itself is not exported).
+// ours-api5: Index.search of themes/default/static/search.js (the module the page already
+// loaded) with limit 5: the header box's work minus the DOM.
 async function oursApi({ q, limit }) {
   const now = () => performance.timeOrigin + performance.now();
   const t0 = now();
   const form = document.getElementById('site-search');
   const jsUrl = [...document.scripts].find((s) => /\/search\.[0-9a-f]+\.js$/.test(s.src) || /search\.js$/.test(s.src)).src;
   const S = await import(jsUrl);
-  const st = (window.__oursState ||= { shards: new Map(), frags: new Map() });
-  const root = form.dataset.index;
-  const gunzip = async (res) => {
-    const buf = new Uint8Array(await res.arrayBuffer());
-    if (buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
-    const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  };
-  st.ready ||= (async () => {
-    const [res, mod] = await Promise.all([fetch(root + 'index.json.gz'), import(form.dataset.stem)]);
-    st.manifest = JSON.parse(new TextDecoder().decode(await gunzip(res)));
-    st.stem = mod.stem;
-  })();
-  await st.ready;
-  const m = st.manifest;
-  const query = S.parseQuery(q, m, st.stem, true);
-  const shard = (i) => {
-    if (!st.shards.has(i)) st.shards.set(i, fetch(root + m.shards[i][1]).then(gunzip).then(S.parseShard));
-    return st.shards.get(i);
-  };
-  const frag = (p) => {
-    if (!st.frags.has(p)) st.frags.set(p, fetch(`${root}f/${p}.json.gz?b=${m.build}`).then(gunzip).then((b) => JSON.parse(new TextDecoder().decode(b))));
-    return st.frags.get(p);
-  };
-  const parsed = await Promise.all(S.shardsFor(query, m.shards).map(shard));
-  const terms = new Map(parsed.flatMap((x) => [...x]));
-  const ranked = S.rank(query, terms, m.page_kinds, null);
-  const shown = ranked.slice(0, limit);
-  // As Index.search does: each snippet is cut when its fragment arrives.
-  const done = await Promise.all(shown.map((r) => frag(r.page).then((f) => [f, S.snippet(f, query, st.stem)])));
-  const frags = done.map((d) => d[0]);
-  const snips = done.map((d) => d[1]);
+  window.__oursIndex ||= new S.Index(form.dataset.index, form.dataset.stem);
+  const { total, results } = await window.__oursIndex.search(q, { typing: true, limit });
   const t1 = now();
-  return { t0, shown: t1, total: ranked.length, results: shown.length,
-    top: frags.map((f, i) => f.u + (snips[i].anchor ? '#' + snips[i].anchor : '')) };
+  return { t0, shown: t1, total, results: results.length,
+    top: results.map((r) => r.fragment.u + (r.snip.anchor ? '#' + r.snip.anchor : '')) };
 }
 
 async function pagefindApi({ q, limit, pagefindUrl }) {
@@ -174,7 +144,7 @@ function stage(url) {
   const u = url.split('?')[0];
   const stages = [
     [/\/search\/index\.json\.gz$|\/stem\.[0-9a-f]+\.js$/, 'manifest+stem'], // one Promise.all
-    [/\/search\/t\//, 'shards'], [/\/search\/f\//, 'fragments'],
+    [/\/search\/t\//, 'shards'], [/\/search\/f\//, 'fragments'],   // the dictionary is in t/, with the shards
     [/\.pf_meta$|\.pagefind$/, 'meta+wasm'],                                 // fetched together
     [/\.pf_index$/, 'index'], [/\.pf_fragment$/, 'fragments'], [/\.pf_filter$/, 'filter'],
   ];

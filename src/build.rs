@@ -140,6 +140,9 @@ pub struct Prepared {
     /// Gzipped search fragments made during a one-shot build's Markdown pass, until `index`
     /// moves them into `search_files` (`serve` makes them from the pages' sections instead).
     pub search_fragments: Vec<Option<Vec<u8>>>,
+    /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
+    /// after an edit is read with the dictionary readers already have.
+    pub search_dict: Vec<u8>,
     /// Every edition's pages, when the site has older editions.
     pub editions: Option<editions::Context>,
 }
@@ -350,6 +353,7 @@ pub fn prepare_with(
         search_terms: Vec::new(),
         search_vocab: search::Vocabulary::default(),
         search_fragments: Vec::new(),
+        search_dict: Vec::new(),
         search_files: Vec::new(),
         editions: None,
     };
@@ -357,6 +361,7 @@ pub fn prepare_with(
         prepared.search_terms = s.terms;
         prepared.search_vocab = s.vocab;
         prepared.search_fragments = s.fragments;
+        prepared.search_dict = s.dict;
     }
     if indexed {
         prepared.index();
@@ -436,6 +441,8 @@ pub struct SearchParts {
     pub terms: Vec<Option<search::PageTerms>>,
     pub vocab: search::Vocabulary,
     pub fragments: Vec<Option<Vec<u8>>>,
+    /// The fragments' preset dictionary, made from the first chunk's fragments.
+    pub dict: Vec<u8>,
 }
 
 /// The Markdown pass of a one-shot build: renders every page, counts its search terms and makes
@@ -457,6 +464,7 @@ pub fn render_once(
         terms: Vec::with_capacity(n),
         vocab: search::Vocabulary::default(),
         fragments: Vec::with_capacity(n),
+        dict: Vec::new(),
     };
     for chunk in site.pages.chunks(256) {
         let done: Vec<_> = chunk
@@ -466,7 +474,7 @@ pub fn render_once(
                 let searched = (index && p.search).then(|| {
                     (
                         search::count_terms(&p.title, &r.sections, &p.lang),
-                        search::fragment(site, p, &r.sections, false),
+                        search::fragment(site, p, &r.sections),
                     )
                 });
                 r.sections = Vec::new();
@@ -474,11 +482,32 @@ pub fn render_once(
                 (r, searched)
             })
             .collect();
-        for (mut r, searched) in done {
+        if parts.dict.is_empty() {
+            let sample: Vec<&[u8]> = done
+                .iter()
+                .filter_map(|(_, s)| s.as_ref().map(|(_, json)| json.as_slice()))
+                .take(search::DICT_SAMPLE)
+                .collect();
+            let mut phases = crate::util::Phases::start();
+            parts.dict = search::dictionary(&sample);
+            phases.done("dictionary");
+        }
+        let compressed: Vec<Option<Vec<u8>>> = done
+            .par_iter()
+            .map_init(
+                || flate2::Compress::new(flate2::Compression::default(), false),
+                |c, (_, s)| {
+                    s.as_ref()
+                        .map(|(_, json)| search::compress_with(c, json, &parts.dict))
+                },
+            )
+            .collect();
+        for ((mut r, searched), fragment) in done.into_iter().zip(compressed) {
             diags.extend(std::mem::take(&mut r.diags));
             rendered.push(r);
-            let (terms, fragment) = searched.map(|(t, f)| (parts.vocab.compact(t), f)).unzip();
-            parts.terms.push(terms);
+            parts
+                .terms
+                .push(searched.map(|(t, _)| parts.vocab.compact(t)));
             parts.fragments.push(fragment);
         }
     }
@@ -508,6 +537,7 @@ impl Prepared {
                 &self.site,
                 &self.rendered,
                 &self.search_terms,
+                &mut self.search_dict,
                 self.opts.live,
             )
         };
@@ -516,6 +546,7 @@ impl Prepared {
             &self.search_terms,
             &self.search_vocab,
             fragments,
+            &self.search_dict,
             self.opts.live,
         );
         if !self.opts.live {

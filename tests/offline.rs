@@ -66,7 +66,13 @@ fn the_worker_is_at_the_root_with_its_version_and_the_files_kept_from_the_first_
     assert!(
         precache
             .iter()
-            .any(|p| p.starts_with("/pd/playbook/search/f/0.json.gz?b="))
+            .any(|p| p.starts_with("/pd/playbook/search/f/0.bin?b="))
+    );
+    assert!(
+        precache
+            .iter()
+            .any(|p| p.starts_with("/pd/playbook/search/t/") && p.ends_with(".dict.gz")),
+        "the fragments' dictionary is kept offline too"
     );
     // Every precached file exists, or the worker would never install.
     for p in &precache {

@@ -37,7 +37,9 @@ const FIRST_QUERY_MAX_BYTES = 50 * 1024;
 const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(SITE_DIR, 'search', rel)));
 const manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
 const allTerms = new Map(manifest.shards.flatMap(([, file]) => [...parseShard(new Uint8Array(gunzipFile(file)))]));
-const fragmentUrl = (page) => JSON.parse(gunzipFile(`f/${page}.json.gz`).toString('utf8')).u;
+const dict = gunzipFile(manifest.dict);
+const fragmentUrl = (page) => JSON.parse(zlib.inflateRawSync(
+  fs.readFileSync(path.join(SITE_DIR, 'search', `f/${page}.bin`)), { dictionary: dict }).toString('utf8')).u;
 // The URLs (without anchors) of the results of a query, in order, as search.js ranks them.
 function expected(text, kinds = null) {
   const allow = kinds && kinds.length < 5 ? new Set(kinds) : null;

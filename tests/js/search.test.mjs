@@ -344,14 +344,18 @@ const skipReal = SITE_DIR ? false : 'SITE_DIR is not set (a built site is needed
 const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(SITE_DIR, 'search', rel)));
 
 describe('the index of the built site', { skip: skipReal }, () => {
-  let manifest, shards, fragments;
+  let manifest, shards, fragments, dict;
   const load = () => {
     if (manifest) return;
     manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
     shards = manifest.shards.map(([, file]) => parseShard(new Uint8Array(gunzipFile(file))));
+    dict = gunzipFile(manifest.dict);
     fragments = new Map();
     for (let i = 0; i < manifest.pages; i++) {
-      if (manifest.page_kinds[i] !== '-') fragments.set(i, JSON.parse(gunzipFile(`f/${i}.json.gz`).toString('utf8')));
+      if (manifest.page_kinds[i] === '-') continue;
+      // Node's zlib, not search.js's inflate: the files are standard DEFLATE.
+      const raw = fs.readFileSync(path.join(SITE_DIR, 'search', `f/${i}.bin`));
+      fragments.set(i, JSON.parse(zlib.inflateRawSync(raw, { dictionary: dict }).toString('utf8')));
     }
   };
   // Runs a query as the browser does, with only the shards it needs (decoded once, by load()).
@@ -386,6 +390,22 @@ describe('the index of the built site', { skip: skipReal }, () => {
     assert.deepEqual(manifest.langs, ['en', 'es']);
     assert.ok(manifest.stop.en.includes('the') && manifest.stop.es.includes('la'));
     assert.match(manifest.build, /^[0-9a-f]{10}$/);
+    assert.match(manifest.dict, /^t\/[0-9a-z]+\.dict\.gz$/);
+  });
+
+  test('fragments: compressed against the dictionary, which search.js inflates the same', () => {
+    load();
+    const rust = fs.readFileSync(path.join(ROOT, 'src/search.rs'), 'utf8').match(/pub const DICT_BYTES: usize = (\d+) \* 1024;/);
+    assert.ok(dict.length > 1000 && dict.length <= Number(rust[1]) * 1024, `dictionary of ${dict.length} bytes`);
+    let alone = 0, withDict = 0;
+    for (const i of fragments.keys()) {
+      const raw = fs.readFileSync(path.join(SITE_DIR, 'search', `f/${i}.bin`));
+      const json = Buffer.from(inflate(new Uint8Array(raw), new Uint8Array(dict)));
+      assert.deepEqual(JSON.parse(json.toString('utf8')), fragments.get(i), `f/${i}.bin`);
+      alone += zlib.deflateRawSync(json).length;
+      withDict += raw.length;
+    }
+    assert.ok(withDict < 0.95 * alone, `the dictionary saves little: ${withDict} bytes against ${alone}`);
   });
 
   test('shards: sorted by first term, every file exists, decodes, and holds its range', () => {
@@ -417,7 +437,7 @@ describe('the index of the built site', { skip: skipReal }, () => {
     const searchable = [...manifest.page_kinds].filter((k) => k !== '-').length;
     assert.equal(fragments.size, searchable);
     for (const [i, f] of fragments) {
-      const where = `f/${i}.json.gz`;
+      const where = `f/${i}.bin`;
       assert.ok(f.t && typeof f.t === 'string', `${where}: title`);
       assert.equal(f.k, manifest.kinds[manifest.page_kinds[i]], `${where}: kind label`);
       assert.ok(f.u.startsWith(BASE_PATH), `${where}: URL ${f.u} is not under ${BASE_PATH}`);

@@ -4,7 +4,7 @@
 // browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
 // filters (the results page at search/).
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** Lowercases and strips accents: "Educación" → "educacion". */
 export function fold(s) {
@@ -460,7 +460,7 @@ async function gunzipped(res) {
   return gunzip(new Uint8Array(await res.arrayBuffer()));
 }
 
-class Index {
+export class Index {
   constructor(root, stemUrl) {
     this.root = root;
     this.stemUrl = stemUrl;
@@ -487,9 +487,20 @@ class Index {
     return this.shards.get(i);
   }
 
+  /** The preset dictionary the fragments are compressed against. */
+  dictionary() {
+    this.dict ||= fetch(this.root + this.manifest.dict).then(gunzipped);
+    return this.dict;
+  }
+
   fragment(page) {
     if (!this.fragments.has(page)) {
-      this.fragments.set(page, fetch(`${this.root}f/${page}.json.gz?b=${this.manifest.build}`).then(gunzipped).then((b) => JSON.parse(new TextDecoder().decode(b))));
+      const bytes = fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then((res) => {
+        if (!res.ok) throw new Error(`${res.url}: ${res.status}`);
+        return res.arrayBuffer();
+      });
+      this.fragments.set(page, Promise.all([bytes, this.dictionary()]).then(([b, dict]) =>
+        JSON.parse(new TextDecoder().decode(inflate(new Uint8Array(b), dict)))));
     }
     return this.fragments.get(page);
   }
@@ -499,6 +510,8 @@ class Index {
     await this.load();
     const query = parseQuery(text, this.manifest, this.stem, typing);
     if (!query.length) return { query, total: 0, results: [] };
+    // The fragments' dictionary comes with the first shards, not after them.
+    if (fragments) this.dictionary().catch(() => {});
     const parsed = await Promise.all(shardsFor(query, this.manifest.shards).map((i) => this.shard(i)));
     const terms = new Map(parsed.flatMap((m) => [...m]));
     const ranked = rank(query, terms, this.manifest.page_kinds, allow);

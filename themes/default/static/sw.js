@@ -44,7 +44,7 @@ const PRECACHE = new Set(SETTINGS.precache.map((p) => new URL(p, SCOPE).href));
 
 const isOurs = (name) => name.startsWith('playbook-') && name.endsWith(SUFFIX);
 
-// Theme assets (`assets/style.3f2a1b9c0d.css`) and search shards, of the latest edition or an
+// Theme assets (`assets/style.3f2a1b9c0d.css`), search shards and dictionary, of the latest edition or an
 // older one; search fragments are fixed by the `?b=` build id search.js asks them with.
 const HASHED = /^(?:editions\/[^/]+\/)?(?:assets\/[^/]+\.[0-9a-f]{10}(?:\.[A-Za-z0-9]+)?|search\/t\/[^/]+)$/;
 const FRAGMENT = /^(?:editions\/[^/]+\/)?search\/f\/[^/]+$/;
