@@ -137,7 +137,7 @@ pub struct Prepared {
     pub search_vocab: search::Vocabulary,
     /// The search index files, made by [`Prepared::index`].
     pub search_files: Vec<(String, Vec<u8>)>,
-    /// Gzipped search fragments made during a one-shot build's Markdown pass, until `index`
+    /// Compressed search fragments made during a one-shot build's Markdown pass, until `index`
     /// moves them into `search_files` (`serve` makes them from the pages' sections instead).
     pub search_fragments: Vec<Option<Vec<u8>>>,
     /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
@@ -460,6 +460,7 @@ pub fn render_once(
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
     let mut rendered = Vec::with_capacity(n);
+    let mut dict_made = false;
     let mut parts = SearchParts {
         terms: Vec::with_capacity(n),
         vocab: search::Vocabulary::default(),
@@ -482,7 +483,7 @@ pub fn render_once(
                 (r, searched)
             })
             .collect();
-        if parts.dict.is_empty() {
+        if !dict_made {
             let sample: Vec<&[u8]> = done
                 .iter()
                 .filter_map(|(_, s)| s.as_ref().map(|(_, json)| json.as_slice()))
@@ -491,11 +492,12 @@ pub fn render_once(
             let mut phases = crate::util::Phases::start();
             parts.dict = search::dictionary(&sample);
             phases.done("dictionary");
+            dict_made = !sample.is_empty();
         }
         let compressed: Vec<Option<Vec<u8>>> = done
             .par_iter()
             .map_init(
-                || flate2::Compress::new(flate2::Compression::default(), false),
+                || search::fragment_compressor(false),
                 |c, (_, s)| {
                     s.as_ref()
                         .map(|(_, json)| search::compress_with(c, json, &parts.dict))

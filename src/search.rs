@@ -324,7 +324,7 @@ pub fn fragments(
     }
     json.par_iter()
         .map_init(
-            || flate2::Compress::new(level(fast), false),
+            || fragment_compressor(fast),
             |c, j| j.as_ref().map(|j| compress_with(c, j, dict)),
         )
         .collect()
@@ -332,18 +332,18 @@ pub fn fragments(
 
 /// A preset dictionary of at most [`DICT_BYTES`] for fragments like `samples`: the strings of
 /// one to four pieces (a word with its punctuation, a part of a path, a bit of JSON) that the
-/// most samples hold, each scored by the samples holding it times the bytes a back-reference saves, the
-/// best last (DEFLATE codes near distances in fewer bits). A string inside one already taken
-/// is left out.
+/// most samples hold, each scored by the samples holding it times the bytes a back-reference
+/// saves, the best last (DEFLATE codes near distances in fewer bits). A string that is a run of
+/// pieces of one already taken is left out.
 pub fn dictionary(samples: &[&[u8]]) -> Vec<u8> {
-    const MAX_WORDS: usize = 4;
+    const MAX_PIECES: usize = 4;
     // For each string: (samples holding it, the last sample counted).
     let mut held: HashMap<&[u8], (u32, u32)> = HashMap::default();
     for (n, sample) in samples.iter().enumerate() {
         let n = n as u32;
         let starts = piece_starts(sample);
         for (k, &from) in starts.iter().enumerate() {
-            for &to in starts.iter().skip(k + 1).take(MAX_WORDS) {
+            for &to in starts.iter().skip(k + 1).take(MAX_PIECES) {
                 let s = &sample[from..to];
                 if s.len() < 4 {
                     continue;
@@ -405,7 +405,12 @@ fn piece_starts(bytes: &[u8]) -> Vec<usize> {
 
 /// `json` compressed as raw DEFLATE (no header) with `dict` as the preset dictionary.
 pub fn compress_fragment(json: &[u8], dict: &[u8], fast: bool) -> Vec<u8> {
-    compress_with(&mut flate2::Compress::new(level(fast), false), json, dict)
+    compress_with(&mut fragment_compressor(fast), json, dict)
+}
+
+/// A compressor for [`compress_with`].
+pub fn fragment_compressor(fast: bool) -> flate2::Compress {
+    flate2::Compress::new(level(fast), false)
 }
 
 /// [`compress_fragment`] with a compressor to reuse (setting one up costs about as much as

@@ -127,6 +127,8 @@ describe('words', () => {
   test('textWords (for snippets) finds the same words as the segmenter in spaced scripts', () => {
     const text = SENTENCE + " e.g. 2,000 teachers' share_of_time 3.5% l'école Ñandú — ok";
     assert.deepEqual(textWords(text), words(text));
+    const ascii = "The 2009-10 cycle: e.g. 2,000 teachers' share_of_time, 3.5% (ROCI) it's v1.2 _x a.b.c 12,5.6 don't.";
+    assert.deepEqual(textWords(ascii), words(ascii), 'ASCII text takes a faster expression to the same words');
     const thai = 'ภาษาไทยง่ายนิดเดียว school';
     assert.deepEqual(textWords(thai), words(thai), 'a script without spaces goes to the segmenter');
   });
