@@ -10,7 +10,11 @@ How:
     first), and between cuts a few pages are edited so the editions differ: 4 pages get one more
     paragraph, 1 page a new title, and 1 new lesson is added. The latest edition is what is left
     in content/ after the last cut and its edits.
-  * full: build into an empty output folder (removed, then os.sync, before the clock starts).
+  * full: build into a new empty output folder of its own (os.sync before the clock starts).
+    No full build's output is deleted until the end: this machine's ext4 has no journal, and
+    such a filesystem skips inodes deleted in the last 1-6 minutes when it allocates new ones,
+    so deleting the previous 10-edition output (30,000 files) slowed the very next builds that
+    create files, and the more editions, the more was deleted (see bench/build.py).
   * incremental: after a build into OUT, append a few words to one prose line of one page of
     the latest edition (a different page and words each run), then build into OUT again. Older
     editions whose cache key did not change are carried over, not rendered again; the script
@@ -180,8 +184,8 @@ def sample_older_page(out, names):
     return found
 
 
-def full_run(exe, site, work, editions):
-    out = work / f"e{editions}" / "out-full"
+def full_run(exe, site, work, editions, run_no):
+    out = work / f"e{editions}" / f"out-full-{run_no}"
     shutil.rmtree(out, ignore_errors=True)
     return build(exe, site, out, editions * 1000)
 
@@ -238,10 +242,13 @@ def main():
         shutil.rmtree(a.work / f"e{e}" / "out-incr", ignore_errors=True)
         w = build(exe, site, a.work / f"e{e}" / "out-incr", e * 1000)
         print(f"warm-up {e:>2} edition(s): {w['wall_s']:.2f} s, {w['html_pages']} pages", flush=True)
+    print("waiting 65 s: the sites made above replaced earlier ones (see the docstring) ...", flush=True)
+    os.sync()
+    time.sleep(65)
     for run_no in range(1, a.runs + 1):
         for e in counts:
             site, names = sites[e]
-            f = None if a.incremental_only else full_run(exe, site, a.work, e)
+            f = None if a.incremental_only else full_run(exe, site, a.work, e, run_no)
             i = incremental_run(exe, site, a.work, e, names, run_no)
             if f:
                 res[e]["full"].append(f)
@@ -284,6 +291,9 @@ def main():
               "CPU times and ratios are the steadier numbers.")
 
     a.results.parent.mkdir(parents=True, exist_ok=True)
+    for e in counts:
+        for run_no in range(1, a.runs + 1):
+            shutil.rmtree(a.work / f"e{e}" / f"out-full-{run_no}", ignore_errors=True)
     a.results.write_text(json.dumps({
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "cpus": cores, "python": platform.python_version()},

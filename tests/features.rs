@@ -47,6 +47,12 @@ title: The rubric
 ## Overview
 ";
 
+/// The first `<nav>` of `html` with class `class`, from the class attribute to its end.
+fn nav_with_class<'a>(html: &'a str, class: &str) -> &'a str {
+    let from = &html[html.find(&format!("class=\"{class}\"")).unwrap()..];
+    &from[..from.find("</nav>").unwrap()]
+}
+
 fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let pat = format!("{attr}=\"");
     html.match_indices(&pat)
@@ -329,8 +335,7 @@ fn long_collections_show_a_window_of_the_sidebar() {
     }
     let s = built(&spec);
     let html = s.read("big/c150/index.html");
-    let sidebar = &html[html.find("class=\"sidebar\"").unwrap()..];
-    let sidebar = &sidebar[..sidebar.find("</nav>").unwrap()];
+    let sidebar = nav_with_class(&html, "sidebar");
     let entries = sidebar.matches("<li").count();
     assert!(
         entries <= 2 * playbook::nav::WINDOW + 1,
@@ -357,8 +362,7 @@ fn many_collections_leave_the_header_short_and_the_home_page_lists_them_all() {
     }
     let s = built(&spec);
     let html = s.read("c0/index.html");
-    let header = &html[html.find("class=\"site-nav\"").unwrap()..];
-    let header = &header[..header.find("</nav>").unwrap()];
+    let header = nav_with_class(&html, "site-nav");
     assert_eq!(
         header.matches("<li>").count(),
         playbook::render::HEADER_SECTIONS + 1,
