@@ -180,6 +180,9 @@ struct PageView<'a> {
     chapters: Vec<PrintChapter>,
     noindex: bool,
     edition: Option<EditionView>,
+    /// The collection this page is in, when the header does not link it (a site with more
+    /// collections than [`HEADER_SECTIONS`]): the header shows it, marked current.
+    hidden_section: Option<LinkView>,
 }
 
 /// Minutes of a duration as "3 h 45 min", "45 min" or "2 h".
@@ -540,8 +543,21 @@ impl<'a> Renderer<'a> {
             }
             _ => (None, None),
         };
+        let hidden_section = self.site_view.more_sections.as_ref().and_then(|_| {
+            let top = std::iter::once(p)
+                .chain(site.ancestors(id))
+                .find(|a| a.parent == Some(site.home))?;
+            let url = self.url(top.id);
+            (top.kind.is_collection() && !self.site_view.sections.iter().any(|s| s.url == url))
+                .then(|| LinkView {
+                    title: top.title.clone(),
+                    url,
+                    ..Default::default()
+                })
+        });
         PageView {
             site: &self.site_view,
+            hidden_section,
             kind: p.kind.as_str(),
             title: &p.title,
             description: p.description.as_deref().unwrap_or(&site.config.description),

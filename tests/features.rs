@@ -343,6 +343,10 @@ fn long_collections_show_a_window_of_the_sidebar() {
     );
     assert!(sidebar.contains("All 300 entries"));
     assert!(
+        sidebar.contains("<ol class=\"sidebar-list wide\">"),
+        "three-digit numbers get room: {sidebar}"
+    );
+    assert!(
         s.read("big/index.html")
             .matches("class=\"listing-title\"")
             .count()
@@ -370,6 +374,21 @@ fn many_collections_leave_the_header_short_and_the_home_page_lists_them_all() {
     );
     assert!(
         header.contains("href=\"/pd/playbook/#sections-title\">All sections</a>"),
+        "{header}"
+    );
+    // A page of a collection the header leaves out: the header shows that one too, as current.
+    let last = s.read(&format!("c{}/index.html", n - 1));
+    let header = nav_with_class(&last, "site-nav");
+    assert_eq!(
+        header.matches("<li>").count(),
+        playbook::render::HEADER_SECTIONS + 2,
+        "{header}"
+    );
+    assert!(
+        header.contains(&format!(
+            "<a href=\"/pd/playbook/c{0}/\" aria-current=\"true\">Collection {0}</a>",
+            n - 1
+        )),
         "{header}"
     );
     let footer = &html[html.find("class=\"footer-nav\"").unwrap()..];
