@@ -375,7 +375,7 @@ def main():
     outs = a.work / "out"
     if outs.exists() and any(outs.iterdir()):
         print("deleting earlier outputs, then waiting 65 s (see the docstring) ...", flush=True)
-        shutil.rmtree(outs)
+        shutil.rmtree(outs, ignore_errors=True)
         os.sync()
         time.sleep(65)
     for n in map(int, a.sizes.split(",")):
