@@ -460,7 +460,6 @@ pub fn render_once(
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
     let mut rendered = Vec::with_capacity(n);
-    let mut dict_made = false;
     let mut parts = SearchParts {
         terms: Vec::with_capacity(n),
         vocab: search::Vocabulary::default(),
@@ -483,27 +482,14 @@ pub fn render_once(
                 (r, searched)
             })
             .collect();
-        if !dict_made {
-            let sample: Vec<&[u8]> = done
-                .iter()
-                .filter_map(|(_, s)| s.as_ref().map(|(_, json)| json.as_slice()))
-                .take(search::DICT_SAMPLE)
-                .collect();
-            let mut phases = crate::util::Phases::start();
-            parts.dict = search::dictionary(&sample);
-            phases.done("dictionary");
-            dict_made = !sample.is_empty();
-        }
-        let compressed: Vec<Option<Vec<u8>>> = done
-            .par_iter()
-            .map_init(
-                || search::fragment_compressor(false),
-                |c, (_, s)| {
-                    s.as_ref()
-                        .map(|(_, json)| search::compress_with(c, json, &parts.dict))
-                },
-            )
+        let json: Vec<Option<&[u8]>> = done
+            .iter()
+            .map(|(_, s)| s.as_ref().map(|(_, json)| json.as_slice()))
             .collect();
+        if parts.dict.is_empty() {
+            parts.dict = search::dictionary(json.iter().flatten().copied());
+        }
+        let compressed = search::compress_fragments(&json, &parts.dict, false);
         for ((mut r, searched), fragment) in done.into_iter().zip(compressed) {
             diags.extend(std::mem::take(&mut r.diags));
             rendered.push(r);

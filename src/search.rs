@@ -44,7 +44,7 @@ pub const SHARD_BYTES: usize = 4 * 1024;
 /// Size of the fragments' preset dictionary.
 pub const DICT_BYTES: usize = 8 * 1024;
 /// Fragments the dictionary is made from: a build's first ones.
-pub const DICT_SAMPLE: usize = 256;
+const DICT_SAMPLE: usize = 256;
 /// Pages kept in the postings of one term.
 pub const MAX_POSTINGS: usize = 1000;
 const K1: f64 = 1.2;
@@ -314,32 +314,35 @@ pub fn fragments(
         })
         .collect();
     if dict.is_empty() {
-        let sample: Vec<&[u8]> = json
-            .iter()
-            .flatten()
-            .take(DICT_SAMPLE)
-            .map(Vec::as_slice)
-            .collect();
-        *dict = dictionary(&sample);
+        *dict = dictionary(json.iter().flatten().map(Vec::as_slice));
     }
+    let json: Vec<Option<&[u8]>> = json.iter().map(Option::as_deref).collect();
+    compress_fragments(&json, dict, fast)
+}
+
+/// Each fragment (JSON) compressed against `dict`, in parallel, one compressor per worker.
+pub fn compress_fragments(json: &[Option<&[u8]>], dict: &[u8], fast: bool) -> Vec<Option<Vec<u8>>> {
+    use rayon::prelude::*;
     json.par_iter()
         .map_init(
-            || fragment_compressor(fast),
-            |c, j| j.as_ref().map(|j| compress_with(c, j, dict)),
+            || flate2::Compress::new(level(fast), false),
+            |c, j| j.map(|j| compress_with(c, j, dict)),
         )
         .collect()
 }
 
-/// A preset dictionary of at most [`DICT_BYTES`] for fragments like `samples`: the strings of
+/// A preset dictionary of at most [`DICT_BYTES`] for fragments like the first [`DICT_SAMPLE`]
+/// of `samples`: the strings of
 /// one to four pieces (a word with its punctuation, a part of a path, a bit of JSON) that the
 /// most samples hold, each scored by the samples holding it times the bytes a back-reference
 /// saves, the best last (DEFLATE codes near distances in fewer bits). A string that is a run of
 /// pieces of one already taken is left out.
-pub fn dictionary(samples: &[&[u8]]) -> Vec<u8> {
+pub fn dictionary<'a>(samples: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut phases = crate::util::Phases::start();
     const MAX_PIECES: usize = 4;
     // For each string: (samples holding it, the last sample counted).
     let mut held: HashMap<&[u8], (u32, u32)> = HashMap::default();
-    for (n, sample) in samples.iter().enumerate() {
+    for (n, sample) in samples.into_iter().take(DICT_SAMPLE).enumerate() {
         let n = n as u32;
         let starts = piece_starts(sample);
         for (k, &from) in starts.iter().enumerate() {
@@ -386,6 +389,7 @@ pub fn dictionary(samples: &[&[u8]]) -> Vec<u8> {
     if dict.len() > DICT_BYTES {
         dict.drain(..dict.len() - DICT_BYTES);
     }
+    phases.done("dictionary");
     dict
 }
 
@@ -403,19 +407,9 @@ fn piece_starts(bytes: &[u8]) -> Vec<usize> {
     starts
 }
 
-/// `json` compressed as raw DEFLATE (no header) with `dict` as the preset dictionary.
-pub fn compress_fragment(json: &[u8], dict: &[u8], fast: bool) -> Vec<u8> {
-    compress_with(&mut fragment_compressor(fast), json, dict)
-}
-
-/// A compressor for [`compress_with`].
-pub fn fragment_compressor(fast: bool) -> flate2::Compress {
-    flate2::Compress::new(level(fast), false)
-}
-
-/// [`compress_fragment`] with a compressor to reuse (setting one up costs about as much as
-/// compressing a fragment).
-pub fn compress_with(c: &mut flate2::Compress, json: &[u8], dict: &[u8]) -> Vec<u8> {
+/// `json` compressed as raw DEFLATE (no header) with `dict` as the preset dictionary, by `c`
+/// (reused: setting one up costs about as much as compressing a fragment).
+fn compress_with(c: &mut flate2::Compress, json: &[u8], dict: &[u8]) -> Vec<u8> {
     c.reset();
     if !dict.is_empty() {
         // Only fails for a dictionary set after compressing began.
@@ -744,20 +738,24 @@ mod tests {
             })
             .collect();
         let samples: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
-        let dict = dictionary(&samples);
+        let dict = dictionary(samples.iter().copied());
         assert!(dict.len() <= DICT_BYTES);
         let text = String::from_utf8_lossy(&dict);
         assert!(text.contains("Cycle of Inquiry"), "{text}");
         assert!(text.contains("/pd/lessons/"), "{text}");
         assert_eq!(
             dict,
-            dictionary(&samples),
+            dictionary(samples.iter().copied()),
             "the same samples, the same dictionary"
         );
 
         let page = br#"{"t":"Lesson 99","u":"/pd/lessons/l99/","s":[["a","Goals","The Results-Oriented Cycle of Inquiry asks each team to look at student work together."]]}"#;
-        let with = compress_fragment(page, &dict, false);
-        let alone = compress_fragment(page, &[], false);
+        let compress = |dict: &[u8]| {
+            compress_fragments(&[Some(page.as_slice())], dict, false)[0]
+                .clone()
+                .unwrap()
+        };
+        let (with, alone) = (compress(&dict), compress(&[]));
         assert!(
             with.len() * 2 < alone.len(),
             "{} against {}",

@@ -500,10 +500,15 @@ function pageHref(url) {
   return new URL(url.slice(site.length), new URL(d.base || '/', location.href)).href;
 }
 
+/** The body of a successful response. */
+async function body(res) {
+  if (!res.ok) throw new Error(`${res.url}: ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 /** The inflated body of a response holding a gzip file. */
 async function gunzipped(res) {
-  if (!res.ok) throw new Error(`${res.url}: ${res.status}`);
-  return gunzip(new Uint8Array(await res.arrayBuffer()));
+  return gunzip(await body(res));
 }
 
 export class Index {
@@ -541,12 +546,9 @@ export class Index {
 
   fragment(page) {
     if (!this.fragments.has(page)) {
-      const bytes = fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then((res) => {
-        if (!res.ok) throw new Error(`${res.url}: ${res.status}`);
-        return res.arrayBuffer();
-      });
+      const bytes = fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then(body);
       this.fragments.set(page, Promise.all([bytes, this.dictionary()]).then(([b, dict]) =>
-        JSON.parse(new TextDecoder().decode(inflate(new Uint8Array(b), dict)))));
+        JSON.parse(new TextDecoder().decode(inflate(b, dict)))));
     }
     return this.fragments.get(page);
   }
