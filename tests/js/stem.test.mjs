@@ -1,6 +1,6 @@
 // Checks themes/default/static/stem.js against the reference stems in stem-vectors.json,
 // which were produced by rust-stemmers 1.2 (the crate the Rust side indexes with; the
-// Rust test tests/stem_vectors.rs keeps the file true to it). Run: node --test tests/js/
+// Rust test tests/it/stem_vectors.rs keeps the file true to it). Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
 // typed in the browser must be cut down to exactly the same stems the index holds. This file
 // is an independent re-implementation of the published Snowball algorithm descriptions
 // (snowballstem.org), matched word-for-word against rust-stemmers by tests/js/stem-vectors.json
-// (`node --test tests/js/`; tests/stem_vectors.rs keeps those vectors true to the Rust side).
+// (`node --test tests/js/`; tests/it/stem_vectors.rs keeps those vectors true to the Rust side).
 //
 // Behaviours kept on purpose, because rust-stemmers has them:
 //   * input is expected in lowercase and is not lowercased here; capitals are plain consonants;

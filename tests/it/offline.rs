@@ -1,7 +1,7 @@
 //! Offline reading: the service worker the build writes at the site's root, its settings
 //! (version, files kept from the first visit), and `offline: false`.
 
-mod support;
+use crate::support;
 use support::{Site, built, errors, site};
 
 const BOOK: &str = "//- content/book/_index.md\n---\ntitle: Book\nkind: book\n---\nThe book.\n//- content/book/01-one.md\n---\ntitle: One\n---\nFirst text.\n";

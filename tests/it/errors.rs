@@ -1,7 +1,7 @@
 //! One fixture per kind of author mistake; the message each gets is snapshotted verbatim,
 //! because these messages are the interface non-programmers see.
 
-mod support;
+use crate::support;
 use support::{errors, site};
 
 #[test]

@@ -1,6 +1,6 @@
 //! One small fixture site per feature, checked in the built output.
 
-mod support;
+use crate::support;
 use support::built;
 
 const BOOK: &str = "\

@@ -2,7 +2,7 @@
 //! that every link in them is relative and lands on a file inside, the SCORM manifest, and the
 //! errors an author sees.
 
-mod support;
+use crate::support;
 use playbook::build::Options;
 use playbook::{portable, scorm};
 use std::collections::BTreeMap;

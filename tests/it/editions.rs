@@ -1,6 +1,6 @@
 //! Editions: a fixture site with the latest edition and two older ones.
 
-mod support;
+use crate::support;
 use support::{Site, site};
 
 /// 2024 has lessons `trust` and `old-only`; 2025 moves `trust` to another file (same id) and

@@ -1,0 +1,14 @@
+//! The integration tests, as one test binary: every module links the library once, instead of
+//! one binary (and one link of the whole library) per file.
+
+mod support;
+
+mod cli;
+mod docs;
+mod editions;
+mod errors;
+mod export;
+mod features;
+mod offline;
+mod serve;
+mod stem_vectors;
