@@ -85,20 +85,25 @@ fn one(d: Diagnostic) -> Failed {
     Failed { diags }
 }
 
-/// Path sets the Markdown stage checks links against.
+/// Path sets the Markdown stage checks links against, and the interface text of the
+/// language it writes.
 #[derive(Default)]
 pub struct Known {
     pub assets: HashSet<String>,
     pub static_files: HashSet<String>,
     pub urls: HashSet<String>,
+    pub texts: HashMap<String, String>,
+    pub strings: crate::i18n::Strings,
 }
 
 impl Known {
-    pub fn new(loaded: &Loaded, site: &Site) -> Known {
+    pub fn new(loaded: &Loaded, site: &Site, strings: crate::i18n::Strings) -> Known {
         Known {
             assets: loaded.assets.iter().map(|a| a.rel.clone()).collect(),
             static_files: loaded.static_files.iter().map(|a| a.rel.clone()).collect(),
             urls: site.pages.iter().map(|p| p.url.clone()).collect(),
+            texts: loaded.texts.clone(),
+            strings,
         }
     }
 
@@ -114,6 +119,8 @@ impl Known {
             static_files: &self.static_files,
             urls: &self.urls,
             highlighter,
+            strings: &self.strings,
+            texts: &self.texts,
         }
     }
 }
@@ -321,7 +328,13 @@ pub fn prepare_with(
     let (Some(site), Some(theme)) = (site, theme) else {
         return Err(fail(diags));
     };
-    let known = Known::new(&loaded, &site);
+    let tables = crate::i18n::Tables::build(
+        &theme.i18n,
+        &loaded.i18n,
+        std::slice::from_ref(&site.config.language),
+        &mut diags,
+    );
+    let known = Known::new(&loaded, &site, tables.of(&site.config.language).clone());
     let highlighter = Highlighter::default();
     let indexed = !site.config.archived();
     let (rendered, search) = if opts.live {

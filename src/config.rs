@@ -278,7 +278,7 @@ impl Config {
         }
         let mut editions = Vec::new();
         for e in raw.editions {
-            if !crate::model::is_valid_id(&e.name) {
+            if !crate::util::is_valid_id(&e.name) {
                 let start = source
                     .text
                     .find(&format!("name: {}", e.name))

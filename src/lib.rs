@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod editions;
 pub mod frontmatter;
 pub mod highlight;
+pub mod i18n;
 pub mod live;
 pub mod load;
 pub mod markdown;

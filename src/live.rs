@@ -658,7 +658,11 @@ impl Live {
                 self.prepared.rendered[old_id.index()].clone(),
             );
         }
-        let known = Known::new(&self.prepared.loaded, &site);
+        let known = Known::new(
+            &self.prepared.loaded,
+            &site,
+            self.prepared.known.strings.clone(),
+        );
         let rendered = build::render_markdown(
             &site,
             &known,

@@ -37,6 +37,84 @@ pub struct Loaded {
     pub static_files: Vec<AssetFile>,
     /// The site's own theme files (`themes/<theme>/…`), keyed by path inside the theme.
     pub theme_files: BTreeMap<String, Vec<u8>>,
+    /// The text of small files pages refer to (WebVTT captions and chapters), by their path
+    /// relative to `content/` (or `/` and their path in `static/`).
+    pub texts: std::collections::HashMap<String, String>,
+    /// The site's own string tables (`i18n/<lang>.yaml` beside playbook.yaml), by language.
+    pub i18n: BTreeMap<String, Source>,
+}
+
+/// Files read as text for the Markdown stage: captions and chapters.
+fn is_text_asset(rel: &str) -> bool {
+    rel.ends_with(".vtt")
+}
+
+/// The text of a file read as `bytes`: a UTF-8 byte-order mark is dropped; bytes that are not
+/// UTF-8, and control characters (other than tab and line breaks), are errors at their line and
+/// column. The text is returned with the errors, so the rest of the file is still checked.
+pub fn decode(name: &str, bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    let mut diags = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let source = Source::new(name, text.clone());
+            let (line, col) =
+                Source::new(name, String::from_utf8_lossy(&bytes[..good]).into_owned())
+                    .line_col(good);
+            let at = source.offset_of(line, col);
+            diags.push(
+                Diagnostic::error(format!("this file is not UTF-8 text: line {line}, column {col} holds a byte that is not"))
+                    .at(&source, at..at + '\u{FFFD}'.len_utf8())
+                    .label("not UTF-8")
+                    .hint("save the file as UTF-8 (most editors offer it under \"Save with encoding\"); it was probably saved as Windows-1252 or Latin-1."),
+            );
+            return (text, diags);
+        }
+    };
+    if let Some(d) = control_characters(name, &text) {
+        diags.push(d);
+    }
+    (text, diags)
+}
+
+/// The first control character of `text` (other than tab, line feed and carriage return),
+/// as an error at its line and column, with how many more there are.
+fn control_characters(name: &str, text: &str) -> Option<Diagnostic> {
+    let is_control = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{2028}' || c == '\u{2029}'
+    };
+    let (at, c) = text.char_indices().find(|(_, c)| is_control(*c))?;
+    let more = text[at + c.len_utf8()..]
+        .chars()
+        .filter(|c| is_control(*c))
+        .count();
+    let source = Source::new(name, text.to_string());
+    let (line, col) = source.line_col(at);
+    let what = if c == '\0' {
+        "a NUL character".to_string()
+    } else {
+        format!("the control character U+{:04X}", u32::from(c))
+    };
+    Some(
+        Diagnostic::error(format!(
+            "line {line}, column {col} holds {what}{}",
+            match more {
+                0 => String::new(),
+                1 => " (and the file holds 1 more)".into(),
+                n => format!(" (and the file holds {n} more)"),
+            }
+        ))
+        .at(&source, at..at + c.len_utf8())
+        .label("invisible character")
+        .hint("delete it: such characters are invisible in most editors, often come from copying out of a PDF or a word processor, and would reach readers' pages."),
+    )
 }
 
 /// Returns true if and only if a file or folder name is one the loader passes over: hidden
@@ -117,23 +195,33 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
     let (md, other): (Vec<_>, Vec<_>) = walk_files(&content_dir)
         .into_iter()
         .partition(|(rel, _)| rel.ends_with(".md"));
-    let read: Vec<Result<ContentFile>> = md
+    let read: Vec<Result<(ContentFile, Vec<Diagnostic>)>> = md
         .par_iter()
         .map(|(rel, path)| {
-            let text = fs::read_to_string(path)?;
-            Ok(ContentFile {
-                rel: rel.clone(),
-                source: Source::new(format!("{content}/{rel}"), text),
-            })
+            let name = format!("{content}/{rel}");
+            let (text, problems) = decode(&name, fs::read(path)?);
+            Ok((
+                ContentFile {
+                    rel: rel.clone(),
+                    source: Source::new(name, text),
+                },
+                problems,
+            ))
         })
         .collect();
+    let content_name = content;
     let mut content = Vec::with_capacity(read.len());
     for r in read {
         match r {
-            Ok(f) => content.push(f),
+            Ok((f, problems)) => {
+                content.push(f);
+                for d in problems {
+                    diags.push(d);
+                }
+            }
             Err(e) => diags.push(
                 Diagnostic::error(format!("{e:#}"))
-                    .hint("check that the file is text saved as UTF-8."),
+                    .hint("check that the file exists and can be read."),
             ),
         }
     }
@@ -142,8 +230,34 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
             .map(|(rel, path)| AssetFile { rel, path })
             .collect()
     };
+    let mut texts = std::collections::HashMap::new();
+    for (rel, path) in other.iter().filter(|(rel, _)| is_text_asset(rel)) {
+        let (text, problems) = decode(&format!("{content_name}/{rel}"), fs::read(path)?);
+        for d in problems {
+            diags.push(d);
+        }
+        texts.insert(rel.clone(), text);
+    }
     let assets = to_assets(other);
-    let static_files = to_assets(walk_files(&root.join("static")));
+    let static_files: Vec<AssetFile> = to_assets(walk_files(&root.join("static")));
+    for a in static_files.iter().filter(|a| is_text_asset(&a.rel)) {
+        let (text, problems) = decode(&format!("static/{}", a.rel), fs::read(&a.path)?);
+        for d in problems {
+            diags.push(d);
+        }
+        texts.insert(format!("/{}", a.rel), text);
+    }
+    let mut i18n = BTreeMap::new();
+    for (rel, path) in walk_files(&root.join("i18n")) {
+        if let Some(lang) = rel.strip_suffix(".yaml") {
+            let name = format!("i18n/{rel}");
+            let (text, problems) = decode(&name, fs::read(&path)?);
+            for d in problems {
+                diags.push(d);
+            }
+            i18n.insert(lang.to_string(), Source::new(name, text));
+        }
+    }
     let mut theme_files = BTreeMap::new();
     for (rel, path) in walk_files(&root.join("themes").join(theme)) {
         theme_files.insert(rel, fs::read(&path)?);
@@ -155,6 +269,8 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
             assets,
             static_files,
             theme_files,
+            texts,
+            i18n,
         },
         diags,
     ))

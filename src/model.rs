@@ -238,10 +238,18 @@ pub struct Site {
     pub by_rel: HashMap<String, PageId>,
     /// Content paths of pages left out as drafts (so links to them get a precise message).
     pub drafts: HashSet<String>,
+    /// Content paths of pages that exist but could not be read (their errors are reported;
+    /// links to them are not reported again).
+    pub broken: HashSet<String>,
     pub home: PageId,
 }
 
 impl Site {
+    /// The content path a link to `rel` names: the page it translates, for a translation's file.
+    pub fn source_key(&self, rel: &str) -> String {
+        rel.to_string()
+    }
+
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id.index()]
     }
@@ -507,24 +515,31 @@ pub fn build(
             v
         })
         .collect();
-    let parsed: Vec<Result<Option<Draft>, Diagnostic>> = page_files
+    let parsed: Vec<(usize, Result<Option<Draft>, Diagnostic>)> = page_files
         .par_iter()
         .map(|&(i, dir, role)| {
-            parse_page(
-                &files[i],
+            (
                 i,
-                dir,
-                role,
-                dir_urls.get(dir).map_or("", String::as_str),
+                parse_page(
+                    &files[i],
+                    i,
+                    dir,
+                    role,
+                    dir_urls.get(dir).map_or("", String::as_str),
+                ),
             )
         })
         .collect();
     let mut page_drafts = index_drafts;
-    for p in parsed {
+    let mut broken = HashSet::new();
+    for (i, p) in parsed {
         match p {
             Ok(Some(d)) => page_drafts.push(d),
             Ok(None) => {}
-            Err(d) => diags.push(d),
+            Err(d) => {
+                broken.insert(files[i].rel.clone());
+                diags.push(d);
+            }
         }
     }
 
@@ -619,6 +634,7 @@ pub fn build(
         pages,
         by_rel,
         drafts: drafts_out,
+        broken,
         home,
     };
     check_urls(&site, diags);
@@ -717,21 +733,7 @@ fn check_collection(
     raw.draft
 }
 
-/// The longest id allowed: ids are stored in readers' browsers and in exported files.
-pub const MAX_ID_LEN: usize = 100;
-
-/// Returns true if and only if `id` is 1 to [`MAX_ID_LEN`] lowercase letters, digits and single
-/// hyphens.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--")
-}
+pub use crate::util::{MAX_ID_LEN, is_valid_id};
 
 fn check_id(id: &str, source: &Source, yaml: &Range<usize>, diags: &mut Diagnostics) {
     if !is_valid_id(id) {

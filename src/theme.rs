@@ -48,6 +48,8 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "static/scorm.js",
     "static/favicon.svg",
     "static/sw.js",
+    "i18n/en.yaml",
+    "i18n/es.yaml",
 ];
 
 /// The service worker among the theme's static files. It is not an asset: the build writes it,
@@ -62,6 +64,8 @@ pub struct Theme {
     pub files: Vec<(String, Vec<u8>)>,
     /// The service worker's source ([`WORKER`]), before the build fills in its settings.
     pub worker: Vec<u8>,
+    /// The string tables (`i18n/<lang>.yaml`), by language.
+    pub i18n: BTreeMap<String, Source>,
 }
 
 impl Theme {
@@ -105,6 +109,19 @@ impl Theme {
         let mut assets = BTreeMap::new();
         let mut out = Vec::new();
         let worker = files.remove(WORKER).unwrap_or_default();
+        let mut i18n = BTreeMap::new();
+        for (path, bytes) in &files {
+            if let Some(lang) = path
+                .strip_prefix("i18n/")
+                .and_then(|p| p.strip_suffix(".yaml"))
+            {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                i18n.insert(
+                    lang.to_string(),
+                    Source::new(format!("themes/{theme_name}/{path}"), text),
+                );
+            }
+        }
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("static/") {
                 let hashed = match name.rsplit_once('.') {
@@ -121,6 +138,7 @@ impl Theme {
             assets,
             files: out,
             worker,
+            i18n,
         })
     }
 }

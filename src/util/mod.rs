@@ -1,7 +1,24 @@
 //! Small helpers shared by every stage: filesystem calls that name their path, slugs,
 //! HTML escaping and content hashes.
 
+pub mod attrs;
 pub mod fs;
+
+/// The longest id allowed: ids are stored in readers' browsers and in exported files.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Returns true if and only if `id` is 1 to [`MAX_ID_LEN`] lowercase letters, digits and single
+/// hyphens: the ids of courses, modules, lessons, reflections and editions.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+}
 
 /// Returns the URL slug of `text`: lowercase letters and digits kept (any script),
 /// runs of spaces, hyphens and underscores folded to one hyphen, everything else dropped.

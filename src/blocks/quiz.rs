@@ -46,6 +46,8 @@ pub struct BlockSpot<'a> {
     pub offset: usize,
     /// Counts blocks of the page from 1, to make ids unique.
     pub index: usize,
+    /// The interface text of the page's language.
+    pub strings: &'a crate::i18n::Strings,
 }
 
 /// Byte offset in the file of the `n`th (from 0) line of the body that starts with `key:`
@@ -80,8 +82,10 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
             .hint("add `questions:` with at least one `- prompt: …` and its `choices:`."));
     }
     let mut answers = String::new();
+    let s = spot.strings;
+    let title = escape_html(s.get("quiz.title"));
     let mut html = format!(
-        "<form class=\"quiz\" id=\"quiz-{0}\" data-quiz=\"{0}\" aria-label=\"Knowledge check\">\n<p class=\"quiz-title\">Knowledge check</p>\n",
+        "<form class=\"quiz\" id=\"quiz-{0}\" data-quiz=\"{0}\" aria-label=\"{title}\">\n<p class=\"quiz-title\">{title}</p>\n",
         spot.index
     );
     for (qi, q) in quiz.questions.iter().enumerate() {
@@ -125,7 +129,10 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
             escape_html(&q.prompt)
         ));
         if multiple {
-            html.push_str("<p class=\"quiz-instructions\">Choose every answer that applies.</p>\n");
+            html.push_str(&format!(
+                "<p class=\"quiz-instructions\">{}</p>\n",
+                escape_html(s.get("quiz.choose_all"))
+            ));
         }
         for (ci, c) in q.choices.iter().enumerate() {
             let id = format!("{name}-c{}", ci + 1);
@@ -151,7 +158,8 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
         answers.push_str(&format!("<li>{}</li>", right.join("; ")));
     }
     html.push_str(&format!(
-        "<details class=\"quiz-answers\"><summary>Show the answers</summary><ol>{answers}</ol></details>\n</form>\n"
+        "<details class=\"quiz-answers\"><summary>{}</summary><ol>{answers}</ol></details>\n</form>\n",
+        escape_html(s.get("quiz.show_answers"))
     ));
     Ok(html)
 }
@@ -165,7 +173,7 @@ pub fn render_reflection(spot: &BlockSpot) -> Result<String, Diagnostic> {
     };
     let r: RawReflection = yaml::parse(&y)?;
     let key = r.id.unwrap_or_else(|| format!("reflection-{}", spot.index));
-    if !crate::model::is_valid_id(&key) {
+    if !crate::util::is_valid_id(&key) {
         let at = nth_key_offset(spot, "id", 0);
         return Err(
             Diagnostic::error(format!("`{key}` cannot be used as a reflection id"))
@@ -173,11 +181,14 @@ pub fn render_reflection(spot: &BlockSpot) -> Result<String, Diagnostic> {
                 .hint("use lowercase letters, digits and single hyphens, e.g. `id: my-classroom`."),
         );
     }
+    let s = spot.strings;
     Ok(format!(
-        "<div class=\"reflection\" data-reflection=\"{key}\">\n<p class=\"reflection-title\">Reflection</p>\n\
+        "<div class=\"reflection\" data-reflection=\"{key}\">\n<p class=\"reflection-title\">{}</p>\n\
          <label for=\"{key}-answer\">{}</label>\n<textarea id=\"{key}-answer\" name=\"{key}\" rows=\"5\"></textarea>\n\
-         <p class=\"reflection-note\">What you write here stays in this browser; it is not sent anywhere.</p>\n</div>\n",
-        escape_html(&r.prompt)
+         <p class=\"reflection-note\">{}</p>\n</div>\n",
+        escape_html(s.get("reflection.title")),
+        escape_html(&r.prompt),
+        escape_html(s.get("reflection.note"))
     ))
 }
 
@@ -195,6 +206,7 @@ mod tests {
             first_line: 5,
             offset,
             index: 1,
+            strings: &crate::i18n::builtin("en"),
         };
         let r = if kind == "quiz" {
             render_quiz(&spot)
