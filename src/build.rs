@@ -174,7 +174,7 @@ pub fn prepare_site(
     out: Option<&Path>,
 ) -> Result<(Prepared, Vec<Older>, Diagnostics), Failed> {
     let config_source = load::read_config(&opts.root).map_err(one)?;
-    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(one)?;
+    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(fail)?;
     let (mut latest, mut diags) =
         prepare_with(opts, config_source.clone(), config.clone(), "content")?;
     if config.editions.is_empty() {
@@ -290,7 +290,7 @@ pub fn link_editions(latest: &mut Prepared, olders: &mut [Older]) {
 /// warnings.
 pub fn prepare(opts: &Options) -> Result<(Prepared, Diagnostics), Failed> {
     let config_source = load::read_config(&opts.root).map_err(one)?;
-    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(one)?;
+    let config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(fail)?;
     prepare_with(opts, config_source, config, "content")
 }
 
@@ -307,15 +307,15 @@ pub fn prepare_with(
     let mut phases = crate::util::Phases::start();
     let (loaded, mut diags) = load::load(&opts.root, content, &config.theme)?;
     phases.done("load");
-    if let Some(logo) = config.brand.as_ref().and_then(|b| b.logo.as_ref()) {
+    if let Some((logo, at)) = config
+        .brand
+        .as_ref()
+        .and_then(|b| Some((b.logo.as_ref()?, b.logo_at.clone())))
+    {
         if !loaded.static_files.iter().any(|f| &f.rel == logo) {
-            let start = config_source
-                .text
-                .find("logo:")
-                .map_or(0, |i| i + "logo:".len() + 1);
             diags.push(
                 Diagnostic::error(format!("the brand logo `{logo}` is not in `static/`"))
-                    .at(&config_source, start..start + logo.len())
+                    .at(&config_source, at)
                     .label("no such file in static/")
                     .hint("put the logo file in the `static` folder beside playbook.yaml and give its name, e.g. `logo: logo.svg`."),
             );

@@ -2,24 +2,29 @@
 //! with the base URL split into the origin (for absolute links: canonical, sitemap, feeds)
 //! and the path prefix every link in the output starts with.
 
-use crate::diagnostics::{Diagnostic, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source};
 use crate::yaml::{self, YamlSpot};
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 pub const CONFIG_FILE: &str = "playbook.yaml";
+
+/// A value as written in playbook.yaml, with where it is.
+type At<T> = Spanned<T>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: Option<At<String>>,
     #[serde(default)]
     description: String,
-    #[serde(default = "default_base_url")]
-    base_url: String,
-    #[serde(default = "default_language")]
-    language: String,
-    #[serde(default = "default_theme")]
-    theme: String,
+    base_url: Option<At<String>>,
+    language: Option<At<String>>,
+    /// The site's languages, the default (published at the site's root) first.
+    languages: Option<Vec<RawLanguage>>,
+    /// What a language's site shows for a page not translated into it.
+    fallback: Option<At<Fallback>>,
+    theme: Option<At<String>>,
     /// How the current edition (`content/`) is named in the edition switcher.
     edition_label: Option<String>,
     /// Older editions, newest first, frozen under `versions/NAME/` by `playbook version cut`.
@@ -30,6 +35,41 @@ struct RawConfig {
     /// Keep the pages a reader opens and the search index readable offline (a service worker).
     #[serde(default = "default_offline")]
     offline: bool,
+    /// Files and folders under `content/` that are not part of the site (globs).
+    #[serde(default)]
+    ignore: Vec<At<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    code: At<String>,
+    /// The language's own name for itself, for the language switcher (default: known names).
+    name: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+}
+
+/// What a language's site does with a page that has no translation into that language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Fallback {
+    /// Shows the page in the language it is written in, with a notice in the reader's language.
+    #[default]
+    Notice,
+    /// Leaves it out (links to it lead to the page in its own language).
+    Omit,
+}
+
+/// A language of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// The language tag (`en`, `es`, `es-MX`).
+    pub code: String,
+    /// The language's name in that language (`Español`).
+    pub name: String,
+    pub title: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,22 +77,22 @@ struct RawConfig {
 struct RawBrand {
     organization: String,
     /// A file in `static/`, e.g. `logo.svg`.
-    logo: Option<String>,
+    logo: Option<At<String>>,
     /// Links and buttons, on the light background.
-    accent: Option<String>,
+    accent: Option<At<String>>,
     /// Links and buttons in the dark theme.
-    accent_dark: Option<String>,
+    accent_dark: Option<At<String>>,
     /// An email address or a web address.
-    contact: Option<String>,
+    contact: Option<At<String>>,
     #[serde(default)]
     footer_links: Vec<RawLink>,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawLink {
-    pub title: String,
-    pub url: String,
+struct RawLink {
+    title: String,
+    url: At<String>,
 }
 
 /// A site's own branding, checked: colours meet WCAG AA contrast where they are used.
@@ -66,6 +106,9 @@ pub struct Brand {
     pub contact: Option<String>,
     pub contact_label: Option<String>,
     pub footer_links: Vec<(String, String)>,
+    /// Where `logo:` is written in playbook.yaml.
+    #[serde(skip)]
+    pub logo_at: std::ops::Range<usize>,
 }
 
 /// The theme's backgrounds a brand colour is checked against.
@@ -119,7 +162,7 @@ pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEdition {
-    name: String,
+    name: At<String>,
     label: Option<String>,
     #[serde(default)]
     archived: bool,
@@ -135,17 +178,38 @@ pub struct Edition {
     pub archived: bool,
 }
 
-fn default_base_url() -> String {
-    "/".into()
-}
-fn default_language() -> String {
-    "en".into()
-}
-fn default_theme() -> String {
-    "default".into()
-}
 fn default_offline() -> bool {
     true
+}
+
+/// The languages playbook names itself, in their own words.
+pub fn language_name(code: &str) -> Option<&'static str> {
+    Some(match code.split(['-', '_']).next().unwrap_or(code) {
+        "en" => "English",
+        "es" => "Español",
+        "fr" => "Français",
+        "pt" => "Português",
+        "de" => "Deutsch",
+        "zh" => "中文",
+        "vi" => "Tiếng Việt",
+        "ar" => "العربية",
+        "ko" => "한국어",
+        "tl" => "Tagalog",
+        "ht" => "Kreyòl ayisyen",
+        "so" => "Soomaali",
+        "ru" => "Русский",
+        "hmn" => "Hmoob",
+        _ => return None,
+    })
+}
+
+/// Returns true if and only if `tag` looks like a language tag (`en`, `es-MX`, `zh-Hant`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Where the site lives: `https://district.example/pd/playbook/` is origin
@@ -200,14 +264,19 @@ impl BaseUrl {
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The site's title in the language being built.
     pub title: String,
     pub description: String,
-    /// Where the edition being built lives: the site's address, or for an older edition
-    /// `…/editions/NAME/` under it.
+    /// Where the pages being built live: the site's address, or under it `editions/NAME/`
+    /// for an older edition and `CODE/` for a language other than the first.
     pub base_url: BaseUrl,
-    /// The site's own address (the latest edition's), whatever edition is being built.
+    /// The site's own address (the latest edition's, first language's), whatever is built.
     pub root: BaseUrl,
+    /// The language being built.
     pub language: String,
+    /// Every language of the site, the default (at the site's root) first.
+    pub languages: Vec<Language>,
+    pub fallback: Fallback,
     pub theme: String,
     pub edition_label: String,
     pub editions: Vec<Edition>,
@@ -217,6 +286,32 @@ pub struct Config {
     /// Whether readers' browsers keep pages for offline reading (the `offline` key, default
     /// true). `serve` turns it off, so an author's preview is never cached.
     pub offline: bool,
+    /// Files under `content/` that are not part of the site.
+    pub ignore: Ignore,
+}
+
+/// The `ignore:` globs of playbook.yaml, matched against paths relative to `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Ignore {
+    set: Option<globset::GlobSet>,
+}
+
+impl Ignore {
+    /// Returns true if and only if content path `rel` (or a folder above it) is ignored.
+    pub fn matches(&self, rel: &str) -> bool {
+        let Some(set) = &self.set else { return false };
+        if set.is_match(rel) {
+            return true;
+        }
+        let mut dir = rel;
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            if set.is_match(dir) {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 impl Config {
@@ -224,105 +319,298 @@ impl Config {
     pub fn for_edition(&self, name: &str) -> Option<Config> {
         let edition = self.editions.iter().find(|e| e.name == name)?.clone();
         let mut c = self.clone();
-        c.base_url = BaseUrl {
-            origin: self.root.origin.clone(),
-            path: format!("{}editions/{name}/", self.root.path),
-        };
         c.edition = Some(edition);
+        c.base_url = c.variant_base();
         Some(c)
+    }
+
+    /// The configuration for building the pages of language `code`.
+    pub fn for_language(&self, code: &str) -> Option<Config> {
+        let lang = self.languages.iter().find(|l| l.code == code)?;
+        let mut c = self.clone();
+        c.language = lang.code.clone();
+        c.title = lang.title.clone();
+        c.description = lang.description.clone();
+        c.base_url = c.variant_base();
+        Some(c)
+    }
+
+    /// The base of the edition and language being built.
+    fn variant_base(&self) -> BaseUrl {
+        BaseUrl {
+            origin: self.root.origin.clone(),
+            path: format!(
+                "{}{}{}",
+                self.root.path,
+                self.edition_prefix(),
+                self.language_prefix(&self.language)
+            ),
+        }
+    }
+
+    /// `editions/NAME/` for an older edition, else empty.
+    pub fn edition_prefix(&self) -> String {
+        self.edition
+            .as_ref()
+            .map_or_else(String::new, |e| format!("editions/{}/", e.name))
+    }
+
+    /// The path segment of language `code` (`es/`), empty for the default language.
+    pub fn language_prefix(&self, code: &str) -> String {
+        if self.default_language() == code {
+            String::new()
+        } else {
+            format!("{code}/")
+        }
+    }
+
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or("en", |l| l.code.as_str())
+    }
+
+    /// Returns true if and only if the site has more than one language.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
     }
 
     /// Returns true if and only if this build's pages should carry no search index.
     pub fn archived(&self) -> bool {
         self.edition.as_ref().is_some_and(|e| e.archived)
     }
-}
 
-impl Config {
     /// Reads `playbook.yaml` from its text. `base_url_override` (from `--base-url`) replaces
-    /// the file's `base_url`.
-    pub fn parse(source: &Source, base_url_override: Option<&str>) -> Result<Config, Diagnostic> {
+    /// the file's `base_url`. Every problem of the file is reported.
+    pub fn parse(source: &Source, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
         let spot = YamlSpot {
             source,
             yaml: &source.text,
             first_line: 1,
             what: "playbook.yaml",
         };
-        let raw: RawConfig = yaml::parse(&spot)?;
-        let (base_text, from_flag) = match base_url_override {
-            Some(b) => (b.to_string(), true),
-            None => (raw.base_url.clone(), false),
+        let one = |d: Diagnostic| {
+            let mut all = Diagnostics::default();
+            all.push(d);
+            all
         };
-        let base_url = BaseUrl::parse(&base_text).map_err(|why| {
-            let d = Diagnostic::error(format!("the base URL `{base_text}` is not usable: {why}"));
-            let d = if from_flag {
-                d
-            } else {
-                let start = source.text.find("base_url").unwrap_or(0);
-                d.at(source, start..start + "base_url".len()).label("set here")
-            };
-            d.hint("write the address the site will have, e.g. `https://district.example/pd/playbook/`, or `/`.")
-        })?;
-        if raw.language.is_empty()
-            || !raw
-                .language
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            let start = source.text.find("language").unwrap_or(0);
-            return Err(
-                Diagnostic::error(format!("`{}` is not a language tag", raw.language))
-                    .at(source, start..start + "language".len())
-                    .hint("use a language tag such as `en` or `es`."),
-            );
-        }
+        let raw: RawConfig = yaml::parse(&spot).map_err(one)?;
+        let mut diags = Diagnostics::default();
+        let at = |s: &Spanned<String>| yaml::value_range(&spot, &s.referenced, s.value.len());
+        let base_url = base_url(&raw, source, base_url_override, &mut diags);
+        let languages = languages(&raw, &spot, &mut diags);
+        let theme = match &raw.theme {
+            Some(t) if !is_folder_name(&t.value) => {
+                diags.push(
+                    Diagnostic::error(format!("`{}` is not a theme name", t.value))
+                        .at(source, at(t))
+                        .label("a theme is a folder under `themes/`")
+                        .hint("write the name of a folder in this site's `themes/` folder, e.g. `theme: district`; a path elsewhere on the computer would publish files from outside the site."),
+                );
+                "default".to_string()
+            }
+            Some(t) => t.value.clone(),
+            None => "default".to_string(),
+        };
         let mut editions = Vec::new();
         for e in raw.editions {
-            if !crate::util::is_valid_id(&e.name) {
-                let start = source
-                    .text
-                    .find(&format!("name: {}", e.name))
-                    .map_or(0, |i| i + 6);
-                return Err(Diagnostic::error(format!("`{}` cannot be used as an edition name", e.name))
-                    .at(source, start..start + e.name.len())
-                    .hint("use a year or lowercase letters, digits and hyphens, e.g. `2025`: it becomes part of the edition's address."));
+            if !crate::util::is_valid_id(&e.name.value) {
+                diags.push(Diagnostic::error(format!("`{}` cannot be used as an edition name", e.name.value))
+                    .at(source, at(&e.name))
+                    .label("not a usable name")
+                    .hint("use a year or lowercase letters, digits and hyphens, e.g. `2025`: it becomes part of the edition's address and the name of its folder under `versions/`."));
+                continue;
             }
-            let label = e.label.unwrap_or_else(|| format!("{} edition", e.name));
+            let label = e
+                .label
+                .unwrap_or_else(|| format!("{} edition", e.name.value));
             editions.push(Edition {
-                name: e.name,
+                name: e.name.value,
                 label,
                 archived: e.archived,
             });
         }
-        let brand = match raw.brand {
-            Some(b) => Some(check_brand(b, source)?),
-            None => None,
-        };
+        let brand = raw.brand.map(|b| check_brand(b, &spot, &mut diags));
+        let ignore = ignore(&raw.ignore, &spot, &mut diags);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let first = languages.first().cloned().unwrap_or_else(|| Language {
+            code: "en".into(),
+            name: "English".into(),
+            title: String::new(),
+            description: String::new(),
+        });
         Ok(Config {
             brand,
-            title: raw.title,
-            description: raw.description,
+            title: first.title.clone(),
+            description: first.description.clone(),
             root: base_url.clone(),
             base_url,
-            language: raw.language,
-            theme: raw.theme,
+            language: first.code.clone(),
+            languages,
+            fallback: raw.fallback.map(|f| f.value).unwrap_or_default(),
+            theme,
             edition_label: raw.edition_label.unwrap_or_else(|| "Latest edition".into()),
             editions,
             edition: None,
             offline: raw.offline,
+            ignore,
         })
     }
 }
 
-fn check_brand(b: RawBrand, source: &Source) -> Result<Brand, Diagnostic> {
-    let at = |key: &str| {
-        let start = source.text.find(&format!("{key}:")).unwrap_or(0);
-        start..start + key.len()
+/// Returns true if and only if `name` names a folder directly inside another (no `/`, `\`,
+/// `..`, and not absolute).
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Returns true if and only if `path` stays inside the folder it is relative to: no leading
+/// `/` or drive, no `..`, no backslash.
+pub fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains(['\\', ':'])
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "..")
+}
+
+fn base_url(
+    raw: &RawConfig,
+    source: &Source,
+    over: Option<&str>,
+    diags: &mut Diagnostics,
+) -> BaseUrl {
+    let (text, at) = match (over, &raw.base_url) {
+        (Some(b), _) => (b.to_string(), None),
+        (None, Some(b)) => (b.value.clone(), Some(b)),
+        (None, None) => ("/".to_string(), None),
     };
+    BaseUrl::parse(&text).unwrap_or_else(|why| {
+        let d = Diagnostic::error(format!("the base URL `{text}` is not usable: {why}"))
+            .hint("write the address the site will have, e.g. `https://district.example/pd/playbook/`, or `/`.");
+        diags.push(match at {
+            Some(b) => {
+                let spot = YamlSpot { source, yaml: &source.text, first_line: 1, what: "playbook.yaml" };
+                d.at(source, yaml::value_range(&spot, &b.referenced, b.value.len())).label("set here")
+            }
+            None => d,
+        });
+        BaseUrl { origin: String::new(), path: "/".into() }
+    })
+}
+
+/// The site's languages: `languages:`, else `language:` alone (default `en`).
+fn languages(raw: &RawConfig, spot: &YamlSpot, diags: &mut Diagnostics) -> Vec<Language> {
+    let source = spot.source;
+    let title = raw.title.as_ref().map(|t| t.value.clone());
+    let check = |code: &Spanned<String>, diags: &mut Diagnostics| {
+        if !is_language_tag(&code.value) {
+            diags.push(
+                Diagnostic::error(format!("`{}` is not a language tag", code.value))
+                    .at(source, yaml::value_range(spot, &code.referenced, code.value.len()))
+                    .label("not a language tag")
+                    .hint("use a language tag such as `en` or `es` (or `es-MX` for a regional variant)."),
+            );
+        }
+    };
+    let make = |code: &str, name: Option<String>, t: Option<String>, d: Option<String>| Language {
+        code: code.to_string(),
+        name: name
+            .or_else(|| language_name(code).map(str::to_string))
+            .unwrap_or_else(|| code.to_string()),
+        title: t.or_else(|| title.clone()).unwrap_or_default(),
+        description: d.unwrap_or_else(|| raw.description.clone()),
+    };
+    let list = match (&raw.languages, &raw.language) {
+        (Some(list), Some(single))
+            if list.first().is_some_and(|l| l.code.value != single.value) =>
+        {
+            diags.push(
+                Diagnostic::error(format!("`language: {}` is not the first of `languages:`", single.value))
+                    .at(source, yaml::value_range(spot, &single.referenced, single.value.len()))
+                    .hint("remove `language:`: with `languages:`, the first one listed is the site's default language."),
+            );
+            Vec::new()
+        }
+        (Some(list), _) => {
+            let mut seen = std::collections::HashSet::new();
+            let mut out = Vec::new();
+            for l in list {
+                check(&l.code, diags);
+                if !seen.insert(l.code.value.clone()) {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "the language `{}` is listed twice",
+                            l.code.value
+                        ))
+                        .at(
+                            source,
+                            yaml::value_range(spot, &l.code.referenced, l.code.value.len()),
+                        )
+                        .hint("list each language once."),
+                    );
+                }
+                out.push(make(
+                    &l.code.value,
+                    l.name.clone(),
+                    l.title.clone(),
+                    l.description.clone(),
+                ));
+            }
+            out
+        }
+        (None, Some(single)) => {
+            check(single, diags);
+            vec![make(&single.value, None, None, None)]
+        }
+        (None, None) => vec![make("en", None, None, None)],
+    };
+    if list.is_empty() && raw.languages.as_ref().is_some_and(Vec::is_empty) {
+        diags.push(Diagnostic::error("`languages:` lists no language").at(source, 0..0).hint("list the site's languages, the default first: `languages: [{code: en}, {code: es}]`."));
+    }
+    if list.iter().any(|l| l.title.trim().is_empty()) && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error("the site has no title")
+                .at(source, 0..0)
+                .hint("add a line `title: The name of your site` (with `languages:`, a `title:` for each language works too)."),
+        );
+    }
+    list
+}
+
+fn ignore(globs: &[Spanned<String>], spot: &YamlSpot, diags: &mut Diagnostics) -> Ignore {
+    if globs.is_empty() {
+        return Ignore::default();
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for g in globs {
+        match globset::GlobBuilder::new(g.value.trim_end_matches('/')).literal_separator(false).build() {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!("`{}` is not a pattern of file names: {}", g.value, e.kind()))
+                    .at(spot.source, yaml::value_range(spot, &g.referenced, g.value.len()))
+                    .hint("patterns are paths relative to `content/` with `*` for any name, e.g. `**/fig/*.odg` or `drafts/`."),
+            ),
+        }
+    }
+    Ignore {
+        set: builder.build().ok(),
+    }
+}
+
+fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
+    let source = spot.source;
+    let at = |s: &Spanned<String>| yaml::value_range(spot, &s.referenced, s.value.len());
     /// A brand colour key, its value, the backgrounds it is read on, and the text drawn on it.
     type Check<'a> = (
         &'a str,
-        &'a Option<String>,
+        &'a Option<Spanned<String>>,
         &'a [(&'a str, &'a str)],
         &'a str,
     );
@@ -331,11 +619,13 @@ fn check_brand(b: RawBrand, source: &Source) -> Result<Brand, Diagnostic> {
         ("accent_dark", &b.accent_dark, &DARK_BACKGROUNDS, "#0b1220"),
     ];
     for (key, value, backgrounds, button_text) in checks {
-        let Some(text) = value else { continue };
+        let Some(v) = value else { continue };
+        let text = &v.value;
         let Some(color) = parse_color(text) else {
-            return Err(Diagnostic::error(format!("`{text}` is not a colour"))
-                .at(source, at(key))
+            diags.push(Diagnostic::error(format!("`{text}` is not a colour"))
+                .at(source, at(v))
                 .hint("write colours as hexadecimal, e.g. `accent: \"#0a4fc2\"` (in quotes, because of the `#`)."));
+            continue;
         };
         let mut pairs: Vec<(String, f64)> = backgrounds
             .iter()
@@ -356,35 +646,61 @@ fn check_brand(b: RawBrand, source: &Source) -> Result<Brand, Diagnostic> {
             } else {
                 "choose a lighter colour for the dark theme: links and button text need a contrast of at least 4.5:1 (WCAG AA)."
             };
-            return Err(Diagnostic::error(format!("the brand colour fails contrast: {pair} has a contrast of {ratio:.2}:1, below 4.5:1"))
-                .at(source, at(key))
+            diags.push(Diagnostic::error(format!("the brand colour fails contrast: {pair} has a contrast of {ratio:.2}:1, below 4.5:1"))
+                .at(source, at(v))
                 .label("not readable enough")
                 .hint(hint));
         }
     }
-    let contact = b.contact.map(|c| {
-        if c.contains('@') && !c.contains(':') {
-            format!("mailto:{c}")
+    if let Some(logo) = &b.logo {
+        if !stays_inside(&logo.value) {
+            diags.push(
+                Diagnostic::error(format!("the logo `{}` is not a file in `static/`", logo.value))
+                    .at(source, at(logo))
+                    .label("outside the site's `static/` folder")
+                    .hint("put the logo in the `static` folder beside playbook.yaml and give its name there, e.g. `logo: logo.svg` or `logo: images/logo.svg`; a path elsewhere on the computer would publish a file from outside the site."),
+            );
+        }
+    }
+    let link_error = |s: &Spanned<String>| {
+        let scheme = crate::markdown::rawhtml::scheme(&s.value).unwrap_or_default();
+        Diagnostic::error(format!("a link to a `{scheme}:` address is not allowed"))
+            .at(source, at(s))
+            .label("this address would run or embed code")
+            .hint("links may go to web addresses (`https://…`), email (`mailto:` or just the address) or telephone numbers (`tel:`).")
+    };
+    let contact = b.contact.as_ref().and_then(|c| {
+        if c.value.contains('@') && !c.value.contains(':') {
+            return Some(format!("mailto:{}", c.value));
+        }
+        if crate::markdown::rawhtml::safe_link(&c.value) {
+            Some(c.value.clone())
         } else {
-            c
+            diags.push(link_error(c));
+            None
         }
     });
     let contact_label = contact
         .as_ref()
         .map(|c| c.trim_start_matches("mailto:").to_string());
-    Ok(Brand {
+    let mut footer_links = Vec::new();
+    for l in b.footer_links {
+        if crate::markdown::rawhtml::safe_link(&l.url.value) {
+            footer_links.push((l.title, l.url.value));
+        } else {
+            diags.push(link_error(&l.url));
+        }
+    }
+    Brand {
         organization: b.organization,
-        logo: b.logo,
-        accent: b.accent,
-        accent_dark: b.accent_dark,
+        logo_at: b.logo.as_ref().map_or(0..0, |l| at(l)),
+        logo: b.logo.map(|l| l.value),
+        accent: b.accent.map(|a| a.value),
+        accent_dark: b.accent_dark.map(|a| a.value),
         contact,
         contact_label,
-        footer_links: b
-            .footer_links
-            .into_iter()
-            .map(|l| (l.title, l.url))
-            .collect(),
-    })
+        footer_links,
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,37 @@ pub fn parse<T: DeserializeOwned>(spot: &YamlSpot) -> Result<T, Diagnostic> {
     serde_saphyr::from_str::<T>(text).map_err(|e| to_diagnostic(&e, spot))
 }
 
+/// The range in the author's file of a value the parser placed at `loc`, `len` bytes long when
+/// the parser does not say.
+pub fn value_range(
+    spot: &YamlSpot,
+    loc: &serde_saphyr::Location,
+    len: usize,
+) -> std::ops::Range<usize> {
+    let text = &spot.source.text;
+    let span = loc.span();
+    let start = match span.byte_offset() {
+        Some(b) => spot.source.offset_of(spot.first_line, 1) + b as usize,
+        None => spot.source.offset_of(
+            spot.first_line + (loc.line().max(1) as usize) - 1,
+            loc.column().max(1) as usize,
+        ),
+    };
+    let len = span.byte_len().map_or(len, |l| l as usize);
+    let start = start.min(text.len());
+    start..(start + len).min(text.len())
+}
+
+/// What a key's value must be, in words, for the keys whose values are numbers.
+fn number_words(key: &str) -> &'static str {
+    match key {
+        "duration_minutes" => "a whole number of minutes",
+        "pass_mark" => "a whole number (a percentage, 0 to 100)",
+        "weight" => "a whole number",
+        _ => "a whole number",
+    }
+}
+
 fn to_diagnostic(err: &YamlError, spot: &YamlSpot) -> Diagnostic {
     let err = err.without_snippet();
     let (line, col) = err.location().map_or((1, 1), |l| {
@@ -78,6 +109,42 @@ fn to_diagnostic(err: &YamlError, spot: &YamlSpot) -> Diagnostic {
                 .at(spot.source, start + range.start..start + range.end)
                 .label(format!("`{field}` is required here"))
                 .hint(format!("add a line `{field}: …` to {what}."));
+        }
+        YamlError::Budget { breach, .. } => {
+            let what_kind = match breach {
+                serde_saphyr::budget::BudgetBreach::Depth { .. } => "nested too deeply",
+                serde_saphyr::budget::BudgetBreach::Aliases { .. }
+                | serde_saphyr::budget::BudgetBreach::Anchors { .. } => {
+                    "uses too many anchors and aliases (`&name`, `*name`)"
+                }
+                _ => "too large",
+            };
+            return Diagnostic::error(format!("{what} is {what_kind} to read"))
+                .at(spot.source, range)
+                .label("the reading stopped here")
+                .hint("front matter and playbook.yaml hold settings, not data: keep them short, and put long content in the page's text.");
+        }
+        other
+            if other.to_string().starts_with("invalid u")
+                || other.to_string().starts_with("invalid i") =>
+        {
+            let line_start = spot.source.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line = &spot.source.text[line_start..];
+            let line = line.lines().next().unwrap_or("");
+            let key = line
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("- ");
+            let value = spot.source.text[range.clone()].trim();
+            Diagnostic::error(format!("`{value}` is not {}", number_words(key)))
+                .label("not a number")
+                .hint(format!(
+                    "write {} in digits, e.g. `{key}: {}`.",
+                    number_words(key),
+                    if key == "pass_mark" { "80" } else { "30" }
+                ))
         }
         other => {
             let text = other.to_string();

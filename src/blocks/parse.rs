@@ -848,7 +848,10 @@ impl<'a> Scanner<'a> {
                     header_at + off
                 };
                 let range = start..(start + t.len()).min(open.end).max(start);
-                if matches!(kind, Kind::Figure | Kind::Video | Kind::Audio | Kind::Tabs | Kind::CodeBlock) {
+                if matches!(
+                    kind,
+                    Kind::Figure | Kind::Video | Kind::Audio | Kind::Tabs | Kind::CodeBlock
+                ) {
                     d.argument = Some((t, range));
                 } else {
                     d.title = Some((t, range));
