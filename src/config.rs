@@ -693,7 +693,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
     }
     Brand {
         organization: b.organization,
-        logo_at: b.logo.as_ref().map_or(0..0, |l| at(l)),
+        logo_at: b.logo.as_ref().map_or(0..0, at),
         logo: b.logo.map(|l| l.value),
         accent: b.accent.map(|a| a.value),
         accent_dark: b.accent_dark.map(|a| a.value),
