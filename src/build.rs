@@ -323,7 +323,14 @@ pub fn prepare_with(
     }
     let theme = make_theme(&config, &loaded, opts.live, &mut diags);
     phases.done("theme");
-    let site = model::build(config, &loaded, opts.drafts, &mut diags);
+    let grouped = model::files::group(&config, &loaded, &mut diags);
+    let inputs = model::Inputs {
+        loaded: &loaded,
+        grouped: &grouped,
+        include_drafts: opts.drafts,
+        report_sources: true,
+    };
+    let site = model::build(config, &inputs, &mut diags);
     phases.done("model");
     let (Some(site), Some(theme)) = (site, theme) else {
         return Err(fail(diags));
@@ -563,6 +570,7 @@ impl Prepared {
             &self.theme,
             &self.rendered,
             self.editions.as_ref(),
+            &self.known.strings,
         )
     }
 

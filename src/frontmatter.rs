@@ -4,6 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Source};
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 use std::ops::Range;
 
 /// A Markdown file cut into its front matter and its body.
@@ -42,6 +43,9 @@ pub fn split(source: &Source) -> Result<Split, Diagnostic> {
         .hint("add a line of three dashes `---` after the last front-matter key, before the text of the page."))
 }
 
+/// A value as the author wrote it, with where the YAML parser found it.
+pub type At<T> = Spanned<T>;
+
 /// The kinds of collection a folder's `_index.md` can declare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,6 +64,8 @@ pub enum CompleteOn {
     Visit,
     Scroll,
     Quiz,
+    /// 90% of the lesson's video watched.
+    Watch,
     #[default]
     Manual,
 }
@@ -70,58 +76,90 @@ impl CompleteOn {
             CompleteOn::Visit => "visit",
             CompleteOn::Scroll => "scroll",
             CompleteOn::Quiz => "quiz",
+            CompleteOn::Watch => "watch",
             CompleteOn::Manual => "manual",
         }
     }
 }
 
-/// The home page, a chapter, or a loose page.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawPage {
-    pub title: String,
+/// The keys every page accepts, taken from any kind's front matter.
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub title: Option<At<String>>,
     pub description: Option<String>,
-    pub lang: Option<String>,
-    #[serde(default)]
+    pub lang: Option<At<String>>,
     pub draft: bool,
     pub search: Option<bool>,
+    /// The page's own segment of its address (default: from its file name).
+    pub slug: Option<At<String>>,
 }
 
-/// A folder's `_index.md` that declares a collection.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCollection {
-    pub title: String,
-    pub kind: CollectionKind,
-    pub description: Option<String>,
-    /// Orders collections among their siblings (header, section listings); lower first,
-    /// then by folder name. Default 0.
-    #[serde(default)]
-    pub weight: i32,
-    pub lang: Option<String>,
-    #[serde(default)]
-    pub draft: bool,
-    pub search: Option<bool>,
-    /// Courses only.
-    pub id: Option<String>,
-    /// Courses only.
-    pub complete_on: Option<CompleteOn>,
-    /// Courses only: percent of knowledge-check answers needed to pass.
-    pub pass_mark: Option<u32>,
+/// One struct per kind of file, each refusing keys it does not know, all sharing the keys of
+/// [`Common`] (written out once here rather than in every struct).
+macro_rules! schema {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub title: Option<At<String>>,
+            pub description: Option<String>,
+            pub lang: Option<At<String>>,
+            #[serde(default)]
+            pub draft: bool,
+            pub search: Option<bool>,
+            pub slug: Option<At<String>>,
+            $($(#[$fm])* pub $field: $ty,)*
+        }
+
+        impl $name {
+            /// The keys every page has.
+            pub fn common(&self) -> Common {
+                Common {
+                    title: self.title.clone(),
+                    description: self.description.clone(),
+                    lang: self.lang.clone(),
+                    draft: self.draft,
+                    search: self.search,
+                    slug: self.slug.clone(),
+                }
+            }
+        }
+    };
 }
 
-/// A module: a folder with `_index.md` directly inside a course.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawModule {
-    pub title: String,
-    pub id: String,
-    pub description: Option<String>,
-    pub lang: Option<String>,
-    #[serde(default)]
-    pub draft: bool,
-    pub search: Option<bool>,
-}
+schema!(
+    /// The home page, a chapter, or a loose page.
+    RawPage {
+        /// Makes this page the site's glossary: `{term}` roles link to its terms.
+        #[serde(default)]
+        glossary: bool,
+    }
+);
+
+schema!(
+    /// A folder's `_index.md` that declares a collection.
+    RawCollection {
+        kind: Option<At<CollectionKind>>,
+        /// Orders collections among their siblings (header, section listings); lower first,
+        /// then by folder name. Default 0.
+        #[serde(default)]
+        weight: i32,
+        /// Courses only.
+        id: Option<At<String>>,
+        /// Courses only.
+        complete_on: Option<At<CompleteOn>>,
+        /// Courses only: percent of knowledge-check answers needed to pass.
+        pass_mark: Option<At<u32>>,
+    }
+);
+
+schema!(
+    /// A module: a folder with `_index.md` directly inside a course.
+    RawModule {
+        id: Option<At<String>>,
+    }
+);
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -131,49 +169,42 @@ pub struct Author {
     pub place: Option<String>,
 }
 
-/// A monograph in an `articles` collection.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawArticle {
-    pub title: String,
-    pub date: String,
-    pub authors: Vec<Author>,
-    pub description: Option<String>,
-    pub lang: Option<String>,
-    #[serde(default)]
-    pub draft: bool,
-    pub search: Option<bool>,
-}
+schema!(
+    /// A monograph in an `articles` collection.
+    RawArticle {
+        /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: only as precise as the report's date is known.
+        date: Option<At<String>>,
+        authors: Option<At<Vec<Author>>>,
+    }
+);
 
-/// A lesson in a `lessons` collection.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawLesson {
-    pub title: String,
-    pub objectives: Vec<String>,
-    pub id: Option<String>,
-    pub duration_minutes: Option<u32>,
-    pub description: Option<String>,
-    pub lang: Option<String>,
-    #[serde(default)]
-    pub draft: bool,
-    pub search: Option<bool>,
-}
+schema!(
+    /// A lesson in a `lessons` collection, or in a course module.
+    RawLesson {
+        objectives: Option<At<Vec<String>>>,
+        /// The questions the lesson answers.
+        #[serde(default)]
+        questions: Vec<String>,
+        id: Option<At<String>>,
+        duration_minutes: Option<At<u32>>,
+    }
+);
 
-/// A lesson inside a course module.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCourseLesson {
-    pub title: String,
-    pub id: String,
-    pub duration_minutes: u32,
-    pub objectives: Vec<String>,
-    pub description: Option<String>,
-    pub lang: Option<String>,
-    #[serde(default)]
-    pub draft: bool,
-    pub search: Option<bool>,
-}
+schema!(
+    /// A translation (`NAME.es.md` beside `NAME.md`): the text of the page in another
+    /// language. Everything else (kind, id, date, authors, duration) comes from the page it
+    /// translates.
+    RawTranslation {
+        /// Lessons: the objectives and questions, translated.
+        objectives: Option<At<Vec<String>>>,
+        #[serde(default)]
+        questions: Vec<String>,
+        /// May repeat the translated page's id, which is what readers' progress is kept under.
+        id: Option<At<String>>,
+        /// Written by `playbook translations mark`: which version of its source this translates.
+        translation: Option<At<String>>,
+    }
+);
 
 /// Returns the byte range (in the file) of the value of top-level `key` in the front matter,
 /// or of the key itself when the value is on later lines; `None` when the key is absent.

@@ -625,12 +625,19 @@ impl Live {
     ) {
         let mut diags = Diagnostics::default();
         let opts = &self.prepared.opts;
-        let Some(site) = model::build(
-            self.prepared.site.config.clone(),
+        let grouped = model::files::group(
+            &self.prepared.site.config,
             &self.prepared.loaded,
-            opts.drafts,
             &mut diags,
-        ) else {
+        );
+        let inputs = model::Inputs {
+            loaded: &self.prepared.loaded,
+            grouped: &grouped,
+            include_drafts: opts.drafts,
+            report_sources: true,
+        };
+        let Some(site) = model::build(self.prepared.site.config.clone(), &inputs, &mut diags)
+        else {
             self.structure_errors = diags.errors_only().to_plain_string();
             self.dirty = true;
             return;

@@ -102,8 +102,8 @@ struct SidebarView {
 
 #[derive(Serialize)]
 struct ArticleView<'a> {
-    date_iso: String,
-    date_long: String,
+    date_iso: Option<String>,
+    date_long: Option<String>,
     authors: &'a [Author],
     citation: String,
 }
@@ -111,7 +111,9 @@ struct ArticleView<'a> {
 #[derive(Serialize)]
 struct LessonView<'a> {
     id: Option<&'a str>,
-    objectives: &'a [String],
+    /// Each objective as HTML (objectives are inline Markdown).
+    objectives: Vec<String>,
+    questions: Vec<String>,
     duration: Option<u32>,
 }
 
@@ -203,6 +205,8 @@ pub struct Renderer<'a> {
     site_view: SiteView<'a>,
     /// Total minutes and lesson count of each module and course.
     minutes: HashMap<PageId, u32>,
+    /// The interface text of the language being built.
+    strings: &'a crate::i18n::Strings,
 }
 
 impl<'a> Renderer<'a> {
@@ -212,6 +216,7 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         rendered: &'a [Rendered],
         editions: Option<&'a Context>,
+        strings: &'a crate::i18n::Strings,
     ) -> Renderer<'a> {
         let base = site.config.base_url.path.as_str();
         let mut sections: Vec<LinkView> = site
@@ -265,6 +270,7 @@ impl<'a> Renderer<'a> {
             rendered,
             site_view,
             minutes,
+            strings,
         }
     }
 
@@ -292,8 +298,8 @@ impl<'a> Renderer<'a> {
         let p: &'a Page = self.site.page(id);
         let (date_iso, date_long, authors) = match &p.meta {
             Meta::Article { date, authors } => (
-                Some(date.iso()),
-                Some(date.long()),
+                date.map(|d| d.iso()),
+                date.map(|d| d.long(self.strings)),
                 Some(
                     authors
                         .iter()
@@ -452,21 +458,21 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn citation(&self, p: &Page, authors: &[Author], date: &crate::model::Date) -> String {
+    /// A reference to a monograph: its authors as given, the date only as precisely as it is
+    /// known (no date when none is), the title, the site and the address.
+    fn citation(&self, p: &Page, authors: &[Author], date: Option<crate::model::Date>) -> String {
         let names: Vec<&str> = authors.iter().map(|a| a.name.as_str()).collect();
         let names = match names.as_slice() {
             [one] => one.to_string(),
             [init @ .., last] => format!("{}, & {last}", init.join(", ")),
             [] => String::new(),
         };
+        let when = match date {
+            Some(d) => d.year.to_string(),
+            None => self.strings.get("article.no_date").to_string(),
+        };
         format!(
-            "{names} ({}, {} {}). {}. {}. {}",
-            date.year,
-            crate::model::Date::long(*date)
-                .split(' ')
-                .next()
-                .unwrap_or_default(),
-            date.day,
+            "{names} ({when}). {}. {}. {}",
             p.title.trim_end_matches('.'),
             self.site.config.title,
             self.site.config.base_url.absolute(&p.url)
@@ -500,10 +506,10 @@ impl<'a> Renderer<'a> {
         };
         let article = match &p.meta {
             Meta::Article { date, authors } => Some(ArticleView {
-                date_iso: date.iso(),
-                date_long: date.long(),
+                date_iso: date.map(|d| d.iso()),
+                date_long: date.map(|d| d.long(self.strings)),
                 authors,
-                citation: self.citation(p, authors, date),
+                citation: self.citation(p, authors, *date),
             }),
             _ => None,
         };
@@ -511,10 +517,18 @@ impl<'a> Renderer<'a> {
             Meta::Lesson {
                 id,
                 objectives,
+                questions,
                 duration_minutes,
             } => Some(LessonView {
                 id: id.as_deref(),
-                objectives,
+                objectives: objectives
+                    .iter()
+                    .map(|o| crate::markdown::inline(o))
+                    .collect(),
+                questions: questions
+                    .iter()
+                    .map(|o| crate::markdown::inline(o))
+                    .collect(),
                 duration: *duration_minutes,
             }),
             _ => None,
@@ -864,8 +878,9 @@ impl<'a> Renderer<'a> {
             let Meta::Article { date, authors } = &p.meta else {
                 continue;
             };
-            if date.iso() > updated {
-                updated = date.iso();
+            let day = date.map_or_else(|| "1970-01-01".to_string(), |d| d.first_day());
+            if day > updated {
+                updated = day.clone();
             }
             let authors: String = authors
                 .iter()
@@ -876,7 +891,7 @@ impl<'a> Renderer<'a> {
                 escape_html(&p.title),
                 abs(p),
                 abs(p),
-                date.iso(),
+                day,
                 authors,
                 escape_html(p.description.as_deref().unwrap_or(""))
             ));
@@ -897,7 +912,9 @@ impl<'a> Renderer<'a> {
         );
         for p in &self.site.pages {
             let lastmod = match &p.meta {
-                Meta::Article { date, .. } => format!("<lastmod>{}</lastmod>", date.iso()),
+                Meta::Article {
+                    date: Some(date), ..
+                } => format!("<lastmod>{}</lastmod>", date.iso()),
                 _ => String::new(),
             };
             out.push_str(&format!(
