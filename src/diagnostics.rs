@@ -193,6 +193,18 @@ impl Diagnostics {
         }
     }
 
+    /// The warnings alone, without the errors.
+    pub fn warnings_only(&self) -> Diagnostics {
+        Diagnostics {
+            items: self
+                .items
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .cloned()
+                .collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

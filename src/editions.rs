@@ -15,7 +15,7 @@
 use crate::model::{Page, PageId, PageKind, Site};
 use crate::util::{fs, short_hash};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The name of the file, inside a built older edition, that records its cache key and pages.
@@ -39,7 +39,22 @@ pub struct Cached {
     /// The [`stat_key`] the key was made with (empty in caches of earlier builds).
     #[serde(default)]
     pub stat: String,
+    /// The default language's pages.
     pub pages: Vec<PageEntry>,
+    /// Every language's pages (the default one's too), when the site has more than one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub langs: BTreeMap<String, Vec<PageEntry>>,
+}
+
+impl Cached {
+    /// The page maps by language (a cache of a one-language build holds only `pages`).
+    pub fn by_language(&self, default: &str) -> BTreeMap<String, Vec<PageEntry>> {
+        if self.langs.is_empty() {
+            BTreeMap::from([(default.to_string(), self.pages.clone())])
+        } else {
+            self.langs.clone()
+        }
+    }
 }
 
 /// The stable key of a page across editions.
@@ -183,11 +198,20 @@ pub struct KeyInputs<'a> {
 }
 
 /// The cache key of an older edition whose sources are under `dir`: a hash of everything its
-/// output depends on, the contents of its files included.
-pub fn cache_key(dir: &Path, k: &KeyInputs) -> String {
-    key_of(dir, k, |path, h| {
-        h.update(&fs::read(path).unwrap_or_default());
-    })
+/// output depends on, the contents of its files included. A file that cannot be read is an
+/// error (its edition would be carried over as if it had not changed).
+pub fn cache_key(dir: &Path, k: &KeyInputs, diags: &mut crate::diagnostics::Diagnostics) -> String {
+    let failed = std::cell::RefCell::new(Vec::new());
+    let key = key_of(dir, k, |path, h| match fs::read(path) {
+        Ok(bytes) => {
+            h.update(&bytes);
+        }
+        Err(e) => failed.borrow_mut().push(e),
+    });
+    for e in failed.into_inner() {
+        diags.push(crate::diagnostics::Diagnostic::error(format!("{e:#}")).hint("check that the file can be read (its permissions); an older edition's files are read to tell whether it changed."));
+    }
+    key
 }
 
 /// The same as [`cache_key`] with each file's size and modification time in place of its

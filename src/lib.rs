@@ -4,6 +4,7 @@
 //! serves the result, `scaffold` writes new sites and pages. See ARCHITECTURE.md.
 
 pub mod blocks;
+pub mod brand;
 pub mod build;
 pub mod config;
 pub mod diagnostics;
@@ -11,6 +12,8 @@ pub mod editions;
 pub mod frontmatter;
 pub mod highlight;
 pub mod i18n;
+pub mod languages;
+pub mod linkcheck;
 pub mod live;
 pub mod load;
 pub mod markdown;

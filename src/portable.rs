@@ -144,7 +144,7 @@ pub fn relativize(files: &Files, base: &str, scope: &Scope) -> Result<Files, Dia
 /// `playbook export zip`: the whole site, relative, as a zip archive at `out`.
 pub fn export_zip(opts: &Options, out: &Path) -> Result<Built, Failed> {
     let start = Instant::now();
-    let built = build::build_in_memory(opts)?;
+    let built = build::build_in_memory(opts, None)?;
     let base = built.latest.site.config.root.path.clone();
     let files = relativize(&built.files, &base, &Scope::Site).map_err(|d| Failed { diags: d })?;
     output::write_zip(out, &files)?;

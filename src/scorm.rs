@@ -68,7 +68,7 @@ fn one(d: Diagnostic) -> Failed {
 /// Writes the SCORM 1.2 package of course `course_id` to `out`.
 pub fn export(opts: &Options, course_id: &str, out: &Path) -> Result<Built, Failed> {
     let start = Instant::now();
-    let built = build::build_in_memory(opts)?;
+    let built = build::build_in_memory(opts, None)?;
     let config = &built.latest.site.config;
     let base = config.root.path.clone();
     let list: CoursesJson = built

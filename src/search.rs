@@ -658,7 +658,7 @@ pub fn all_page_terms(
         let raw: Vec<Option<RawTerms>> = chunk
             .par_iter()
             .map(|p| {
-                p.search
+                p.searchable()
                     .then(|| count_terms(&p.title, &rendered[p.id.index()].sections, &p.lang))
             })
             .collect();

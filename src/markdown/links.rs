@@ -109,16 +109,20 @@ impl<'a> Renderer<'a, '_> {
             Some(f) => format!("{url}#{f}"),
             None => url,
         };
+        let config = &self.cx.site.config;
+        let files = format!("{}{}", config.root.path, config.edition_prefix());
+        let root = config.root.path.clone();
         if let Some(abs) = path.strip_prefix('/') {
             let decoded = percent_decode(abs);
-            let rel = decoded.trim_end_matches("index.html");
-            let known = self.cx.urls.contains(rel)
-                || rel.is_empty()
-                || self.cx.static_files.contains(decoded.as_ref())
-                || self.cx.assets.contains(decoded.as_ref());
+            if self.cx.static_files.contains(decoded.as_ref()) {
+                return with_fragment(format!("{root}{abs}"));
+            }
             if self.cx.assets.contains(decoded.as_ref()) {
                 self.out.uses.push(decoded.to_string());
+                return with_fragment(format!("{files}{abs}"));
             }
+            let rel = decoded.trim_end_matches("index.html");
+            let known = self.cx.urls.contains(rel) || rel.is_empty();
             if !known {
                 self.link_error(
                     range,
@@ -149,7 +153,7 @@ impl<'a> Renderer<'a, '_> {
         match joined {
             Some(j) if self.cx.assets.contains(&j) => {
                 self.out.uses.push(j.clone());
-                with_fragment(format!("{base}{j}"))
+                with_fragment(format!("{files}{j}"))
             }
             _ => {
                 self.link_error(
@@ -220,7 +224,10 @@ impl<'a> Renderer<'a, '_> {
         range: &Range<usize>,
         what: &str,
     ) -> Option<String> {
-        let base = self.cx.site.config.base_url.path.clone();
+        let config = &self.cx.site.config;
+        // Files live once per edition (shared by its languages), `static/` at the site's root.
+        let files = format!("{}{}", config.root.path, config.edition_prefix());
+        let root = config.root.path.clone();
         if is_external(dest) {
             self.link_error(
                 range,
@@ -233,12 +240,12 @@ impl<'a> Renderer<'a, '_> {
         if let Some(abs) = dest.strip_prefix('/') {
             let decoded = percent_decode(abs);
             if self.cx.static_files.contains(decoded.as_ref()) {
-                return Some(format!("{base}{abs}"));
+                return Some(format!("{root}{abs}"));
             }
         } else if let Some(j) = join_rel(self.page_dir(), dest) {
             if self.cx.assets.contains(&j) {
                 self.out.uses.push(j.clone());
-                return Some(format!("{base}{j}"));
+                return Some(format!("{files}{j}"));
             }
         }
         self.link_error(

@@ -261,6 +261,13 @@ impl Page {
         }
     }
 
+    /// Returns true if and only if the page goes into its language's search index: not with
+    /// `search: false`, and not a page shown in another language (a fallback), which is found
+    /// in that language's index.
+    pub fn searchable(&self) -> bool {
+        self.search && self.version != Version::Fallback
+    }
+
     pub fn duration_minutes(&self) -> Option<u32> {
         match &self.meta {
             Meta::Lesson {

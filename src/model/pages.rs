@@ -548,11 +548,7 @@ pub(super) type Read = (String, Result<Option<Draft>, Vec<Diagnostic>>);
 
 /// Reads every page of the site (not the folders' `_index.md`, read by `folders`) in
 /// parallel. Problems of a page's own file are reported only when `inputs.report_sources`.
-pub(super) fn parse_all(
-    config: &Config,
-    inputs: &Inputs,
-    folders: &Folders,
-) -> Vec<Read> {
+pub(super) fn parse_all(config: &Config, inputs: &Inputs, folders: &Folders) -> Vec<Read> {
     let keys: Vec<&String> = inputs
         .grouped
         .keys

@@ -82,6 +82,16 @@ pub fn hard_link(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("failed to link `{}` to `{}`", to.display(), from.display()))
 }
 
+/// Returns true if and only if `path` is a folder (following links).
+pub fn is_dir(path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// Returns true if and only if `path` is a file (following links).
+pub fn is_file(path: &Path) -> bool {
+    path.is_file()
+}
+
 /// Returns true if and only if `path` exists (as a file, folder or link).
 pub fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()

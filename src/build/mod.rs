@@ -1,0 +1,294 @@
+//! One build, from the site folder to the sink, and the only place that knows the order of the
+//! stages: [`Plan::new`] reads the sources and models every variant (an edition in a
+//! language); then, one variant at a time, [`Prepared::render`] renders and checks its
+//! Markdown and makes its search index, and its files are written. Every stage adds to one
+//! list of diagnostics; a folder build writes into a staging folder that replaces the output
+//! only when every variant succeeded, so a failed build leaves the previous output untouched.
+//!
+//! Variants are rendered one after another and let go once written, so a build's memory is
+//! that of its largest variant, not of all of them. `serve` keeps every variant instead (see
+//! `live`), through the same two steps.
+
+mod plan;
+mod prepared;
+
+pub use plan::{
+    Model, Older, Plan, Shared, edition_contexts, language_contexts, link, make_theme, models,
+};
+pub use prepared::{Known, Prepared, SearchParts, render_markdown, render_once};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::offline;
+use crate::output::{self, Sink, Staging};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// `--base-url`: replaces `base_url` of playbook.yaml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Show a progress bar (the caller decides: only on a terminal, never with `--quiet`).
+    pub progress: bool,
+    /// For `serve`: asset names without content hashes, so a stylesheet can be swapped in place.
+    pub live: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        Options {
+            root: root.into(),
+            base_url: None,
+            drafts: false,
+            progress: false,
+            live: false,
+        }
+    }
+}
+
+pub enum Target<'a> {
+    /// Check everything, write nothing.
+    Check,
+    Dir(&'a Path),
+}
+
+pub struct Built {
+    pub pages: usize,
+    pub elapsed: Duration,
+    pub diags: Diagnostics,
+}
+
+pub struct Failed {
+    pub diags: Diagnostics,
+}
+
+impl From<anyhow::Error> for Failed {
+    fn from(e: anyhow::Error) -> Failed {
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error(format!("{e:#}")));
+        Failed { diags }
+    }
+}
+
+pub(crate) fn fail(mut diags: Diagnostics) -> Failed {
+    diags.sort();
+    Failed { diags }
+}
+
+pub(crate) fn one(d: Diagnostic) -> Failed {
+    let mut diags = Diagnostics::default();
+    diags.push(d);
+    Failed { diags }
+}
+
+/// A whole site built into memory, for exports (`playbook export`): nothing is written.
+pub struct InMemory {
+    /// The latest edition in the language asked for, prepared.
+    pub latest: Prepared,
+    /// Every output file of every variant, by output path (`courses/x/index.html`).
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    pub pages: usize,
+    pub diags: Diagnostics,
+}
+
+/// Renders every variant of `plan` in turn and hands it to `each` (with its edition, `None`
+/// for the latest); the errors of every variant are gathered, and `each` is not called after
+/// the first failed one (its output would be thrown away).
+fn for_each_variant(
+    plan: Plan,
+    mut each: impl FnMut(Option<&plan::Older>, Prepared, &mut Diagnostics),
+) -> Result<Diagnostics, Failed> {
+    let Plan {
+        shared,
+        latest,
+        olders,
+        diags: planned,
+    } = plan;
+    let mut errors = planned.errors_only();
+    let mut warnings = planned.warnings_only();
+    let mut run =
+        |model,
+         edition: Option<&plan::Older>,
+         errors: &mut Diagnostics,
+         warnings: &mut Diagnostics| match Prepared::render(&shared, model) {
+            Ok((p, w)) => {
+                warnings.extend(w);
+                if !errors.has_errors() {
+                    each(edition, p, errors);
+                }
+            }
+            Err(f) => errors.extend(f.diags),
+        };
+    for m in latest {
+        run(m, None, &mut errors, &mut warnings);
+    }
+    for mut o in olders {
+        let models = std::mem::take(&mut o.models);
+        for m in models {
+            run(m, Some(&o), &mut errors, &mut warnings);
+        }
+    }
+    if errors.has_errors() {
+        errors.extend(warnings);
+        return Err(fail(errors));
+    }
+    Ok(warnings)
+}
+
+/// Builds every variant into memory, as `build` would write it to a folder, keeping the latest
+/// edition's variant in language `lang` (the default language's when `None`).
+pub fn build_in_memory(opts: &Options, lang: Option<&str>) -> Result<InMemory, Failed> {
+    let plan = Plan::new(opts, None)?;
+    let pages = plan.page_count();
+    let shared: output::SharedFiles = Default::default();
+    let sink = Sink::Memory {
+        files: shared.clone(),
+        inject: None,
+    };
+    let want = lang.map(str::to_string);
+    let mut kept: Option<Prepared> = None;
+    let diags = for_each_variant(plan, |edition, p, errors| {
+        errors.extend(p.write_all(&sink, opts.progress));
+        let default = p.site.config.language == p.site.config.default_language();
+        let wanted = match &want {
+            Some(l) => &p.site.config.language == l,
+            None => default,
+        };
+        if edition.is_none() && wanted && kept.is_none() {
+            kept = Some(p);
+        }
+    })?;
+    let Some(latest) = kept else {
+        let lang = lang.unwrap_or_default();
+        return Err(one(Diagnostic::error(format!(
+            "the site has no language `{lang}`"
+        ))
+        .hint(
+            "give one of the languages listed under `languages:` in playbook.yaml.",
+        )));
+    };
+    let files = std::mem::take(&mut *shared.write().unwrap_or_else(|e| e.into_inner()))
+        .into_iter()
+        .map(|(rel, bytes)| (rel, bytes.to_vec()))
+        .collect();
+    Ok(InMemory {
+        latest,
+        files,
+        pages,
+        diags,
+    })
+}
+
+/// Runs one build: every variant of the latest edition, and every older edition that changed.
+pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
+    let start = Instant::now();
+    let out = match target {
+        Target::Dir(out) => Some(out),
+        Target::Check => None,
+    };
+    let plan = Plan::new(opts, out)?;
+    let pages = plan.page_count();
+    let Some(out) = out else {
+        let diags = for_each_variant(plan, |_, _, _| {})?;
+        return finish(pages, start, diags);
+    };
+    let carried: Vec<String> = plan
+        .olders
+        .iter()
+        .filter(|o| o.carried())
+        .map(|o| format!("editions/{}", o.name))
+        .collect();
+    // A carried edition whose files were touched but not changed gets its quick key updated, so
+    // the next build need not read its files again.
+    let refreshed: Vec<(String, Vec<u8>)> = plan
+        .olders
+        .iter()
+        .filter(|o| o.carried() && o.stat_changed)
+        .map(|o| {
+            (
+                format!("editions/{}/{}", o.name, crate::editions::CACHE_FILE),
+                serde_json::to_vec(&o.cached()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let older_keys: Vec<(String, String)> = plan
+        .olders
+        .iter()
+        .map(|o| (o.name.clone(), o.key.clone()))
+        .collect();
+    let offline_on = plan.latest.first().is_some_and(|m| m.site.config.offline);
+    let sink = Sink::Dir(
+        Staging::begin(out, &opts.root)?
+            .carrying(carried)
+            .write_into_carried(refreshed),
+    );
+    let mut phases = crate::util::Phases::start();
+    // What the service worker needs of the latest edition's default language.
+    let mut worker: Option<(offline::SearchIndex, Prepared)> = None;
+    let mut written_olders: Vec<String> = Vec::new();
+    let result = for_each_variant(plan, |edition, mut p, errors| {
+        let search = offline::SearchIndex::of(&p.search_files);
+        errors.extend(p.write_search_and_all(&sink, opts.progress && edition.is_none()));
+        if let Some(o) = edition {
+            if !written_olders.contains(&o.name) {
+                written_olders.push(o.name.clone());
+                let path = format!("editions/{}/{}", o.name, crate::editions::CACHE_FILE);
+                if let Err(e) =
+                    sink.write(&path, serde_json::to_vec(&o.cached()).unwrap_or_default())
+                {
+                    errors.push(Diagnostic::error(format!("{e:#}")));
+                }
+            }
+        } else if worker.is_none() {
+            // The first variant is the latest edition's default language.
+            p.rendered = Vec::new();
+            worker = Some((search, p));
+        }
+    });
+    phases.done("write all");
+    // The service worker's version is a hash of every file written, so it comes last.
+    let result = result.and_then(|diags| match (&worker, &sink) {
+        (Some((search, latest)), Sink::Dir(staging)) if offline_on => latest
+            .service_worker(&staging.fingerprints(), &older_keys, search)
+            .and_then(|b| {
+                sink.write(offline::WORKER_FILE, b)
+                    .map_err(|e| Diagnostic::error(format!("{e:#}")))
+            })
+            .map(|()| diags)
+            .map_err(one),
+        _ => Ok(diags),
+    });
+    let Sink::Dir(staging) = sink else {
+        unreachable!("a folder build writes to a folder")
+    };
+    let diags = match result {
+        Ok(d) => d,
+        Err(f) => {
+            let _ = staging.abort();
+            return Err(f);
+        }
+    };
+    phases.done("write rest");
+    staging.commit()?;
+    phases.done("commit");
+    finish(pages, start, diags)
+}
+
+fn finish(pages: usize, start: Instant, mut diags: Diagnostics) -> Result<Built, Failed> {
+    diags.sort();
+    Ok(Built {
+        pages,
+        elapsed: start.elapsed(),
+        diags,
+    })
+}
+
+/// Returns true if and only if content file `rel` sits in a folder left out as a draft.
+pub fn in_draft_dir(site: &Site, rel: &str) -> bool {
+    site.drafts
+        .iter()
+        .any(|d| !d.ends_with(".md") && rel.starts_with(&format!("{d}/")))
+}

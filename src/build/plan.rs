@@ -1,0 +1,390 @@
+//! The plan of a build: playbook.yaml, the theme and its string tables, every edition's
+//! sources, and the model of every variant (an edition in a language), with the page maps that
+//! let editions and languages link to each other. Cheap (front matter only): the Markdown of a
+//! variant is rendered later, one variant at a time (see `prepared`).
+//!
+//! An older edition whose output the previous build left with the same cache key is not
+//! modelled again: its folder is carried over, and only its page maps are read back.
+
+use super::{Failed, Options, fail, one};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Source};
+use crate::editions;
+use crate::highlight::Highlighter;
+use crate::i18n::Tables;
+use crate::languages;
+use crate::load::{self, Loaded};
+use crate::model::{self, Site};
+use crate::nav::Nav;
+use crate::theme::Theme;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What every variant of a build shares.
+#[derive(Clone)]
+pub struct Shared {
+    pub opts: Options,
+    pub config_source: Source,
+    pub theme: Arc<Theme>,
+    pub tables: Arc<Tables>,
+    pub highlighter: Arc<Highlighter>,
+}
+
+/// One variant modelled: an edition in one language.
+pub struct Model {
+    pub loaded: Arc<Loaded>,
+    pub site: Site,
+    pub nav: Nav,
+    pub editions: Option<editions::Context>,
+    pub languages: languages::Context,
+}
+
+/// An older edition: its variants to render, or (carried) only the page maps of the output
+/// that already holds it.
+pub struct Older {
+    pub name: String,
+    pub key: String,
+    /// The cache key's quick form, from file sizes and times (see `editions::stat_key`).
+    pub stat: String,
+    /// The recorded quick key was not this one (the files were touched since).
+    pub stat_changed: bool,
+    /// Page maps by language.
+    pub pages: BTreeMap<String, Vec<editions::PageEntry>>,
+    /// The variants to render; empty when the edition is carried over.
+    pub models: Vec<Model>,
+}
+
+impl Older {
+    pub fn carried(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    /// What the output of this edition records of it.
+    pub fn cached(&self) -> editions::Cached {
+        editions::Cached {
+            key: self.key.clone(),
+            stat: self.stat.clone(),
+            pages: self.pages.values().next().cloned().unwrap_or_default(),
+            langs: self.pages.clone(),
+        }
+    }
+}
+
+pub struct Plan {
+    pub shared: Shared,
+    /// The latest edition's variants, the default language first.
+    pub latest: Vec<Model>,
+    pub olders: Vec<Older>,
+    /// Problems found while planning (errors among them stop the build once every variant's
+    /// Markdown has been checked too).
+    pub diags: Diagnostics,
+}
+
+impl Plan {
+    /// Reads and models the site at `opts.root`. With `out`, an older edition whose cache key
+    /// matches what `out` holds is not modelled again. Every error of every variant is
+    /// reported at once.
+    pub fn new(opts: &Options, out: Option<&Path>) -> Result<Plan, Failed> {
+        let config_source = load::read_config(&opts.root).map_err(one)?;
+        let mut config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(fail)?;
+        // `serve` never registers the service worker: an author's preview must not be cached.
+        config.offline &= !opts.live;
+        let mut phases = crate::util::Phases::start();
+        let (loaded, mut diags) = load::load(&opts.root, "content", &config.theme)?;
+        phases.done("load");
+        check_logo(&config, &config_source, &loaded, &mut diags);
+        let theme = make_theme(&config, &loaded, opts.live, &mut diags);
+        let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+        let tables = theme
+            .as_ref()
+            .map(|t| Tables::build(&t.i18n, &loaded.i18n, &codes, &mut diags))
+            .unwrap_or_default();
+        phases.done("theme");
+        let loaded = Arc::new(loaded);
+        let latest = models(&config, &loaded, opts, &mut diags);
+        phases.done("model");
+        // Problems of pages do not stop here: their Markdown is still checked, so that every
+        // error of the build is reported at once (the build writes nothing then).
+        let (Some(theme), false) = (theme, latest.is_empty()) else {
+            return Err(fail(diags));
+        };
+        let shared = Shared {
+            opts: opts.clone(),
+            config_source,
+            theme: Arc::new(theme),
+            tables: Arc::new(tables),
+            highlighter: Arc::new(Highlighter::default()),
+        };
+        let mut plan = Plan {
+            shared,
+            latest,
+            olders: Vec::new(),
+            diags,
+        };
+        plan.olders = plan.plan_olders(&config, out)?;
+        plan.link();
+        Ok(plan)
+    }
+
+    fn plan_olders(&mut self, config: &Config, out: Option<&Path>) -> Result<Vec<Older>, Failed> {
+        if config.editions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let opts = &self.shared.opts;
+        let latest_pages: Vec<editions::PageEntry> = self
+            .latest
+            .iter()
+            .flat_map(|m| editions::map_of(&m.site))
+            .collect();
+        let mut theme_bytes: Vec<(String, Vec<u8>)> = crate::theme::BUILTIN
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        if let Some(m) = self.latest.first() {
+            theme_bytes.extend(
+                m.loaded
+                    .theme_files
+                    .iter()
+                    .map(|(p, b)| (p.clone(), b.clone())),
+            );
+        }
+        let mut olders = Vec::new();
+        let mut failed = Diagnostics::default();
+        for e in &config.editions {
+            let dir = format!("versions/{}", e.name);
+            if !crate::util::fs::is_dir(&opts.root.join(&dir)) {
+                failed.push(
+                    Diagnostic::error(format!("the edition `{}` has no folder `{dir}`", e.name))
+                        .hint("editions are made with `playbook version cut NAME`; restore the folder, or remove the edition from playbook.yaml."),
+                );
+                continue;
+            }
+            let base_url = format!("{}{}", config.root.origin, config.root.path);
+            let inputs = editions::KeyInputs {
+                theme: &theme_bytes,
+                config_text: &self.shared.config_source.text,
+                base_url: &base_url,
+                static_dir: &opts.root.join("static"),
+                drafts: opts.drafts,
+                latest: &latest_pages,
+            };
+            let source_dir = opts.root.join(&dir);
+            let cached = out.and_then(|o| editions::read_cached(o, &e.name));
+            let stat = editions::stat_key(&source_dir, &inputs);
+            let key = match &cached {
+                Some(c) if c.stat == stat => c.key.clone(),
+                _ => editions::cache_key(&source_dir, &inputs, &mut failed),
+            };
+            if let Some(cached) = cached.filter(|c| c.key == key) {
+                olders.push(Older {
+                    name: e.name.clone(),
+                    key,
+                    stat_changed: cached.stat != stat,
+                    stat,
+                    pages: cached.by_language(config.default_language()),
+                    models: Vec::new(),
+                });
+                continue;
+            }
+            let Some(econfig) = config.for_edition(&e.name) else {
+                continue;
+            };
+            let (loaded, mut d) = load::load(&opts.root, &dir, &econfig.theme)?;
+            let loaded = Arc::new(loaded);
+            let models = models(&econfig, &loaded, opts, &mut d);
+            failed.extend(d);
+            let pages = models
+                .iter()
+                .map(|m| (m.site.config.language.clone(), editions::map_of(&m.site)))
+                .collect();
+            olders.push(Older {
+                name: e.name.clone(),
+                key,
+                stat,
+                stat_changed: false,
+                pages,
+                models,
+            });
+        }
+        self.diags.extend(failed);
+        Ok(olders)
+    }
+
+    /// Gives every variant the page maps of the other editions and languages.
+    pub fn link(&mut self) {
+        link(&mut self.latest, &mut self.olders);
+    }
+
+    /// Every variant to render, the latest edition's first.
+    pub fn models(&self) -> impl Iterator<Item = &Model> {
+        self.latest
+            .iter()
+            .chain(self.olders.iter().flat_map(|o| o.models.iter()))
+    }
+
+    /// The number of pages rendered.
+    pub fn page_count(&self) -> usize {
+        self.models().map(|m| m.site.pages.len()).sum()
+    }
+}
+
+/// Links every variant to the others: each language's editions (for the edition switcher)
+/// and each edition's languages (for the language switcher).
+pub fn link(latest: &mut [Model], olders: &mut [Older]) {
+    let Some(first) = latest.first() else { return };
+    let config = first.site.config.clone();
+    let cxs = language_contexts(&latest.iter().map(|m| &m.site).collect::<Vec<_>>());
+    for (m, cx) in latest.iter_mut().zip(cxs) {
+        m.languages = cx;
+    }
+    for o in olders.iter_mut() {
+        let cxs = language_contexts(&o.models.iter().map(|m| &m.site).collect::<Vec<_>>());
+        for (m, cx) in o.models.iter_mut().zip(cxs) {
+            m.languages = cx;
+        }
+    }
+    let sites: Vec<&Site> = latest.iter().map(|m| &m.site).collect();
+    let older_pages: Vec<(String, &BTreeMap<String, Vec<editions::PageEntry>>)> =
+        olders.iter().map(|o| (o.name.clone(), &o.pages)).collect();
+    let mut cxs = edition_contexts(&config, &sites, &older_pages).into_iter();
+    if let Some(for_latest) = cxs.next() {
+        for (m, cx) in latest.iter_mut().zip(for_latest) {
+            m.editions = cx;
+        }
+    }
+    for (o, for_older) in olders.iter_mut().zip(cxs) {
+        for (m, cx) in o.models.iter_mut().zip(for_older) {
+            m.editions = cx;
+        }
+    }
+}
+
+/// The language context of each of one edition's variants (`sites`, by language).
+pub fn language_contexts(sites: &[&Site]) -> Vec<languages::Context> {
+    let cx = languages::Context::new(sites, 0);
+    (0..sites.len()).map(|i| cx.rendering(i)).collect()
+}
+
+/// The edition context of every variant, by edition (the latest first) and language: the
+/// latest edition's pages are `latest` (by language), an older edition's are its page maps.
+/// `None` everywhere when the site has no older edition.
+pub fn edition_contexts(
+    config: &Config,
+    latest: &[&Site],
+    olders: &[(String, &BTreeMap<String, Vec<editions::PageEntry>>)],
+) -> Vec<Vec<Option<editions::Context>>> {
+    let editions = olders.len() + 1;
+    let langs = config.languages.len();
+    let mut out: Vec<Vec<Option<editions::Context>>> = vec![vec![None; langs]; editions];
+    if config.editions.is_empty() {
+        return out;
+    }
+    for (li, lang) in config.languages.iter().enumerate() {
+        let lc = config
+            .for_language(&lang.code)
+            .unwrap_or_else(|| config.clone());
+        let mut list = vec![editions::EditionRef {
+            name: None,
+            label: config.edition_label.clone(),
+            base: lc.base_url.path.clone(),
+            archived: false,
+        }];
+        let mut pages = vec![
+            latest
+                .get(li)
+                .map(|s| editions::map_of(s))
+                .unwrap_or_default(),
+        ];
+        for ((name, maps), e) in olders.iter().zip(&config.editions) {
+            let ec = config
+                .for_edition(name)
+                .and_then(|c| c.for_language(&lang.code));
+            list.push(editions::EditionRef {
+                name: Some(name.clone()),
+                label: e.label.clone(),
+                base: ec.map_or_else(String::new, |c| c.base_url.path),
+                archived: e.archived,
+            });
+            pages.push(maps.get(&lang.code).cloned().unwrap_or_default());
+        }
+        let cx = editions::Context::new(list, pages);
+        for (ei, row) in out.iter_mut().enumerate() {
+            row[li] = Some(cx.rendering(ei));
+        }
+    }
+    out
+}
+
+/// The models of an edition, one per language (the default first). Problems of the pages' own
+/// files are reported once, in the default language's model.
+pub fn models(
+    config: &Config,
+    loaded: &Arc<Loaded>,
+    opts: &Options,
+    diags: &mut Diagnostics,
+) -> Vec<Model> {
+    let grouped = model::files::group(config, loaded, diags);
+    let mut out = Vec::new();
+    for (i, lang) in config.languages.iter().enumerate() {
+        let Some(lconfig) = config.for_language(&lang.code) else {
+            continue;
+        };
+        let inputs = model::Inputs {
+            loaded,
+            grouped: &grouped,
+            include_drafts: opts.drafts,
+            report_sources: i == 0,
+        };
+        if let Some(site) = model::build(lconfig, &inputs, diags) {
+            let nav = Nav::compute(&site);
+            out.push(Model {
+                loaded: loaded.clone(),
+                site,
+                nav,
+                editions: None,
+                languages: languages::Context::default(),
+            });
+        }
+    }
+    out
+}
+
+/// A brand logo named in playbook.yaml must be in `static/`.
+fn check_logo(config: &Config, config_source: &Source, loaded: &Loaded, diags: &mut Diagnostics) {
+    let Some(brand) = &config.brand else { return };
+    let Some(logo) = &brand.logo else { return };
+    if !loaded.static_files.iter().any(|f| &f.rel == logo) {
+        diags.push(
+            Diagnostic::error(format!("the brand logo `{logo}` is not in `static/`"))
+                .at(config_source, brand.logo_at.clone())
+                .label("no such file in static/")
+                .hint("put the logo file in the `static` folder beside playbook.yaml and give its name, e.g. `logo: logo.svg`."),
+        );
+    }
+}
+
+/// Builds the theme for `config`; reports a theme named in the config that has no folder.
+pub fn make_theme(
+    config: &Config,
+    loaded: &Loaded,
+    live: bool,
+    diags: &mut Diagnostics,
+) -> Option<Theme> {
+    if config.theme != "default" && loaded.theme_files.is_empty() {
+        diags.push(Diagnostic::error(format!("the theme `{}` has no folder `themes/{}`", config.theme, config.theme)).hint(
+            "create the folder with the theme's files, or remove `theme:` from playbook.yaml to use the built-in theme.",
+        ));
+    }
+    let mut overrides = loaded.theme_files.clone();
+    if let Some(css) = config.brand.as_ref().and_then(crate::brand::css) {
+        overrides.insert("static/brand.css".into(), css.into_bytes());
+    }
+    Theme::new(
+        &overrides,
+        &config.theme,
+        &config.base_url.path,
+        !live,
+        diags,
+    )
+}

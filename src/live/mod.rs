@@ -1,0 +1,533 @@
+//! Incremental rebuilds for `serve`. A [`Live`] session keeps every variant of the site (each
+//! language of the latest edition, and the older editions) prepared in memory, with the served
+//! files, and for each batch of changed paths redoes only what the change affects, through the
+//! same steps as a build (`build::models`, `Prepared::render_pages`, `linkcheck`):
+//!
+//! - a page body edit: that page's Markdown and template, in every language that shows that
+//!   file; then what shows its text (the book's print view), after the reload event has gone
+//!   out;
+//! - front matter, new, renamed or deleted files: the models are rebuilt (front matter only),
+//!   the Markdown of unchanged pages is reused unless it mentions a changed file, and the pages
+//!   of the affected collection are re-rendered;
+//! - a template: every page; a stylesheet: swapped in the browser without a reload; a static
+//!   file: copied;
+//! - `playbook.yaml`, a string table or an older edition's sources: everything.
+//!
+//! Errors never stop the session: the last good files stay served, and the current errors are
+//! reported as an event (shown as an overlay in the browser).
+
+mod content;
+
+use crate::build::{self, Older, Plan, Prepared, Shared};
+use crate::config::CONFIG_FILE;
+use crate::diagnostics::Diagnostics;
+use crate::load::{AssetFile, Loaded};
+use crate::model::PageId;
+use crate::output::{self, SharedFiles, Sink};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What the browser is told after a batch of changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Reload the pages at these paths (`/lessons/trust/`); `None` means every page.
+    Reload(Option<Vec<String>>),
+    /// Swap these stylesheets (paths) in place.
+    Css(Vec<String>),
+    /// A static file changed: pages that use it reload.
+    Asset(Vec<String>),
+    /// The current build errors as plain text; empty when the site builds cleanly again.
+    Errors(String),
+}
+
+/// What a batch of changes did, for the terminal.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub elapsed: Duration,
+    pub full: bool,
+}
+
+pub struct Live {
+    shared: Shared,
+    /// The latest edition's sources, shared by its variants.
+    loaded: Arc<Loaded>,
+    /// The latest edition, one variant per language, the default first.
+    variants: Vec<Prepared>,
+    /// Older editions (their page maps) and their variants.
+    olders: Vec<Older>,
+    older_variants: Vec<Prepared>,
+    files: SharedFiles,
+    inject: String,
+    /// Errors by kind of check, as rendered text: `structure` from the model, and one entry per
+    /// file whose Markdown failed.
+    structure_errors: String,
+    page_errors: BTreeMap<String, String>,
+    /// Set after a failed structural rebuild: the model no longer matches the sources, so the
+    /// next change rebuilds the structure whatever it is.
+    dirty: bool,
+    last_errors: String,
+    /// Books (variant, page) whose print view shows text that changed, re-rendered by
+    /// [`Live::secondary`].
+    pending_books: BTreeSet<(usize, PageId)>,
+    /// The older editions' pages must be written again: the latest edition's pages changed.
+    olders_stale: bool,
+    /// Variants whose page text changed since their search index was last made.
+    search_stale: BTreeSet<usize>,
+}
+
+enum Kind {
+    Config,
+    Template,
+    ThemeAsset(String),
+    Static(String),
+    Content(String),
+    ContentAsset(String),
+}
+
+impl Live {
+    /// Builds the whole site into `files`; `inject` is the script tag added to every page.
+    pub fn start(
+        opts: &build::Options,
+        files: SharedFiles,
+        inject: String,
+    ) -> Result<(Live, Diagnostics), build::Failed> {
+        let (shared, loaded, variants, olders, older_variants, diags) = prepare_all(opts)?;
+        let live = Live {
+            shared,
+            loaded,
+            variants,
+            olders,
+            older_variants,
+            files,
+            inject,
+            structure_errors: String::new(),
+            page_errors: BTreeMap::new(),
+            dirty: false,
+            last_errors: String::new(),
+            pending_books: BTreeSet::new(),
+            olders_stale: false,
+            search_stale: BTreeSet::new(),
+        };
+        let errors = live.write_everything();
+        if errors.has_errors() {
+            return Err(build::Failed { diags: errors });
+        }
+        Ok((live, diags))
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.variants
+            .iter()
+            .chain(&self.older_variants)
+            .map(|p| p.site.pages.len())
+            .sum()
+    }
+
+    fn sink(&self) -> Sink {
+        Sink::Memory {
+            files: self.files.clone(),
+            inject: Some(self.inject.clone()),
+        }
+    }
+
+    fn root(&self) -> &Path {
+        &self.shared.opts.root
+    }
+
+    /// Writes the whole site into a fresh map, then swaps it in. Older editions are written
+    /// here, and again (deferred) when the latest edition's pages change their switcher targets.
+    fn write_everything(&self) -> Diagnostics {
+        let fresh: SharedFiles = Default::default();
+        let sink = Sink::Memory {
+            files: fresh.clone(),
+            inject: Some(self.inject.clone()),
+        };
+        let mut errors = Diagnostics::default();
+        for p in self.variants.iter().chain(&self.older_variants) {
+            errors.extend(p.write_all(&sink, false));
+        }
+        if !errors.has_errors() {
+            let fresh = std::mem::take(&mut *fresh.write().unwrap_or_else(|e| e.into_inner()));
+            *self.files.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        }
+        errors
+    }
+
+    fn classify(&self, path: &Path) -> Option<Kind> {
+        let root = self.root();
+        let rel = path.strip_prefix(root).ok().or_else(|| {
+            let abs = std::path::absolute(root).ok()?;
+            path.strip_prefix(abs).ok()
+        })?;
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let name = rel.rsplit('/').next().unwrap_or("");
+        if name.starts_with('.')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.starts_with('#')
+        {
+            return None;
+        }
+        let theme_dir = format!("themes/{}/", self.variants[0].site.config.theme);
+        if rel == CONFIG_FILE || rel.starts_with("versions/") || rel.starts_with("i18n/") {
+            // Older editions' sources change rarely (they are frozen), string tables too.
+            Some(Kind::Config)
+        } else if let Some(t) = rel.strip_prefix(&theme_dir) {
+            if t.starts_with("templates/") || t.starts_with("i18n/") {
+                Some(Kind::Template)
+            } else {
+                t.strip_prefix("static/")
+                    .map(|s| Kind::ThemeAsset(s.to_string()))
+            }
+        } else if let Some(s) = rel.strip_prefix("static/") {
+            Some(Kind::Static(s.to_string()))
+        } else if let Some(c) = rel.strip_prefix("content/") {
+            if c.ends_with(".md") {
+                Some(Kind::Content(c.to_string()))
+            } else {
+                Some(Kind::ContentAsset(c.to_string()))
+            }
+        } else {
+            None
+        }
+    }
+
+    /// Applies one batch of changed paths and returns what to tell the browser.
+    pub fn apply(&mut self, changed: &[PathBuf]) -> (Vec<Event>, Summary) {
+        let start = Instant::now();
+        let changed = self.expand(changed);
+        let kinds: Vec<Kind> = changed.iter().filter_map(|p| self.classify(p)).collect();
+        let mut events = Vec::new();
+        let mut summary = Summary::default();
+        if kinds.is_empty() {
+            return (events, summary);
+        }
+        if kinds.iter().any(|k| matches!(k, Kind::Config)) {
+            self.full_rebuild(&mut events, &mut summary);
+        } else {
+            if kinds
+                .iter()
+                .any(|k| matches!(k, Kind::Template | Kind::ThemeAsset(_)))
+            {
+                self.theme_changed(&kinds, &mut events, &mut summary);
+            }
+            let (mut statics, mut content, mut assets) = (Vec::new(), Vec::new(), Vec::new());
+            for k in kinds {
+                match k {
+                    Kind::Static(s) => statics.push(s),
+                    Kind::Content(c) => content.push(c),
+                    Kind::ContentAsset(a) => assets.push(a),
+                    _ => {}
+                }
+            }
+            if !statics.is_empty() {
+                self.statics_changed(&statics, &mut events);
+            }
+            if !content.is_empty() || !assets.is_empty() {
+                self.content_changed(&content, &assets, &mut events, &mut summary);
+            }
+        }
+        let errors = self.error_text();
+        if errors != self.last_errors {
+            events.push(Event::Errors(errors.clone()));
+            self.last_errors = errors;
+        }
+        summary.elapsed = start.elapsed();
+        (events, summary)
+    }
+
+    /// A folder moved, copied or deleted is reported as the folder alone: stand the files in it
+    /// (now, or as they were loaded) in its place.
+    fn expand(&self, changed: &[PathBuf]) -> Vec<PathBuf> {
+        let root = std::path::absolute(self.root()).unwrap_or_else(|_| self.root().to_path_buf());
+        let loaded = &self.loaded;
+        let known: Vec<PathBuf> = loaded
+            .content
+            .iter()
+            .map(|f| root.join("content").join(&f.rel))
+            .chain(
+                loaded
+                    .assets
+                    .iter()
+                    .chain(&loaded.static_files)
+                    .map(|a| std::path::absolute(&a.path).unwrap_or_else(|_| a.path.clone())),
+            )
+            .collect();
+        let mut out = Vec::with_capacity(changed.len());
+        for p in changed {
+            out.push(p.clone());
+            if crate::util::fs::is_dir(p) {
+                out.extend(crate::load::walk_files(p).into_iter().map(|(_, f)| f));
+            } else if !crate::util::fs::exists(p) {
+                out.extend(
+                    known
+                        .iter()
+                        .filter(|k| k.starts_with(p) && *k != p)
+                        .cloned(),
+                );
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Returns true if and only if deferred work is waiting for [`Live::secondary`].
+    pub fn has_secondary(&self) -> bool {
+        !self.search_stale.is_empty() || self.olders_stale || !self.pending_books.is_empty()
+    }
+
+    /// Work that can wait until the browser has been told: search indexes, older editions'
+    /// switchers, and the print views of books whose chapters changed. Returns the reload
+    /// event for the print views.
+    pub fn secondary(&mut self) -> Vec<Event> {
+        for v in std::mem::take(&mut self.search_stale) {
+            if let Some(p) = self.variants.get_mut(v) {
+                p.index();
+                let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+                let prefix = p.out("search/");
+                files.retain(|k, _| {
+                    !(k.starts_with(&format!("{prefix}t/"))
+                        || k.starts_with(&format!("{prefix}f/")))
+                });
+                for (rel, bytes) in &p.search_files {
+                    files.insert(p.out(rel), Arc::from(bytes.as_slice()));
+                }
+            }
+        }
+        if self.olders_stale {
+            // Their switchers and banners point into the latest edition, whose pages changed.
+            // Pages open in a browser are not reloaded: they are current again on the next visit.
+            self.olders_stale = false;
+            let sink = self.sink();
+            for p in &self.older_variants {
+                let _ = p.write_all(&sink, false);
+            }
+        }
+        let books = std::mem::take(&mut self.pending_books);
+        if books.is_empty() {
+            return Vec::new();
+        }
+        let sink = self.sink();
+        let mut paths = Vec::new();
+        for (v, b) in books {
+            let Some(p) = self.variants.get(v) else {
+                continue;
+            };
+            let url = format!("{}print/", p.site.page(b).url);
+            if let Ok(html) = p.renderer().book_print(b) {
+                let _ = sink.write(&p.out(&output::page_file(&url)), html.into_bytes());
+                paths.push(format!("{}{url}", p.site.config.base_url.path));
+            }
+        }
+        vec![Event::Reload(Some(paths))]
+    }
+
+    /// The current errors as plain text (empty when there are none).
+    pub fn error_text(&self) -> String {
+        let mut text = self.structure_errors.clone();
+        for e in self.page_errors.values() {
+            text.push_str(e);
+        }
+        text
+    }
+
+    fn full_rebuild(&mut self, events: &mut Vec<Event>, summary: &mut Summary) {
+        summary.full = true;
+        match prepare_all(&self.shared.opts) {
+            Ok((shared, loaded, variants, olders, older_variants, _warnings)) => {
+                self.shared = shared;
+                self.loaded = loaded;
+                self.variants = variants;
+                self.olders = olders;
+                self.older_variants = older_variants;
+                self.olders_stale = false;
+                let errors = self.write_everything();
+                self.structure_errors = errors.to_plain_string();
+                self.page_errors.clear();
+                self.dirty = false;
+                summary.pages = self.page_count();
+                events.push(Event::Reload(None));
+            }
+            Err(failed) => {
+                self.structure_errors = failed.diags.to_plain_string();
+                self.page_errors.clear();
+                self.dirty = true;
+            }
+        }
+    }
+
+    fn theme_changed(&mut self, kinds: &[Kind], events: &mut Vec<Event>, summary: &mut Summary) {
+        let config = self.variants[0].site.config.clone();
+        let mut theme_files = BTreeMap::new();
+        for (rel, path) in crate::load::walk_files(&self.root().join("themes").join(&config.theme))
+        {
+            match crate::util::fs::read(&path) {
+                Ok(bytes) => {
+                    theme_files.insert(rel, bytes);
+                }
+                Err(e) => {
+                    self.structure_errors = format!("error: {e:#}\n");
+                    return;
+                }
+            }
+        }
+        Arc::make_mut(&mut self.loaded).theme_files = theme_files;
+        let mut diags = Diagnostics::default();
+        let Some(theme) = build::make_theme(&config, &self.loaded, true, &mut diags) else {
+            self.structure_errors = diags.to_plain_string();
+            return;
+        };
+        let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+        let tables = crate::i18n::Tables::build(&theme.i18n, &self.loaded.i18n, &codes, &mut diags);
+        if diags.has_errors() {
+            self.structure_errors = diags.to_plain_string();
+            return;
+        }
+        self.structure_errors.clear();
+        self.shared.theme = Arc::new(theme);
+        self.shared.tables = Arc::new(tables);
+        for p in &mut self.variants {
+            p.theme = self.shared.theme.clone();
+            p.tables = self.shared.tables.clone();
+            p.loaded = self.loaded.clone();
+        }
+        let sink = self.sink();
+        let mut css = Vec::new();
+        for k in kinds {
+            let Kind::ThemeAsset(name) = k else { continue };
+            let asset = format!("assets/{name}");
+            let Some((rel, bytes)) = self
+                .shared
+                .theme
+                .files
+                .iter()
+                .find(|(rel, _)| *rel == asset)
+            else {
+                continue;
+            };
+            for p in &self.variants {
+                let _ = sink.write(&p.out(rel), bytes.clone());
+            }
+            if name.ends_with(".css") {
+                css.push(format!("{}{rel}", self.variants[0].site.config.root.path));
+            } else {
+                events.push(Event::Reload(None));
+            }
+        }
+        if !css.is_empty() {
+            events.push(Event::Css(css));
+        }
+        if kinds.iter().any(|k| matches!(k, Kind::Template)) {
+            for p in &self.variants {
+                let ids: Vec<PageId> = p.site.pages.iter().map(|p| p.id).collect();
+                let errs = p.write_pages(&ids, &sink, None);
+                let _ = p.extra_files(&mut |rel, bytes| {
+                    let _ = sink.write(&rel, bytes);
+                });
+                summary.pages += ids.len();
+                if let Some(e) = errs.into_iter().next() {
+                    self.structure_errors = e.to_plain_string();
+                }
+            }
+            events.push(Event::Reload(None));
+        }
+    }
+
+    fn statics_changed(&mut self, statics: &[String], events: &mut Vec<Event>) {
+        let root = self.root().join("static");
+        let sink = self.sink();
+        let mut paths = Vec::new();
+        let site_root = self.root().to_path_buf();
+        let loaded = Arc::make_mut(&mut self.loaded);
+        for rel in statics {
+            let path = root.join(rel);
+            loaded.static_files.retain(|a| &a.rel != rel);
+            let present =
+                crate::util::fs::is_file(&path) && crate::load::is_inside(&site_root, &path);
+            if present {
+                loaded.static_files.push(AssetFile {
+                    rel: rel.clone(),
+                    path: path.clone(),
+                });
+                loaded.static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+            }
+            for p in &mut self.variants {
+                if present {
+                    let _ = sink.copy(&p.out(rel), &path);
+                    p.known.static_files.insert(rel.clone());
+                } else {
+                    self.files
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&p.out(rel));
+                    p.known.static_files.remove(rel);
+                }
+            }
+            paths.push(format!("{}{rel}", self.variants[0].site.config.root.path));
+        }
+        for p in &mut self.variants {
+            p.loaded = self.loaded.clone();
+        }
+        events.push(Event::Asset(paths));
+    }
+}
+
+/// Prepares every variant of the site at `opts.root`, as a build would, keeping them all.
+#[allow(clippy::type_complexity)]
+fn prepare_all(
+    opts: &build::Options,
+) -> Result<
+    (
+        Shared,
+        Arc<Loaded>,
+        Vec<Prepared>,
+        Vec<Older>,
+        Vec<Prepared>,
+        Diagnostics,
+    ),
+    build::Failed,
+> {
+    let Plan {
+        shared,
+        latest,
+        mut olders,
+        diags: planned,
+    } = Plan::new(opts, None)?;
+    let mut warnings = planned.warnings_only();
+    let Some(loaded) = latest.first().map(|m| m.loaded.clone()) else {
+        return Err(build::one(crate::diagnostics::Diagnostic::error(
+            "the site has no language to build",
+        )));
+    };
+    let mut errors = planned.errors_only();
+    let mut variants = Vec::new();
+    for m in latest {
+        match Prepared::render(&shared, m) {
+            Ok((p, w)) => {
+                warnings.extend(w);
+                variants.push(p);
+            }
+            Err(f) => errors.extend(f.diags),
+        }
+    }
+    let mut older_variants = Vec::new();
+    for o in &mut olders {
+        for m in std::mem::take(&mut o.models) {
+            match Prepared::render(&shared, m) {
+                Ok((p, w)) => {
+                    warnings.extend(w);
+                    older_variants.push(p);
+                }
+                Err(f) => errors.extend(f.diags),
+            }
+        }
+    }
+    if errors.has_errors() {
+        return Err(build::fail(errors));
+    }
+    Ok((shared, loaded, variants, olders, older_variants, warnings))
+}
