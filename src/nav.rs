@@ -1,9 +1,10 @@
-//! Navigation computed once per build from the model: reading order (prev/next) within each
-//! collection and across a course's module boundaries, and the windows of sidebar entries.
+//! Navigation computed from the model: reading order (prev/next) within each collection and
+//! across a course's module boundaries, breadcrumbs, and what each page's sidebar lists.
 //!
-//! A sidebar never lists more than [`SIDEBAR_LIMIT`] entries: past that it shows the
-//! neighbourhood of the current page and links to the collection's contents page, so a
-//! collection of thousands of pages does not make every page carry thousands of links.
+//! A sidebar never lists more than [`SIDEBAR_LIMIT`] links: past that it shows the
+//! neighbourhood of the current page (and, in a course, of the current module) and links to the
+//! collection's contents page, so a collection of thousands of pages does not make every page
+//! carry thousands of links.
 
 use crate::model::{PageId, PageKind, Site};
 
@@ -60,6 +61,130 @@ impl Nav {
     }
 }
 
+/// What a page's sidebar lists, as pages of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sidebar {
+    /// The collection (or course) the sidebar is the contents of.
+    pub collection: PageId,
+    /// The string-table key of the sidebar's name.
+    pub label: &'static str,
+    /// A list's entries (books, lessons).
+    pub items: Vec<PageId>,
+    /// A course's modules, each with the lessons shown under it.
+    pub groups: Vec<(PageId, Vec<PageId>)>,
+    /// Entries were left out; the sidebar links to the collection for all of them.
+    pub truncated: bool,
+    /// Entries in all (lessons of a course).
+    pub total: usize,
+}
+
+impl Sidebar {
+    /// The number of links the sidebar shows (its title's included).
+    pub fn links(&self) -> usize {
+        1 + self.items.len()
+            + self
+                .groups
+                .iter()
+                .map(|(_, ls)| 1 + ls.len())
+                .sum::<usize>()
+            + usize::from(self.truncated)
+    }
+}
+
+/// The sidebar of page `id`, if its kind has one.
+pub fn sidebar(site: &Site, nav: &Nav, id: PageId) -> Option<Sidebar> {
+    let p = site.page(id);
+    let list = |collection: PageId, label| {
+        let c = site.page(collection);
+        let (items, truncated) = window(&c.children, Some(id));
+        Sidebar {
+            collection,
+            label,
+            items: items.to_vec(),
+            groups: Vec::new(),
+            truncated,
+            total: c.children.len(),
+        }
+    };
+    match p.kind {
+        PageKind::Chapter => p.parent.map(|b| list(b, "nav.book_contents")),
+        PageKind::Lesson => p.parent.map(|b| list(b, "nav.lessons")),
+        PageKind::Book => Some(list(id, "nav.book_contents")),
+        PageKind::CourseLesson | PageKind::Module => site
+            .course_of(id)
+            .map(|c| course_sidebar(site, nav, c.id, id)),
+        _ => None,
+    }
+}
+
+/// A course's sidebar: its modules (a window of them around the current one, in a course of
+/// many), the current module's lessons (a window too), and the others' lessons when the whole
+/// course fits in [`SIDEBAR_LIMIT`] links.
+fn course_sidebar(site: &Site, nav: &Nav, course: PageId, current: PageId) -> Sidebar {
+    let c = site.page(course);
+    let lessons = nav.course_lessons(course).len();
+    let current_module = if site.page(current).kind == PageKind::Module {
+        Some(current)
+    } else {
+        site.page(current).parent
+    };
+    let small = lessons + c.children.len() < SIDEBAR_LIMIT;
+    let (modules, modules_cut) = window(&c.children, current_module);
+    let groups: Vec<(PageId, Vec<PageId>)> = modules
+        .iter()
+        .map(|m| {
+            let items = if small || Some(*m) == current_module {
+                window(&site.page(*m).children, Some(current)).0.to_vec()
+            } else {
+                Vec::new()
+            };
+            (*m, items)
+        })
+        .collect();
+    let mut sidebar = Sidebar {
+        collection: course,
+        label: "nav.course_contents",
+        items: Vec::new(),
+        groups,
+        truncated: !small || modules_cut,
+        total: lessons,
+    };
+    // A module of many lessons in a course of many modules: keep to the limit.
+    while sidebar.links() > SIDEBAR_LIMIT && sidebar.groups.len() > 1 {
+        let far = sidebar
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, (m, _))| Some(*m) != current_module)
+            .max_by_key(|(i, _)| {
+                let at = sidebar
+                    .groups
+                    .iter()
+                    .position(|(m, _)| Some(*m) == current_module)
+                    .unwrap_or(0);
+                i.abs_diff(at)
+            })
+            .map(|(i, _)| i);
+        match far {
+            Some(i) => {
+                sidebar.groups.remove(i);
+            }
+            None => break,
+        }
+    }
+    sidebar
+}
+
+/// The pages above `id`, the home page first (not including `id`).
+pub fn breadcrumbs(site: &Site, id: PageId) -> Vec<PageId> {
+    if site.page(id).kind == PageKind::Home {
+        return Vec::new();
+    }
+    let mut crumbs: Vec<PageId> = site.ancestors(id).map(|p| p.id).collect();
+    crumbs.reverse();
+    crumbs
+}
+
 /// The entries of `items` a sidebar shows around `current`: all of them when there are at most
 /// [`SIDEBAR_LIMIT`], else a window around `current` (or the start). The flag says whether
 /// entries were left out.
@@ -78,6 +203,42 @@ pub fn window(items: &[PageId], current: Option<PageId>) -> (&[PageId], bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_keep_every_sidebar_within_the_limit() {
+        // 70 modules of 3 lessons: the sidebar of a lesson in module 35.
+        let mut spec = String::from(
+            "//- content/index.md\n---\ntitle: H\n---\n//- content/c/_index.md\n---\ntitle: C\nkind: course\nid: c\n---\n",
+        );
+        for m in 0..70 {
+            spec.push_str(&format!(
+                "//- content/c/m{m:02}/_index.md\n---\ntitle: M{m}\nid: m{m}\n---\n"
+            ));
+            for l in 0..3 {
+                spec.push_str(&format!("//- content/c/m{m:02}/l{l}.md\n---\ntitle: L\nid: l{m}-{l}\nduration_minutes: 5\nobjectives: [x]\n---\n"));
+            }
+        }
+        let site = crate::model::fixture(&spec);
+        let nav = Nav::compute(&site);
+        for p in &site.pages {
+            if let Some(s) = sidebar(&site, &nav, p.id) {
+                assert!(
+                    s.links() <= SIDEBAR_LIMIT,
+                    "{} links in the sidebar of {}",
+                    s.links(),
+                    p.rel
+                );
+            }
+        }
+        let lesson = site.by_rel["c/m35/l1.md"];
+        let s = sidebar(&site, &nav, lesson).unwrap();
+        assert!(s.truncated);
+        assert!(
+            s.groups
+                .iter()
+                .any(|(m, ls)| *m == site.page(lesson).parent.unwrap() && ls.contains(&lesson))
+        );
+    }
 
     #[test]
     fn long_lists_are_windowed_around_the_current_page() {

@@ -40,6 +40,8 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/certificate.html",
     "templates/changes.html",
     "templates/offline.html",
+    "templates/atom.xml",
+    "templates/sitemap.xml",
     "static/style.css",
     "static/theme.js",
     "static/search.js",
@@ -66,7 +68,29 @@ pub struct Theme {
     pub worker: Vec<u8>,
     /// The string tables (`i18n/<lang>.yaml`), by language.
     pub i18n: BTreeMap<String, Source>,
+    /// The templates with `t()` giving the interface text of each language, by language.
+    localized: BTreeMap<String, Tera>,
 }
+
+/// The string-table groups the theme's scripts read (from `assets/strings.<lang>.js`).
+pub const SCRIPT_GROUPS: &[&str] = &[
+    "search",
+    "progress",
+    "quiz",
+    "reflection",
+    "offline",
+    "certificate",
+    "learning",
+    "tabs",
+    "media",
+    "solutions",
+    "language",
+    "theme",
+    "edition",
+    "nav",
+    "number",
+    "date",
+];
 
 impl Theme {
     /// Merges the built-in files with the site's own (`overrides`, keyed by path inside the
@@ -139,17 +163,117 @@ impl Theme {
             files: out,
             worker,
             i18n,
+            localized: BTreeMap::new(),
         })
     }
 }
 
-/// Turns a Tera error into a diagnostic that names the template and, when Tera says it, the
-/// line and column (Tera's parse errors carry `--> line:col`).
-pub fn template_error(
-    e: &tera::Error,
-    theme_name: &str,
-    templates: &[(String, String)],
-) -> Diagnostic {
+impl Theme {
+    /// Gives the templates the interface text of each of `languages` (the `t` function) and
+    /// the scripts theirs (an asset `strings.<lang>.js` per language). `hash_names` as for
+    /// [`Theme::new`].
+    pub fn localize(
+        &mut self,
+        tables: &crate::i18n::Tables,
+        languages: &[String],
+        base_path: &str,
+        hash_names: bool,
+    ) {
+        for lang in languages {
+            let strings = tables.of(lang).clone();
+            let mut tera = self.tera.clone();
+            let for_scripts = script_strings(&strings);
+            tera.register_function(
+                "t",
+                move |args: &std::collections::HashMap<String, tera::Value>| t(&strings, args),
+            );
+            self.localized.insert(lang.clone(), tera);
+            let name = format!("strings.{lang}.js");
+            let bytes = for_scripts.into_bytes();
+            let rel = if hash_names {
+                format!("assets/strings.{lang}.{}.js", short_hash(&bytes))
+            } else {
+                format!("assets/{name}")
+            };
+            self.assets.insert(name, format!("{base_path}{rel}"));
+            self.files.push((rel, bytes));
+        }
+    }
+
+    /// The templates of language `lang` (the unlocalized ones if it has none).
+    pub fn tera_for(&self, lang: &str) -> &Tera {
+        self.localized.get(lang).unwrap_or(&self.tera)
+    }
+}
+
+/// The `t` function of templates: `t(k="group.key")`, with `n=` for a count (its plural form,
+/// `{n}` written as the language writes numbers) and any other argument filled in for its
+/// `{name}`.
+fn t(
+    strings: &crate::i18n::Strings,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let Some(key) = args.get("k").and_then(tera::Value::as_str) else {
+        return Err(tera::Error::msg(
+            "t() needs the key of a text: t(k=\"group.key\")",
+        ));
+    };
+    if !strings.has(key) {
+        return Err(tera::Error::msg(format!(
+            "the string tables have no text `{key}`"
+        )));
+    }
+    let text = match args.get("n").and_then(tera::Value::as_u64) {
+        Some(n) => strings.count(key, n),
+        None => strings.get(key).to_string(),
+    };
+    let fills: Vec<(String, String)> = args
+        .iter()
+        .filter(|(k, _)| *k != "k" && *k != "n")
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            )
+        })
+        .collect();
+    let fills: Vec<(&str, &str)> = fills
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    Ok(tera::Value::String(crate::i18n::fill(&text, &fills)))
+}
+
+/// The script that gives the theme's scripts their texts: `globalThis.PLAYBOOK_STRINGS`.
+fn script_strings(strings: &crate::i18n::Strings) -> String {
+    let entries: std::collections::BTreeMap<&str, &crate::i18n::Text> = strings
+        .entries()
+        .into_iter()
+        .filter(|(k, _)| {
+            SCRIPT_GROUPS
+                .iter()
+                .any(|g| k.strip_prefix(g).is_some_and(|r| r.starts_with('.')))
+        })
+        .collect();
+    format!(
+        "globalThis.PLAYBOOK_STRINGS = {{ lang: {}, text: {} }};\n",
+        serde_json::to_string(&strings.lang).unwrap_or_default(),
+        serde_json::to_string(&entries).unwrap_or_default()
+    )
+}
+
+/// What a Tera error says, read from its messages (Tera gives its details only as text): the
+/// whole chain of messages, the template it names, and the line and column of a parse error
+/// (`--> 12:5`). The one place that reads Tera's wording.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TeraMessage {
+    pub text: String,
+    /// The name of a template the message names (`'chapter.html'`), among `names`.
+    pub template: Option<String>,
+    pub position: Option<(usize, usize)>,
+}
+
+pub fn read_tera_error(e: &tera::Error, names: &[&str]) -> TeraMessage {
     use std::error::Error as _;
     let mut chain = vec![e.to_string()];
     let mut cur = e.source();
@@ -158,22 +282,11 @@ pub fn template_error(
         cur = s.source();
     }
     let text = chain.join("\n");
-    let name = templates
+    let template = names
         .iter()
-        .find(|(n, _)| text.contains(&format!("'{n}'")) || text.contains(&format!("`{n}`")));
-    let d = Diagnostic::error(format!("a theme template has an error: {}", chain.join(": ").lines().next().unwrap_or_default()))
-        .hint("fix the template named in the message; the Tera documentation describes the syntax. Remove the file from your site's theme folder to fall back to the built-in one.");
-    let Some((name, body)) = name else {
-        return Diagnostic {
-            message: format!("a theme template has an error:\n{text}"),
-            ..d
-        };
-    };
-    let source = Source::new(
-        format!("themes/{theme_name}/templates/{name}"),
-        body.clone(),
-    );
-    let pos = text.find("--> ").and_then(|i| {
+        .find(|n| text.contains(&format!("'{n}'")) || text.contains(&format!("`{n}`")))
+        .map(|n| n.to_string());
+    let position = text.find("--> ").and_then(|i| {
         let rest = &text[i + 4..];
         let end = rest
             .find(|c: char| !(c.is_ascii_digit() || c == ':'))
@@ -181,11 +294,78 @@ pub fn template_error(
         let (l, c) = rest[..end].split_once(':')?;
         Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
     });
-    let offset = pos.map_or(0, |(l, c)| source.offset_of(l, c));
+    TeraMessage {
+        text,
+        template,
+        position,
+    }
+}
+
+/// Turns a Tera error from compiling the templates into a diagnostic that names the template
+/// and, when Tera says it, the line and column.
+pub fn template_error(
+    e: &tera::Error,
+    theme_name: &str,
+    templates: &[(String, String)],
+) -> Diagnostic {
+    let names: Vec<&str> = templates.iter().map(|(n, _)| n.as_str()).collect();
+    let m = read_tera_error(e, &names);
+    let d = Diagnostic::error(format!("a theme template has an error: {}", m.text.lines().next().unwrap_or_default()))
+        .hint("fix the template named in the message; the Tera documentation describes the syntax. Remove the file from your site's theme folder to fall back to the built-in one.");
+    let Some((name, body)) = m
+        .template
+        .as_ref()
+        .and_then(|n| templates.iter().find(|(t, _)| t == n))
+    else {
+        return Diagnostic {
+            message: format!("a theme template has an error:\n{}", m.text),
+            ..d
+        };
+    };
+    let source = Source::new(
+        format!("themes/{theme_name}/templates/{name}"),
+        body.clone(),
+    );
+    let offset = m.position.map_or(0, |(l, c)| source.offset_of(l, c));
     Diagnostic {
-        message: format!("the template `{name}` has an error:\n{text}"),
+        message: format!("the template `{name}` has an error:\n{}", m.text),
         ..d
     }
     .at(&source, offset..offset + 1)
     .label("here")
+}
+
+/// Turns a Tera error from rendering `template` for the page at `url` into a diagnostic.
+pub fn render_error(e: &tera::Error, template: &str, url: &str, theme_name: &str) -> Diagnostic {
+    let m = read_tera_error(e, &[template]);
+    Diagnostic::error(format!(
+        "the template `{template}` failed while rendering `{url}`: {}",
+        m.text.replace('\n', ": ")
+    ))
+    .hint(format!(
+        "fix `themes/{theme_name}/templates/{template}` (or remove it from your site's theme folder to fall back to the built-in one); the message says what the template asked for that the page does not have."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tera_messages_give_their_template_and_position() {
+        let mut tera = Tera::default();
+        let e = tera
+            .add_raw_template("chapter.html", "{% if %}")
+            .unwrap_err();
+        let m = read_tera_error(&e, &["base.html", "chapter.html"]);
+        assert_eq!(m.template.as_deref(), Some("chapter.html"));
+        assert_eq!(m.position, Some((1, 7)));
+        let mut tera = Tera::default();
+        tera.add_raw_template("page.html", "{{ missing.field }}")
+            .unwrap();
+        let e = tera.render("page.html", &tera::Context::new()).unwrap_err();
+        let m = read_tera_error(&e, &["page.html"]);
+        assert_eq!(m.template.as_deref(), Some("page.html"));
+        assert!(m.text.contains("missing"), "{}", m.text);
+    }
 }

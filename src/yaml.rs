@@ -110,6 +110,12 @@ fn to_diagnostic(err: &YamlError, spot: &YamlSpot) -> Diagnostic {
                 .label(format!("`{field}` is required here"))
                 .hint(format!("add a line `{field}: …` to {what}."));
         }
+        YamlError::DuplicateMappingKey { key, .. } => {
+            let key = key.as_deref().unwrap_or("a key");
+            Diagnostic::error(format!("`{key}` is written twice in {what}"))
+                .label("written a second time here")
+                .hint(format!("keep one `{key}:` line (with everything under it): a second one would replace the first."))
+        }
         YamlError::Budget { breach, .. } => {
             let what_kind = match breach {
                 serde_saphyr::budget::BudgetBreach::Depth { .. } => "nested too deeply",

@@ -94,12 +94,15 @@ impl Plan {
         let (loaded, mut diags) = load::load(&opts.root, "content", &config.theme)?;
         phases.done("load");
         check_logo(&config, &config_source, &loaded, &mut diags);
-        let theme = make_theme(&config, &loaded, opts.live, &mut diags);
+        let mut theme = make_theme(&config, &loaded, opts.live, &mut diags);
         let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
         let tables = theme
             .as_ref()
             .map(|t| Tables::build(&t.i18n, &loaded.i18n, &codes, &mut diags))
             .unwrap_or_default();
+        if let Some(t) = &mut theme {
+            t.localize(&tables, &codes, &config.root.path, !opts.live);
+        }
         phases.done("theme");
         let loaded = Arc::new(loaded);
         let latest = models(&config, &loaded, opts, &mut diags);

@@ -394,7 +394,8 @@ impl Prepared {
             &self.theme,
             &self.rendered,
             self.editions.as_ref(),
-            &self.known.strings,
+            &self.languages,
+            &self.tables,
         )
     }
 
@@ -451,11 +452,14 @@ impl Prepared {
             if p.kind == PageKind::Articles {
                 emit(
                     format!("{}atom.xml", p.url),
-                    renderer.atom(p.id).into_bytes(),
+                    renderer.atom(p.id)?.into_bytes(),
                 );
             }
         }
-        let latest = self.site.config.edition.is_none();
+        // The files a host has once, at the site's root: those of the latest edition's default
+        // language (they speak every language where it matters: the 404 page, the sitemap).
+        let config = &self.site.config;
+        let latest = config.edition.is_none() && config.language == config.default_language();
         if latest {
             emit("404.html".into(), renderer.not_found()?.into_bytes());
             if self.site.config.offline {
@@ -505,7 +509,7 @@ impl Prepared {
             );
         }
         if latest {
-            emit("sitemap.xml".into(), renderer.sitemap().into_bytes());
+            emit("sitemap.xml".into(), renderer.sitemap()?.into_bytes());
             emit("robots.txt".into(), renderer.robots().into_bytes());
         }
         Ok(())

@@ -377,7 +377,7 @@ impl Live {
         }
         Arc::make_mut(&mut self.loaded).theme_files = theme_files;
         let mut diags = Diagnostics::default();
-        let Some(theme) = build::make_theme(&config, &self.loaded, true, &mut diags) else {
+        let Some(mut theme) = build::make_theme(&config, &self.loaded, true, &mut diags) else {
             self.structure_errors = diags.to_plain_string();
             return;
         };
@@ -387,6 +387,7 @@ impl Live {
             self.structure_errors = diags.to_plain_string();
             return;
         }
+        theme.localize(&tables, &codes, &config.root.path, false);
         self.structure_errors.clear();
         self.shared.theme = Arc::new(theme);
         self.shared.tables = Arc::new(tables);

@@ -361,3 +361,54 @@ pub fn build(config: Config, inputs: &Inputs, diags: &mut Diagnostics) -> Option
     }
     Some(site)
 }
+
+/// The model of a site written as a string (`//- content/a.md` starts a file; a
+/// `//- playbook.yaml` is optional), for tests of the stages after the model. Panics on errors.
+#[cfg(test)]
+pub fn fixture(spec: &str) -> Site {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in spec.lines() {
+        if let Some(path) = line.strip_prefix("//- ") {
+            files.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    let config_text = files
+        .iter()
+        .find(|(p, _)| p == "playbook.yaml")
+        .map_or_else(|| "title: Test\n".to_string(), |(_, t)| t.clone());
+    let config = Config::parse(&Source::new("playbook.yaml", config_text), None)
+        .unwrap_or_else(|d| panic!("{}", d.to_plain_string()));
+    let content = files
+        .iter()
+        .filter_map(|(p, t)| {
+            let rel = p.strip_prefix("content/")?;
+            Some(crate::load::ContentFile {
+                rel: rel.to_string(),
+                source: Source::new(p.clone(), t.clone()),
+            })
+        })
+        .collect();
+    let loaded = Loaded {
+        root: std::path::PathBuf::from("."),
+        content,
+        assets: Vec::new(),
+        static_files: Vec::new(),
+        theme_files: Default::default(),
+        texts: Default::default(),
+        i18n: Default::default(),
+    };
+    let mut diags = Diagnostics::default();
+    let grouped = files::group(&config, &loaded, &mut diags);
+    let inputs = Inputs {
+        loaded: &loaded,
+        grouped: &grouped,
+        include_drafts: false,
+        report_sources: true,
+    };
+    let site = build(config, &inputs, &mut diags);
+    assert!(!diags.has_errors(), "{}", diags.to_plain_string());
+    site.expect("the fixture has a home page")
+}

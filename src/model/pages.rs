@@ -429,7 +429,9 @@ pub(super) fn choose_version(
         translate(config, inputs, t, &mut draft)?;
         return Ok(Some(draft));
     }
-    if draft.lang == lang {
+    // A page in its own language, or on a site of one language a page that says it is in
+    // another (its text is marked so; there is nothing to fall back from).
+    if draft.lang == lang || !config.multilingual() {
         return Ok(Some(draft));
     }
     // Not in this language. Indexes and the home page stay (the site's structure holds);

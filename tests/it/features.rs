@@ -428,7 +428,9 @@ fn relative_images_are_copied_and_pages_in_other_languages_say_so() {
     assert!(s.files().contains(&"img/chart.svg".to_string()));
     let html = s.read("about/index.html");
     assert!(html.contains("src=\"/pd/playbook/img/chart.svg\" alt=\"Un gráfico\""));
-    assert!(html.contains("<html lang=\"es\">"));
+    // The interface is the site's (English); the text says it is Spanish.
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<main id=\"main\" tabindex=\"-1\" lang=\"es\">"));
 }
 
 #[test]
