@@ -71,6 +71,37 @@ impl<'a> Renderer<'a> {
             .config
             .base_url
             .absolute(url.trim_start_matches(&self.site.config.base_url.path));
+        // The same generated page in another edition or language (search, My learning), where
+        // it exists there; the home page's targets otherwise.
+        let suffix = url
+            .strip_prefix(&self.site.config.base_url.path)
+            .unwrap_or("")
+            .to_string();
+        let shared = matches!(kind, "search" | "my-learning");
+        if let Some(e) = &mut view.edition {
+            for link in e.all.iter_mut().filter(|_| shared) {
+                if let Some(cx) = self.editions {
+                    if let Some(r) = cx.list.iter().find(|r| {
+                        link.url.starts_with(&r.base) && (link.url == r.base || link.current)
+                    }) {
+                        link.url = format!("{}{suffix}", r.base);
+                    }
+                }
+            }
+        }
+        for l in view.languages.iter_mut().filter(|_| shared) {
+            if let Some(base) = self
+                .languages
+                .langs
+                .iter()
+                .find(|x| x.code == l.code)
+                .map(|x| x.base.clone())
+            {
+                l.url = format!("{base}{suffix}");
+                l.same = true;
+                l.note = String::new();
+            }
+        }
         view.url = url;
         view.breadcrumbs = crumbs.into_iter().map(|c| self.link(c, None)).collect();
         if let Some(home) = view.breadcrumbs.first_mut() {

@@ -147,6 +147,7 @@ impl<'a> Renderer<'a> {
                 .duration_minutes()
                 .map(|m| duration_label(m, self.strings)),
             id: p.stable_id().map(str::to_string),
+            lang: p.lang.clone(),
         }
     }
 

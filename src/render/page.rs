@@ -77,6 +77,9 @@ impl<'a> Renderer<'a> {
             other_languages: Vec::new(),
             keypoints: &r.extras.keypoints,
             solutions: r.extras.solutions,
+            newest_article: (p.kind == PageKind::Home)
+                .then(|| self.newest_article())
+                .flatten(),
         }
     }
 
@@ -94,6 +97,19 @@ impl<'a> Renderer<'a> {
             Some(cx) if !cx.is_latest() => format!("{origin}{}", cx.target(site, p.id, 0)),
             _ => site.config.base_url.absolute(&p.url),
         }
+    }
+
+    /// The newest dated monograph of the site.
+    fn newest_article(&self) -> Option<ItemView<'a>> {
+        self.site
+            .pages
+            .iter()
+            .filter_map(|p| match &p.meta {
+                Meta::Article { date: Some(d), .. } => Some((*d, p.id)),
+                _ => None,
+            })
+            .max_by_key(|(d, _)| *d)
+            .map(|(_, id)| self.item(id))
     }
 
     fn breadcrumbs(&self, id: PageId) -> Vec<LinkView> {
@@ -207,6 +223,11 @@ impl<'a> Renderer<'a> {
                 .map(|o| crate::markdown::inline(o))
                 .collect(),
             duration: *duration_minutes,
+            body_objectives: !self.rendered[p.id.index()]
+                .extras
+                .objectives
+                .trim()
+                .is_empty(),
         })
     }
 

@@ -93,6 +93,8 @@ pub struct LinkView {
     /// e.g. "20 min" beside a lesson.
     pub meta: Option<String>,
     pub id: Option<String>,
+    /// The language of the title (another than the interface's on a page not translated).
+    pub lang: String,
 }
 
 #[derive(Serialize)]
@@ -145,6 +147,9 @@ pub struct LessonView<'a> {
     pub objectives: Vec<String>,
     pub questions: Vec<String>,
     pub duration: Option<u32>,
+    /// The text has its own `objectives` block (shown where it is written, instead of the
+    /// front matter's).
+    pub body_objectives: bool,
 }
 
 #[derive(Serialize)]
@@ -229,4 +234,6 @@ pub struct PageView<'a> {
     pub keypoints: &'a str,
     /// The number of solutions on the page (for "Show all solutions").
     pub solutions: usize,
+    /// The home page: the newest monograph.
+    pub newest_article: Option<ItemView<'a>>,
 }
