@@ -201,8 +201,8 @@ schema!(
         questions: Vec<String>,
         /// May repeat the translated page's id, which is what readers' progress is kept under.
         id: Option<At<String>>,
-        /// Written by `playbook translations mark`: which version of its source this translates.
-        translation: Option<At<String>>,
+        /// Written by `playbook translations mark`: which version of its page this translates.
+        translation: Option<At<crate::translations::Recorded>>,
     }
 );
 

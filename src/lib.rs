@@ -28,5 +28,6 @@ pub mod scorm;
 pub mod search;
 pub mod serve;
 pub mod theme;
+pub mod translations;
 pub mod util;
 pub mod yaml;

@@ -93,6 +93,15 @@ enum Command {
         #[command(subcommand)]
         action: VersionAction,
     },
+    /// How the translations stand: per language, pages translated, outdated, not marked, missing
+    #[command(after_help = TRANSLATIONS_EXAMPLES)]
+    Translations {
+        #[command(subcommand)]
+        action: Option<TranslationsAction>,
+        /// Print the status as JSON (for CI)
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a new page with its front matter filled in
     New {
         kind: NewKind,
@@ -138,6 +147,25 @@ enum Export {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+    },
+}
+
+const TRANSLATIONS_EXAMPLES: &str = "\
+Examples:
+  playbook translations                   per language: translated, outdated, not marked, missing
+  playbook translations --json            the same as JSON, for CI
+  playbook translations mark content/playbook/01-why.es.md
+                                          record that this translation is up to date with its page
+
+`check` and `build` warn about every translation whose page changed after it was marked.";
+
+#[derive(Subcommand)]
+enum TranslationsAction {
+    /// Record that translations are up to date with the pages they translate
+    Mark {
+        /// Translation files, e.g. content/playbook/01-why.es.md
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -294,6 +322,11 @@ fn main() -> ExitCode {
             }),
             cli.quiet,
         ),
+        Command::Translations { action: Some(TranslationsAction::Mark { files }), .. } => done(
+            scaffold::mark_translations(&cli.root, &files).map(|f| format!("Marked {} translation{} as up to date.", f.len(), if f.len() == 1 { "" } else { "s" })),
+            cli.quiet,
+        ),
+        Command::Translations { action: None, json } => translations(&cli.root, json),
         Command::New { kind, path, title } => {
             let kind = match kind {
                 NewKind::Chapter => scaffold::NewKind::Chapter,
@@ -310,6 +343,50 @@ fn main() -> ExitCode {
             )
         }
     }
+}
+
+/// `playbook translations`: the status of every language's translations, on stdout.
+fn translations(root: &std::path::Path, json: bool) -> ExitCode {
+    let opts = one_shot(root, None, false, false);
+    let status = match build::translation_status(&opts) {
+        Ok(s) => s,
+        Err(failed) => {
+            failed.diags.eprint();
+            return ExitCode::FAILURE;
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&status).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if status.is_empty() {
+        println!(
+            "The site has one language: there is nothing to translate. Add `languages:` to playbook.yaml to publish it in more."
+        );
+    }
+    for s in &status {
+        println!(
+            "{}: {} translated, {} outdated, {} not marked, {} missing",
+            s.language,
+            s.translated.len(),
+            s.outdated.len(),
+            s.unmarked.len(),
+            s.missing.len()
+        );
+        for (file, sections) in &s.outdated {
+            println!("  outdated     {file} (changed: {})", sections.join(", "));
+        }
+        for file in &s.unmarked {
+            println!("  not marked   {file}");
+        }
+        for file in &s.missing {
+            println!("  missing      {file}");
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn report(

@@ -189,6 +189,13 @@ impl<'a> Renderer<'a, '_> {
                 None => url,
             };
         }
+        if let Some(url) = self.cx.site.elsewhere.get(target_rel) {
+            // Left out of this language: the page in its own.
+            return match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url.clone(),
+            };
+        }
         if self.cx.site.broken.contains(target_rel) {
             // The page exists but could not be read: its own error is reported, not this one.
             return dest.to_string();

@@ -9,6 +9,7 @@ mod editions;
 mod errors;
 mod export;
 mod features;
+mod languages;
 mod offline;
 mod serve;
 mod stem_vectors;
