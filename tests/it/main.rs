@@ -10,5 +10,6 @@ mod errors;
 mod export;
 mod features;
 mod offline;
+mod publish;
 mod serve;
 mod stem_vectors;
