@@ -330,6 +330,26 @@ describe('hostile imports', () => {
     refused(reflectionWith('/pd/other/', SITE), /not a page of this site/);
   });
 
+  // Found by tests/js/progress-fuzz.test.mjs: what validate keeps must validate again, unchanged.
+  test('regression: a continue mark whose lesson is a number, not an id string, is refused', () => {
+    for (const lesson of [0, -0, 5, true]) {
+      const s = sample();
+      s.courses['rccp-foundations'].last.lesson = lesson;
+      refused(s, /continue/);
+    }
+  });
+  test('regression: a quiz score of -0 comes back as 0, so a record survives a JSON round trip', () => {
+    const v = ok(withLesson({ done: false, at: T(1), quiz: { best: -0, passed: false } }));
+    assert.ok(Object.is(v.courses.course.lessons['a-lesson'].quiz.best, 0));
+    assert.deepEqual(ok(clone(v)), v);
+  });
+  test('regression: a link that grows past 300 characters when parsed (percent-encoding) is refused', () => {
+    const url = `${SITE}${'é'.repeat(60)}/`;
+    assert.ok(url.length <= 300);
+    assert.equal(sameSiteUrl(url, SITE), null);
+    refused(reflectionWith(url, SITE), /not a page of this site/);
+  });
+
   const FAR = '+275760-09-13T00:00:00.000Z';
   const NOW = Date.parse(T(30));
   const at = (ms) => new Date(ms).toISOString();

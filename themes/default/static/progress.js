@@ -73,7 +73,8 @@ export function sameSiteUrl(url, site) {
     u = new URL(url, base);
   } catch { return null; }
   if (u.origin !== HOME || !u.pathname.startsWith(base.pathname) || u.username || u.password) return null;
-  return u.pathname + u.search + u.hash;
+  const path = u.pathname + u.search + u.hash;
+  return path.length <= LIMITS.title ? path : null;
 }
 
 /**
@@ -124,10 +125,10 @@ export function validate(raw, site, { now = Date.now(), stored = false } = {}) {
       }
       const at = time(l.at);
       if (at === null) return { error: `The file is damaged: lesson “${lid}” is not valid:${when(l.at)}.` };
-      course.lessons[lid] = { done: l.done, at, ...(l.title ? { title: l.title } : {}), ...(l.quiz ? { quiz: { best: l.quiz.best, passed: l.quiz.passed } } : {}) };
+      course.lessons[lid] = { done: l.done, at, ...(l.title ? { title: l.title } : {}), ...(l.quiz ? { quiz: { best: l.quiz.best + 0, passed: l.quiz.passed } } : {}) };
     }
     if (c.last !== undefined) {
-      if (!isPlain(c.last) || !ID.test(c.last.lesson ?? '')) return { error: 'The file is damaged: a “continue” mark is not valid.' };
+      if (!isPlain(c.last) || typeof c.last.lesson !== 'string' || !ID.test(c.last.lesson)) return { error: 'The file is damaged: a “continue” mark is not valid.' };
       const at = time(c.last.at);
       if (at === null) return { error: `The file is damaged: a “continue” mark is not valid:${when(c.last.at)}.` };
       course.last = { lesson: c.last.lesson, at };
