@@ -9,6 +9,7 @@ mod editions;
 mod errors;
 mod export;
 mod features;
+mod fuzz;
 mod offline;
 mod publish;
 mod serve;
