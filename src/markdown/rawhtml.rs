@@ -197,6 +197,8 @@ pub struct Judgement {
     pub not_elements: Vec<(String, Range<usize>)>,
     /// URLs to resolve; the piece is published with each replaced by its resolution.
     pub urls: Vec<Url>,
+    /// Attributes dropped from the piece (their names' ranges): kramdown's `markdown="1"`.
+    pub dropped: Vec<Range<usize>>,
 }
 
 /// An attribute: name, value, where the name is and where the value is (when it has one).
@@ -316,7 +318,14 @@ pub fn judge(html: &str) -> Judgement {
                 range: at.clone(),
                 hint,
             };
-            if attr.starts_with("on") {
+            if attr == "markdown" {
+                // kramdown's hint to read the element's text as Markdown, which CommonMark
+                // does anyway after a blank line: dropped, with its value and the space before.
+                let end = value_range.as_ref().map_or(at.end, |v| {
+                    v.end + usize::from(matches!(html.as_bytes().get(v.end), Some(b'"' | b'\'')))
+                });
+                j.dropped.push(at.start.saturating_sub(1)..end);
+            } else if attr.starts_with("on") {
                 j.refused.push(refuse(
                     format!("the event handler `{attr}` is not allowed"),
                     "a page runs no script of its own: remove the attribute. Interactive parts (quizzes, reflections, tabs, solutions) come from Markdown blocks.",
