@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod editions;
 pub mod frontmatter;
+pub mod guide;
 pub mod highlight;
 pub mod i18n;
 pub mod languages;

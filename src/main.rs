@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use playbook::build::{self, Target};
-use playbook::{portable, scaffold, scorm, serve};
+use playbook::{guide, portable, scaffold, scorm, serve};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -120,6 +120,9 @@ Examples:
   playbook export zip -o ../playbook-offline.zip
   playbook export scorm rccp-foundations  write rccp-foundations-scorm.zip to upload to an LMS
   playbook export scorm rccp-foundations -o course.zip
+  playbook export scorm rccp-foundations --lang es   the course in Spanish
+  playbook export facilitator             write facilitator-guide/: every facilitator note, to
+                                          keep apart from the learner site
 
 A relative --output is taken from the site folder, as `build --out` is.";
 
@@ -141,9 +144,28 @@ enum Export {
     Scorm {
         /// The course's id (the `id:` in its _index.md), e.g. rccp-foundations
         course: String,
-        /// The package to write (default: COURSE-scorm.zip)
+        /// The package to write (default: COURSE-scorm.zip, COURSE-scorm-LANG.zip)
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// The course's language, e.g. es (default: the site's first language)
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// The facilitator guide: every `facilitator` note, by course and lesson, to keep apart
+    /// from the learner site (a folder, or a zip when the name ends with .zip)
+    Facilitator {
+        /// Where to write it (default: facilitator-guide/)
+        #[arg(long, short, value_name = "DIR_OR_ZIP")]
+        output: Option<PathBuf>,
+        /// The language of the guide, e.g. es (default: the site's first language)
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// The address the learner site will have, for the guide's links to it
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
@@ -242,28 +264,24 @@ fn main() -> ExitCode {
             )
         }
         Command::Export { what } => {
-            let (output, base_url, drafts, course) = match what {
-                Export::Zip {
-                    output,
-                    base_url,
-                    drafts,
-                } => (output.unwrap_or_else(|| "site.zip".into()), base_url, drafts, None),
-                Export::Scorm {
-                    course,
-                    output,
-                    drafts,
-                } => (
-                    output.unwrap_or_else(|| format!("{course}-scorm.zip").into()),
+            let (output, base_url, drafts) = match &what {
+                Export::Zip { output, base_url, drafts } => (output.clone().unwrap_or_else(|| "site.zip".into()), base_url.clone(), *drafts),
+                Export::Scorm { course, output, lang, drafts } => (
+                    output.clone().unwrap_or_else(|| match lang {
+                        Some(l) => format!("{course}-scorm-{l}.zip").into(),
+                        None => format!("{course}-scorm.zip").into(),
+                    }),
                     None,
-                    drafts,
-                    Some(course),
+                    *drafts,
                 ),
+                Export::Facilitator { output, base_url, drafts, .. } => (output.clone().unwrap_or_else(|| "facilitator-guide".into()), base_url.clone(), *drafts),
             };
             let opts = one_shot(&cli.root, base_url, drafts, progress);
             let path = under(&cli.root, &output);
-            let result = match &course {
-                None => portable::export_zip(&opts, &path),
-                Some(id) => scorm::export(&opts, id, &path),
+            let result = match &what {
+                Export::Zip { .. } => portable::export_zip(&opts, &path),
+                Export::Scorm { course, lang, .. } => scorm::export(&opts, course, &path, lang.as_deref()),
+                Export::Facilitator { lang, .. } => guide::export(&opts, &path, lang.as_deref()),
             };
             report(result, cli.quiet, "Export", |b| {
                 format!(

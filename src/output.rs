@@ -536,3 +536,22 @@ pub fn write_zip(out: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>
     fs::write(&partial, &bytes)?;
     fs::rename(&partial, out)
 }
+
+/// Writes `files` (output path → bytes) as the folder `out`, through a staging folder swapped
+/// in at the end like a build's (so a failure leaves a previous `out` as it was). Refuses an
+/// `out` that holds a site's sources, as a build does.
+pub fn write_folder(
+    out: &Path,
+    site_root: &Path,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<()> {
+    let staging = Staging::begin(out, site_root)?;
+    let sink = Sink::Dir(staging);
+    for (rel, bytes) in files {
+        sink.write(rel, bytes.clone())?;
+    }
+    let Sink::Dir(staging) = sink else {
+        unreachable!("made as a folder")
+    };
+    staging.commit()
+}

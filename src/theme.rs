@@ -40,6 +40,7 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/certificate.html",
     "templates/changes.html",
     "templates/offline.html",
+    "templates/facilitator.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "static/style.css",

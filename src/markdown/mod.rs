@@ -122,12 +122,14 @@ impl Html {
     }
 }
 
-/// A facilitator's note: its HTML, the page heading it falls under (id and text), and its line.
+/// A facilitator's note: its HTML, the page heading it falls under (id and text), its line,
+/// and the files beside the page it shows or links to.
 #[derive(Debug, Clone, Default)]
 pub struct Note {
     pub html: String,
     pub heading: Option<(String, String)>,
     pub line: usize,
+    pub uses: Vec<String>,
 }
 
 /// What a page shows apart from its text, or what the site gathers from it.
@@ -232,6 +234,7 @@ fn note(
             .find(|h| h.offset < open)
             .map(|h| (h.id.clone(), h.text.clone())),
         line: page.source.line_col(open).0,
+        uses: std::mem::take(&mut out.uses),
     }
 }
 

@@ -695,3 +695,40 @@ fn live_reload_streams_outlive_the_header_timeout_and_never_use_up_connections()
     assert!(data.contains("book/one"), "{data}");
     drop(streams);
 }
+
+#[test]
+fn one_front_matter_typo_is_one_error_in_the_overlay() {
+    let s = start_site(&[
+        ("playbook.yaml", "title: T\n"),
+        ("content/index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/book/_index.md",
+            "---\ntitle: Book\nkind: book\n---\n",
+        ),
+        (
+            "content/book/01-one.md",
+            "---\ntitle: One\n---\n## Start\n\nText.\n",
+        ),
+        (
+            "content/book/02-two.md",
+            "---\ntitle: Two\n---\nSee [one](01-one.md#start).\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: About\n---\n[First](book/01-one.md#start) and [again](book/01-one.md).\n",
+        ),
+    ]);
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitel: One\n---\n## Start\n\nText.\n",
+    );
+    let err = next_event(&events, "errors");
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one root error, nothing that follows from it: {err}"
+    );
+    assert!(err.contains("titel"), "{err}");
+}
