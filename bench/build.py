@@ -746,8 +746,7 @@ def rebuilds(n, site, work, exe, runs):
     r = random.Random(f"{SEED}-rebuild-{n}")
     res = []
     with Edited(site) as ed:
-        for k in range(runs):
-            p = r.choice(pages)
+        for k, p in enumerate(r.sample(pages, runs)):
             path = site / "playbook" / "content" / p["coll"] / p["file"]
             ed.write(path, first_paragraph_edit(path.read_text(), k, r))
             os.sync()
