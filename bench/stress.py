@@ -164,9 +164,10 @@ def run(b, exe, case, site, meta, work, label):
     return x
 
 
-def measure(exe, work, runs, cases=CASES):
-    """Every case: a warm-up, then `runs` interleaved rounds. Returns the report's "cases"."""
-    b = load_build()
+def measure(exe, work, runs, cases=CASES, b=None):
+    """Every case: a warm-up, then `runs` interleaved rounds. Returns the report's "cases".
+    b: bench/build.py as loaded by the caller (its settings, such as the quiet wait, apply)."""
+    b = b or load_build()
     work = Path(work)
     outs = work / "out"
     if outs.exists() and any(outs.iterdir()):
@@ -216,23 +217,25 @@ def main():
     ap.add_argument("--playbook", help="binary to use instead of building target/release/playbook")
     ap.add_argument("--work", default="/tmp/playbook-bench/stress", type=Path)
     ap.add_argument("--out", default=RESULTS, type=Path)
-    a = ap.parse_args()
     b = load_build()
+    b.add_quiet_args(ap)
+    a = ap.parse_args()
+    b.set_quiet(a)
     exe = b.ensure_playbook(a.playbook)
     b.ensure_floor()                          # builds the `peak` launcher every run goes through
     cases = [c for c in CASES if c in a.cases.split(",")]
     t0 = time.perf_counter()
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": b.machine(),
               "playbook": b.version("playbook", exe), "runs": a.runs,
-              "cases": measure(exe, a.work, a.runs, cases)}
+              "cases": measure(exe, a.work, a.runs, cases, b)}
     report["seconds_total"] = round(time.perf_counter() - t0, 1)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(report, indent=1) + "\n")
-    print("\n| case | median s | cpu s | peak MiB | goal | pass | max load | others |\n|---|---:|---:|---:|---|---|---:|---:|")
+    print("\n| case | median s | cpu s | peak MiB | goal | pass | max load | noisy runs |\n|---|---:|---:|---:|---|---|---:|---:|")
     for row, (c, s) in zip(goal_rows(report["cases"]), report["cases"].items()):
         print(f"| {c} | {s['median_wall_s']:.2f} | {s['median_cpu_s']:.2f} | {s['median_maxrss_mib']:.0f} | "
               f"{row['target']} | {'pass' if row['pass'] else 'FAIL'} | {s['max_load1_before']:.1f} | "
-              f"{s['max_others_share']:.0%} |")
+              f"{s['noisy_runs']}/{len(s['runs'])} |")
     print(f"\nwhole run {report['seconds_total']:.0f} s; raw runs: {a.out}")
 
 
