@@ -694,7 +694,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
         }
     }
     let link_error = |s: &Spanned<String>| {
-        let scheme = crate::markdown::rawhtml::scheme(&s.value).unwrap_or_default();
+        let scheme = crate::util::url::scheme(&s.value).unwrap_or_default();
         Diagnostic::error(format!("a link to a `{scheme}:` address is not allowed"))
             .at(source, at(s))
             .label("this address would run or embed code")
@@ -704,7 +704,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
         if c.value.contains('@') && !c.value.contains(':') {
             return Some(format!("mailto:{}", c.value));
         }
-        if crate::markdown::rawhtml::safe_link(&c.value) {
+        if crate::util::url::safe_link(&c.value) {
             Some(c.value.clone())
         } else {
             diags.push(link_error(c));
@@ -716,7 +716,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
         .map(|c| c.trim_start_matches("mailto:").to_string());
     let mut footer_links = Vec::new();
     for l in b.footer_links {
-        if crate::markdown::rawhtml::safe_link(&l.url.value) {
+        if crate::util::url::safe_link(&l.url.value) {
             footer_links.push((l.title, l.url.value));
         } else {
             diags.push(link_error(&l.url));

@@ -142,8 +142,8 @@ impl Staging {
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let (out_abs, root_abs) = (abs(out), abs(site_root));
         if root_abs.starts_with(&out_abs)
-            || out_abs.join("playbook.yaml").exists()
-            || out_abs.join("content").is_dir()
+            || crate::util::fs::exists(&out_abs.join("playbook.yaml"))
+            || crate::util::fs::is_dir(&out_abs.join("content"))
         {
             bail!(
                 "refusing to build into `{}`: it holds a site's sources, and building replaces the whole folder\n  hint: choose an output folder of its own, e.g. `--out public`",

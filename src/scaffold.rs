@@ -33,13 +33,13 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 /// fill in. The built output and anything else in `from` are left behind.
 pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
     let config = from.join(crate::config::CONFIG_FILE);
-    if !config.is_file() {
+    if !fs::is_file(&config) {
         bail!(
             "`{}` is not a playbook site (it has no playbook.yaml)\n  hint: give the folder of the site to copy",
             from.display()
         );
     }
-    if dir.join(crate::config::CONFIG_FILE).exists() {
+    if fs::exists(&dir.join(crate::config::CONFIG_FILE)) {
         bail!(
             "`{}` already holds a site (it has a playbook.yaml)\n  hint: choose a new folder name",
             dir.display()
@@ -64,7 +64,7 @@ pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
         &dir.join(crate::config::CONFIG_FILE),
         &format!("{}\n{brand}", text.trim_end()),
     )?;
-    if !dir.join(".gitignore").exists() {
+    if !fs::exists(&dir.join(".gitignore")) {
         write_new(&dir.join(".gitignore"), "/public\n")?;
     }
     Ok(())
@@ -72,7 +72,7 @@ pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
 
 /// Starts a new site in `dir`: playbook.yaml, a home page and a book with one chapter.
 pub fn init(dir: &Path) -> Result<()> {
-    if dir.join("playbook.yaml").exists() {
+    if fs::exists(&dir.join("playbook.yaml")) {
         bail!(
             "`{}` already holds a site (it has a playbook.yaml)\n  hint: choose a new folder name",
             dir.display()

@@ -224,7 +224,12 @@ const SUMMARY_WEIGHT: f64 = 2.0;
 /// The words a page says of itself besides its text: description, objectives, questions.
 fn summary(p: &Page) -> Vec<&str> {
     let mut out: Vec<&str> = p.description.iter().map(String::as_str).collect();
-    if let crate::model::Meta::Lesson { objectives, questions, .. } = &p.meta {
+    if let crate::model::Meta::Lesson {
+        objectives,
+        questions,
+        ..
+    } = &p.meta
+    {
         out.extend(objectives.iter().chain(questions).map(String::as_str));
     }
     out

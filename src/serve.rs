@@ -230,7 +230,7 @@ impl Watch {
         // Only what can change the site: not `public/` or `target/` beside the sources.
         for dir in SOURCE_DIRS {
             let path = self.root.join(dir);
-            if path.is_dir() {
+            if crate::util::fs::is_dir(&path) {
                 watcher.watch(&path, RecursiveMode::Recursive)?;
             }
         }
@@ -238,7 +238,7 @@ impl Watch {
         let mut watched: Vec<PathBuf> = SOURCE_DIRS
             .iter()
             .map(|d| self.root.join(d))
-            .filter(|p| p.is_dir())
+            .filter(|p| crate::util::fs::is_dir(p))
             .collect();
         let mut last_printed = String::new();
         loop {
@@ -280,7 +280,7 @@ impl Watch {
             // A source folder created after the start (say `themes/`) is watched from now on, and
             // what was written into it before the watch began counts as changed.
             for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
-                if dir.is_dir()
+                if crate::util::fs::is_dir(&dir)
                     && !watched.contains(&dir)
                     && paths
                         .iter()

@@ -6,21 +6,10 @@
 //! translated, outdated, not marked and missing.
 
 use crate::diagnostics::{Diagnostic, Source};
+pub use crate::frontmatter::Recorded;
 use crate::frontmatter::{self as fm, At};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::ops::Range;
-
-/// What a translation records of the page it translates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Recorded {
-    /// A hash of the page's text (title, description, objectives, questions and body).
-    pub source: String,
-    /// One hash per section of the page: its front matter's text, then the text before its
-    /// first heading, then each section under a heading.
-    #[serde(default)]
-    pub sections: Vec<String>,
-}
 
 /// A page's text cut into what a translator translates.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,9 @@
 //! Every filesystem call of the program goes through here, so every error names its path
 //! ("failed to read `content/playbook/01-why.md`"). Nothing else calls `std::fs` directly.
 
+// The one place allowed to call `std::fs` and `Path`'s disk methods (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -264,4 +267,58 @@ pub fn is_mount_point(path: &Path) -> bool {
     #[cfg(not(unix))]
     let _ = path;
     false
+}
+
+/// The files under `dir` (following links that stay inside `site`), sorted, as paths relative
+/// to `dir` with `/` separators, leaving out every entry whose name `skip` returns true for;
+/// and a message naming the path of each entry that could not be read. A missing `dir` has
+/// no files and no problems.
+pub fn walk_files(
+    dir: &Path,
+    site: &Path,
+    skip: impl Fn(&str) -> bool,
+) -> (Vec<(String, std::path::PathBuf)>, Vec<String>) {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    if !is_dir(dir) {
+        return (files, problems);
+    }
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || (!skip(&e.file_name().to_string_lossy())
+                    && (!e.path_is_symlink() || is_inside(site, e.path())))
+        });
+    for entry in walk {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if let Ok(rel) = e.path().strip_prefix(dir) {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    files.push((rel, e.path().to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).display().to_string();
+                let cause = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                problems.push(format!("failed to read `{path}`: {cause}"));
+            }
+        }
+    }
+    files.sort();
+    (files, problems)
+}
+
+/// Returns true if and only if `path` (after following links) is a file or folder inside
+/// `site`. A link may point anywhere inside the site, never outside it: otherwise a link in
+/// `static/` would publish (and `serve` would serve) a file from elsewhere on the computer.
+pub fn is_inside(site: &Path, path: &Path) -> bool {
+    match (site.canonicalize(), path.canonicalize()) {
+        (Ok(site), Ok(target)) => target.starts_with(site),
+        _ => false,
+    }
 }
