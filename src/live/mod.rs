@@ -164,11 +164,7 @@ impl Live {
         })?;
         let rel = rel.to_string_lossy().replace('\\', "/");
         let name = rel.rsplit('/').next().unwrap_or("");
-        if name.starts_with('.')
-            || name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.starts_with('#')
-        {
+        if crate::load::is_ignored(name) {
             return None;
         }
         let theme_dir = format!("themes/{}/", self.variants[0].site.config.theme);
