@@ -858,6 +858,9 @@ impl<'a> Scanner<'a> {
         self.push_frame(lines, i, idx, fence, kind)
     }
 
+    /// Reads what follows a block's header line `i` (its options and a first heading as its
+    /// title) into directive `idx` (`usize::MAX` for an unknown block: read, not kept), opens
+    /// its frame and writes its opening marker. Returns the index of the next line to read.
     fn push_frame(
         &mut self,
         lines: &[Line<'a>],
@@ -866,32 +869,65 @@ impl<'a> Scanner<'a> {
         fence: Fence,
         kind: Kind,
     ) -> usize {
-        let mut j = i + 1;
         let real = idx != usize::MAX;
-        // `:key: value` lines, or a `---` YAML block of `key: value` lines.
-        if lines.get(j).is_some_and(|l| l.text.trim() == "---") {
-            let mut k = j + 1;
-            while k < lines.len() && lines[k].text.trim() != "---" {
-                k += 1;
+        let mut j = self.yaml_options(lines, i + 1, real.then_some(idx));
+        j = self.option_lines(lines, j, real.then_some(idx));
+        if real {
+            if let Some(t) = self.directives[idx]
+                .option("title")
+                .map(|(_, v, r)| (v.clone(), r.clone()))
+            {
+                self.directives[idx].title = Some(t);
             }
-            if k < lines.len() {
-                for l in &lines[j + 1..k] {
-                    if let Some((key, value)) = l.text.split_once(':') {
-                        if real {
-                            let r = l.at..l.at + l.text.len();
-                            self.directives[idx].options.push((
-                                key.trim().to_string(),
-                                value.trim().trim_matches('"').to_string(),
-                                r,
-                            ));
-                        }
-                    }
-                }
-                j = k + 1;
+            if kind.takes_title() && self.directives[idx].title.is_none() && kind != Kind::Tabs {
+                j = self.heading_title(lines, j, idx);
             }
         }
+        let inner_start = lines
+            .get(j)
+            .map_or_else(|| lines[i].at + lines[i].text.len(), |l| l.at);
+        if real {
+            self.directives[idx].inner = inner_start..inner_start;
+        }
+        self.open_frame(lines[i].at, idx, fence, kind);
+        if kind == Kind::CodeBlock {
+            return self.code_block_body(lines, j, idx, fence);
+        }
+        j
+    }
+
+    /// A `---` YAML block of `key: value` lines starting at line `j`, read into directive
+    /// `idx`'s options when given. Returns the line after it (`j` when there is none or it is
+    /// never closed).
+    fn yaml_options(&mut self, lines: &[Line<'a>], j: usize, idx: Option<usize>) -> usize {
+        if !lines.get(j).is_some_and(|l| l.text.trim() == "---") {
+            return j;
+        }
+        let mut k = j + 1;
+        while k < lines.len() && lines[k].text.trim() != "---" {
+            k += 1;
+        }
+        if k == lines.len() {
+            return j;
+        }
+        for l in &lines[j + 1..k] {
+            if let (Some((key, value)), Some(idx)) = (l.text.split_once(':'), idx) {
+                let r = l.at..l.at + l.text.len();
+                self.directives[idx].options.push((
+                    key.trim().to_string(),
+                    value.trim().trim_matches('"').to_string(),
+                    r,
+                ));
+            }
+        }
+        k + 1
+    }
+
+    /// The `:key: value` lines starting at line `j`, read into directive `idx`'s options when
+    /// given. Returns the first line that is not one.
+    fn option_lines(&mut self, lines: &[Line<'a>], mut j: usize, idx: Option<usize>) -> usize {
         while let Some((key, value)) = lines.get(j).and_then(|l| option_line(&l.text)) {
-            if real {
+            if let Some(idx) = idx {
                 let l = &lines[j];
                 self.directives[idx].options.push((
                     key.to_string(),
@@ -901,38 +937,32 @@ impl<'a> Scanner<'a> {
             }
             j += 1;
         }
-        if real {
-            if let Some(t) = self.directives[idx]
-                .option("title")
-                .map(|(_, v, r)| (v.clone(), r.clone()))
-            {
-                self.directives[idx].title = Some(t);
-            }
+        j
+    }
+
+    /// A first `#` heading after blank lines from line `j` is directive `idx`'s title (The
+    /// Carpentries' `## Title` inside a challenge). Returns the line after the heading, or `j`
+    /// when the first line with text is no heading.
+    fn heading_title(&mut self, lines: &[Line<'a>], j: usize, idx: usize) -> usize {
+        let mut k = j;
+        while lines.get(k).is_some_and(|l| blank(&l.text)) {
+            k += 1;
         }
-        // A first `#` heading is the title (The Carpentries' `## Title` inside a challenge).
-        if real && kind.takes_title() && self.directives[idx].title.is_none() && kind != Kind::Tabs
-        {
-            let mut k = j;
-            while lines.get(k).is_some_and(|l| blank(&l.text)) {
-                k += 1;
-            }
-            if let Some(l) = lines.get(k) {
-                if let Some(t) = atx_heading(&l.text) {
-                    let start = l.at + l.text.find(t).unwrap_or(0);
-                    self.directives[idx].title = Some((t.to_string(), start..start + t.len()));
-                    j = k + 1;
-                }
-            }
-        }
-        let inner_start = lines
-            .get(j)
-            .map_or_else(|| lines[i].at + lines[i].text.len(), |l| l.at);
-        if real {
-            self.directives[idx].inner = inner_start..inner_start;
-        }
-        let at = lines[i].at;
+        let Some(l) = lines.get(k) else { return j };
+        let Some(t) = atx_heading(&l.text) else {
+            return j;
+        };
+        let start = l.at + l.text.find(t).unwrap_or(0);
+        self.directives[idx].title = Some((t.to_string(), start..start + t.len()));
+        k + 1
+    }
+
+    /// Pushes the frame of a block opened at `at` (directive `idx`, `usize::MAX` for an unknown
+    /// one) and writes its opening marker: key points go to a buffer of their own (they are
+    /// shown at the end of the page), a facilitator note's text is skipped.
+    fn open_frame(&mut self, at: usize, idx: usize, fence: Fence, kind: Kind) {
+        let real = idx != usize::MAX;
         let facilitator = real && kind == Kind::Facilitator && !self.directives[idx].hidden;
-        // Key points are shown at the end of the page: they go to a buffer of their own.
         let deferred = real && kind == Kind::Keypoints && self.frames.is_empty() && self.skip == 0;
         if deferred {
             self.outs.push(Out::default());
@@ -943,11 +973,7 @@ impl<'a> Scanner<'a> {
         if facilitator {
             self.skip += 1;
         }
-        let dir = if real {
-            idx
-        } else {
-            self.push_dummy(lines[i].at)
-        };
+        let dir = if real { idx } else { self.push_dummy(at) };
         self.frames.push(Frame {
             dir,
             fence,
@@ -955,10 +981,6 @@ impl<'a> Scanner<'a> {
             deferred,
             implicit_tab: None,
         });
-        if kind == Kind::CodeBlock {
-            return self.code_block_body(lines, j, idx, fence);
-        }
-        j
     }
 
     /// A stand-in for an unknown block, so its closing line has something to close.
