@@ -302,7 +302,7 @@ impl<'a> Scanner<'a> {
         j: usize,
         idx: Option<usize>,
     ) -> usize {
-        if !lines.get(j).is_some_and(|l| l.text.trim() == "---") {
+        if lines.get(j).is_none_or(|l| l.text.trim() != "---") {
             return j;
         }
         let mut k = j + 1;
