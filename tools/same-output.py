@@ -17,7 +17,9 @@ and, from the default site, `export zip`, `export scorm rccp-foundations` and `e
 REV is checked out into a temporary git worktree and built there (debug) with a target dir of its
 own, kept in target/same-output/ so a second run is incremental; the working tree is built with
 plain `cargo build`. Each build writes into a new empty folder. Prints every file that differs or
-exists on one side only, then the number of files compared; exits 1 on any difference.
+exists on one side only, then the number of files compared; exits 1 on any difference. A
+build's exit code and what it prints count as one more file: a site a build refuses (the
+two-language bench site has keys translations do not take) compares its error messages.
 """
 import argparse, hashlib, importlib.util, os, subprocess, sys, tempfile, zipfile
 from pathlib import Path
@@ -76,10 +78,19 @@ def runs(sites):
 
 
 def produce(exe, run, dest):
+    """Runs one build or export into `dest`: {name: digest} of its files, plus its exit code
+    and what it printed (the errors of a build that fails are output too), with `dest` written
+    as OUT."""
     name, site, args, is_zip = run
     target = dest / (name + (".zip" if is_zip else ""))
-    sh([str(exe), "-C", str(site)] + [str(target) if a == "OUT" else a for a in args])
-    return target
+    cmd = [str(exe), "-C", str(site)] + [str(target) if a == "OUT" else a for a in args]
+    print("+ " + " ".join(cmd), file=sys.stderr, flush=True)
+    p = subprocess.run(cmd, capture_output=True)
+    printed = (p.stdout + b"\n--- stderr\n" + p.stderr).replace(str(dest).encode(), b"OUT")
+    found = digests(target) if target.exists() else {}
+    found["(exit code, stdout and stderr)"] = hashlib.blake2b(
+        str(p.returncode).encode() + b"\n" + printed, digest_size=16).hexdigest()
+    return found
 
 
 def digests(path):
@@ -109,7 +120,7 @@ def main():
         for label, exe in ((a.rev, rev_exe), ("working tree", tree_exe)):
             dest = tmp / "out" / label.replace("/", "_")
             dest.mkdir(parents=True, exist_ok=True)
-            sides.append(digests(produce(exe, run, dest)))
+            sides.append(produce(exe, run, dest))
         before, after = sides
         for f in sorted(before.keys() | after.keys()):
             if f not in after:
