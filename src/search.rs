@@ -224,7 +224,12 @@ const SUMMARY_WEIGHT: f64 = 2.0;
 /// The words a page says of itself besides its text: description, objectives, questions.
 fn summary(p: &Page) -> Vec<&str> {
     let mut out: Vec<&str> = p.description.iter().map(String::as_str).collect();
-    if let crate::model::Meta::Lesson { objectives, questions, .. } = &p.meta {
+    if let crate::model::Meta::Lesson {
+        objectives,
+        questions,
+        ..
+    } = &p.meta
+    {
         out.extend(objectives.iter().chain(questions).map(String::as_str));
     }
     out
@@ -632,11 +637,18 @@ pub fn build(
         }
     }
     let build = build_hash.finalize().to_hex()[..10].to_string();
+    // The languages of the pages in this index (not of pages shown here in another language,
+    // which are in their own language's index): the browser stems a query in each.
     let mut langs: Vec<String> = site
         .pages
         .iter()
-        .map(|p| base_lang(&p.lang).to_string())
+        .enumerate()
+        .filter(|(i, _)| terms[*i].is_some())
+        .map(|(_, p)| base_lang(&p.lang).to_string())
         .collect();
+    if langs.is_empty() {
+        langs.extend(site.pages.iter().map(|p| base_lang(&p.lang).to_string()));
+    }
     langs.sort();
     langs.dedup();
     let manifest = Manifest {

@@ -165,7 +165,11 @@ impl Prepared {
     pub fn count_terms(&mut self, id: PageId) -> Option<search::PageTerms> {
         let p = self.site.page(id);
         p.searchable().then(|| {
-            search::page_terms(p, &self.rendered[id.index()].sections, &mut self.search_vocab)
+            search::page_terms(
+                p,
+                &self.rendered[id.index()].sections,
+                &mut self.search_vocab,
+            )
         })
     }
 
