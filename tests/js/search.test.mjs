@@ -67,6 +67,20 @@ const parse = (text, manifest = EN) => [...parseQuery(text, manifest, stem)];
 const marked = (snip) => snip.parts.filter((p) => p.mark).map((p) => p.text);
 const plain = (snip) => snip.parts.map((p) => p.text).join('');
 
+// A hand-made index in one shard: what find() needs from an Index.
+const fakeIndex = (entries, frags, langs = ['en']) => {
+  const terms = termMap(entries);
+  const asked = [];
+  return {
+    asked,
+    manifest: { shards: [['', 't/0']], page_kinds: 'p'.repeat(frags.length), langs, stop: { en: STOP.en } },
+    stem,
+    shard: (i) => { asked.push(i); return Promise.resolve(terms); },
+    fragment: (page) => Promise.resolve(frags[page]),
+  };
+};
+const frag = (t, ...s) => ({ t, u: `/${t}/`, k: 'Playbook', b: '', l: 'en', s });
+
 // ---------------------------------------------------------------- unit tests
 describe('inflate and gunzip', () => {
   // Text that compresses (repeats near and far), bytes that do not, and both together.
@@ -263,6 +277,18 @@ describe('rank', () => {
   const data = q('data', ['data']);
   const team = q('team', ['team']);
 
+  test('a query of 3+ words held whole by fewer than K pages: pages with all but one follow, after every full match', async () => {
+    const frags = [frag('A', ['', '', 'x']), frag('Lines', ['', '', 'count the lines of a file']), frag('Words', ['', '', 'count words in a file'])];
+    const index = fakeIndex([['count', false, [[1, 9], [2, 9]]], ['file', false, [[1, 9], [2, 9]]], ['line', false, [[1, 9]]], ['word', false, [[2, 9]]]], frags);
+    assert.deepEqual((await find('count lines file', index, { limit: 5 })).results.map((r) => [r.page, r.miss]), [[1, 0], [2, 1]]);
+    assert.deepEqual(pagesOf((await find('count lines', index, { limit: 5 })).results), [1], 'two words: both required');
+    const t = termMap([['a', false, [[1, 1], [2, 50], [3, 50]]], ['b', false, [[1, 1], [2, 50]]], ['c', false, [[1, 1], [3, 90]]]]);
+    const abc = [q('a', ['a']), q('b', ['b']), q('c', ['c'])];
+    assert.deepEqual(rank(abc, t, 'pppp', null), [{ page: 1, score: 3 }]);
+    assert.deepEqual(rank(abc, t, 'pppp', null, true), [{ page: 1, score: 3, miss: 0 }, { page: 3, score: 140, miss: 1 }, { page: 2, score: 100, miss: 1 }]);
+    const reranked = rerank(rank(abc, t, 'pppp', null, true), (p) => ({ boost: p === 1 ? 1 : 9, phrases: 0 }));
+    assert.equal(reranked[0].page, 1, 'evidence never lifts a page missing a word above one with all');
+  });
   test('every word is required', () => {
     assert.deepEqual(pagesOf(rank([data, team], terms, KINDS, null)), [3, 2]);
     assert.deepEqual(rank([data, q('absent', ['absent'])], terms, KINDS, null), [], 'a word found nowhere finds nothing');
@@ -304,19 +330,6 @@ describe('rank', () => {
 });
 
 describe('ranking rules (ARCHITECTURE.md, "Ranking")', () => {
-  // A hand-made index in one shard: what find() needs from an Index.
-  const fakeIndex = (entries, frags, langs = ['en']) => {
-    const terms = termMap(entries);
-    const asked = [];
-    return {
-      asked,
-      manifest: { shards: [['', 't/0']], page_kinds: 'p'.repeat(frags.length), langs, stop: { en: STOP.en } },
-      stem,
-      shard: (i) => { asked.push(i); return Promise.resolve(terms); },
-      fragment: (page) => Promise.resolve(frags[page]),
-    };
-  };
-  const frag = (t, ...s) => ({ t, u: `/${t}/`, k: 'Playbook', b: '', l: 'en', s });
   const pagesFound = async (index, text, opts) => pagesOf((await find(text, index, { limit: 10, ...opts })).results);
 
   test('the last word is read as the start of a word only when none of its terms is in the index', () => {
@@ -363,7 +376,9 @@ describe('ranking rules (ARCHITECTURE.md, "Ranking")', () => {
     const index = fakeIndex([['repositori', false, [[0, 9]]]], frags);
     const found = await find('create a repositroy', index, { limit: 5 });
     assert.equal(found.fixed, 'create a repository');
-    assert.deepEqual(pagesOf(found.results), [], '"create" is found nowhere, and every word is required');
+    assert.deepEqual(pagesOf(found.results), [], '"create" is found nowhere, and every word of two is required');
+    const three = await find('create new repositroy', index, { limit: 5 });
+    assert.deepEqual(pagesOf(three.results), [], 'two of three words found nowhere: nothing');
     const one = await find('repositroy', index, { limit: 5 });
     assert.equal(one.fixed, 'repository');
     assert.deepEqual(pagesOf(one.results), [0]);

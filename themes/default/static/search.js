@@ -483,25 +483,29 @@ function wordPostings(q, terms) {
 }
 
 /**
- * Ranks pages: every word is required (except words so common their lists were cut), scores
- * add up. `kinds` is the manifest's page-kind string; `allow` a Set of kind letters or null.
+ * Ranks pages: every word is required (except words so common their lists were cut; with
+ * `loose`, all but one), scores add up. Pages missing a word come after those with all
+ * (`miss`). `kinds` is the manifest's page-kind string; `allow` a Set of kind letters or null.
  */
-export function rank(query, terms, kinds, allow) {
+export function rank(query, terms, kinds, allow, loose = false) {
   if (!query.length) return [];
   const lists = query.map((q) => wordPostings(q, terms));
   const required = lists.filter((l) => !l.truncated);
   const base = required.length ? required : lists;
   base.sort((a, b) => a.map.size - b.map.size);
+  const from = loose && required.length > 1 ? required.slice(0, 2) : [base[0]];
+  const pages = new Set(from.flatMap((l) => [...l.map.keys()]));
   const results = [];
-  for (const [page] of base[0].map) {
-    if (!required.every((l) => l.map.has(page))) continue;
+  for (const page of pages) {
+    const miss = required.filter((l) => !l.map.has(page)).length;
+    if (miss > (loose ? 1 : 0)) continue;
     const k = kinds ? kinds[page] : 'o';
     if (k === '-' || (allow && !allow.has(k))) continue;
     let score = 0;
     for (const l of lists) score += l.map.get(page) || 0;
-    results.push({ page, score });
+    results.push(loose ? { page, score, miss } : { page, score });
   }
-  results.sort((a, b) => b.score - a.score || a.page - b.page);
+  results.sort((a, b) => (a.miss || 0) - (b.miss || 0) || b.score - a.score || a.page - b.page);
   return results;
 }
 
@@ -613,13 +617,14 @@ export function evidence(fragment, query, stem, sc = scan(fragment, query, stem)
 
 /**
  * Re-ranks the first K of the first `n` results (the results page's own, before the header
- * box's completions) by the evidence of their text (`ev(page)` gives it): quoted phrases found
- * first, then by score × boost; ties by page. The others keep their order.
+ * box's completions) by the evidence of their text (`ev(page)` gives it): pages with every
+ * word first, then quoted phrases found, then by score × boost; ties by page. The others keep
+ * their order.
  */
 export function rerank(ranked, ev, n = ranked.length) {
   const k = Math.min(K, n);
   const top = ranked.slice(0, k).map((r) => ({ ...r, ev: ev(r.page) }));
-  top.sort((a, b) => b.ev.phrases - a.ev.phrases || b.score * b.ev.boost - a.score * a.ev.boost || a.page - b.page);
+  top.sort((a, b) => (a.miss || 0) - (b.miss || 0) || b.ev.phrases - a.ev.phrases || b.score * b.ev.boost - a.score * a.ev.boost || a.page - b.page);
   return [...top, ...ranked.slice(k)];
 }
 
@@ -751,6 +756,9 @@ export async function find(text, index, { typing = false, allow = null, limit = 
   if (typos.length) terms = await shardTerms(index, [...new Set([...need, ...typos.flatMap((q) => typoShards(q, m.shards))])]);
   const query = resolve(parsed, terms, stem, m.langs || ['en'], fix);
   let ranked = rank(query, terms, m.page_kinds, allow);
+  // A query of three words or more that fewer than K pages hold whole: the pages with all its
+  // words but one follow them (one of two words would be a different query).
+  if (ranked.length < K && query.length > 2) ranked = rank(query, terms, m.page_kinds, allow, true);
   const own = ranked.length, last = parsed.length - 1;
   if (typing && parsed[last].prefix && !query[last].prefix && !query[last].fixed) {
     const seen = new Set(ranked.map((r) => r.page));
@@ -766,9 +774,9 @@ export async function find(text, index, { typing = false, allow = null, limit = 
   const looked = new Map(await Promise.all(pages.map((p) => index.fragment(p).then((fragment) =>
     [p, { fragment, ev: evidence(fragment, query, stem) }]))));
   ranked = rerank(ranked, (p) => looked.get(p).ev, own);
-  const results = ranked.slice(offset, offset + limit).map(({ page, score }) => {
+  const results = ranked.slice(offset, offset + limit).map(({ page, score, miss }) => {
     const { fragment, ev } = looked.get(page);
-    return { page, score, fragment, snip: snippet(fragment, query, stem, 14, ev) };
+    return { page, score, miss, fragment, snip: snippet(fragment, query, stem, 14, ev) };
   });
   return { query, fixed, total: ranked.length, results };
 }
