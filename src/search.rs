@@ -816,6 +816,27 @@ mod tests {
     }
 
     #[test]
+    fn pages_that_list_others_count_less_than_pages_that_answer() {
+        for kind in [
+            PageKind::Home,
+            PageKind::Book,
+            PageKind::Lessons,
+            PageKind::Course,
+            PageKind::Module,
+        ] {
+            assert_eq!(prior(kind), LISTING_PRIOR, "{kind:?}");
+        }
+        for kind in [
+            PageKind::Chapter,
+            PageKind::Lesson,
+            PageKind::CourseLesson,
+            PageKind::Article,
+        ] {
+            assert_eq!(prior(kind), 1.0, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn varints_round_trip_small_and_large() {
         let mut v = Vec::new();
         varint(&mut v, 5);

@@ -335,3 +335,21 @@ fn files_that_are_not_pages_are_left_alone() {
         built.diags.to_plain_string()
     );
 }
+
+/// The Carpentries write a challenge's title as its first `## heading`, which becomes the
+/// block's title: it was in no search index ("¿Qué tubería?" found nothing).
+#[test]
+fn a_block_title_is_searchable() {
+    let s = built(&course(
+        "## Warm-up\n\nText.\n\n::: challenge\n## Which BLOCKTITLEWORD pipe?\n\nA question.\n:::\n\n::: facilitator\n## FACILITATORTITLEWORD\n\nNotes.\n:::\n",
+    ));
+    let text = search_text(&s);
+    assert!(
+        text.contains("BLOCKTITLEWORD"),
+        "the challenge's title is searchable"
+    );
+    assert!(
+        !text.contains("FACILITATORTITLEWORD"),
+        "never a facilitator note's"
+    );
+}
