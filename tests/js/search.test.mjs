@@ -12,6 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
+  kindLabel,
   FORMAT_VERSION, fold, words, textWords, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
   inflate, gunzip, edits, correct, resolve, evidence, rerank, find, say, K, WEIGHTS,
 } from '../../themes/default/static/search.js';
@@ -616,6 +617,15 @@ describe('the index of the built site', { skip: skipReal }, () => {
       const where = `f/${i}.bin`;
       assert.ok(f.t && typeof f.t === 'string', `${where}: title`);
       assert.equal(f.k, manifest.kinds[manifest.page_kinds[i]], `${where}: kind label`);
+      // The reader sees the kind in the interface's language: every label maps to its key.
+      const letter = manifest.page_kinds[i];
+      const text = { [`search.result_kind_${letter}`]: `kind ${letter}` };
+      globalThis.PLAYBOOK_STRINGS = { text };
+      try {
+        assert.equal(kindLabel(f.k), `kind ${letter}`, `${where}: kind label from the tables`);
+      } finally {
+        delete globalThis.PLAYBOOK_STRINGS;
+      }
       assert.ok(f.u.startsWith(BASE_PATH), `${where}: URL ${f.u} is not under ${BASE_PATH}`);
       const file = path.join(SITE_DIR, decodeURIComponent(f.u.slice(BASE_PATH.length)), 'index.html');
       assert.ok(fs.existsSync(file), `${where}: no page at ${f.u}`);

@@ -786,6 +786,19 @@ async function shardTerms(index, list) {
   return new Map((await Promise.all(list.map((i) => index.shard(i)))).flatMap((m) => [...m]));
 }
 
+/** The fragments name a page's kind by its English label (`search::search_kind`); the reader
+ * sees it in the page's interface language, from the string tables. */
+export function kindLabel(k) {
+  switch (k) {
+    case 'Playbook': return say('result_kind_p');
+    case 'Monograph': return say('result_kind_m');
+    case 'Lesson': return say('result_kind_l');
+    case 'Course': return say('result_kind_c');
+    case 'Page': return say('result_kind_o');
+    default: return k;
+  }
+}
+
 /** A result's title (in its page's language), meta line and snippet, and its link: to the
  * heading of the section that answers. `langName`: a label for a result in another language. */
 function resultNodes(r, doc, langName) {
@@ -794,7 +807,7 @@ function resultNodes(r, doc, langName) {
   const title = el('result-title', f.t);
   title.lang = f.l;
   if (r.snip.heading && r.snip.heading !== f.t) title.append(' › ', el('result-section', r.snip.heading));
-  const meta = el('result-meta', f.k + (f.b ? ' · ' + f.b : ''));
+  const meta = el('result-meta', kindLabel(f.k) + (f.b ? ' · ' + f.b : ''));
   if (langName) { const l = el('result-lang', langName); l.lang = f.l; meta.prepend(l, ' · '); }
   const snip = el('result-snippet');
   snip.lang = f.l;
