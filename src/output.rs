@@ -3,6 +3,7 @@
 //! allows (see `Staging::commit`), so a failed or killed build leaves the previous site
 //! untouched. `serve` writes into memory instead.
 
+use crate::build::cache::{Cache, FileEntry, Key};
 use crate::util::fs;
 use anyhow::{Result, bail};
 use std::collections::HashMap;
@@ -25,6 +26,40 @@ pub enum Sink {
 impl Sink {
     /// Writes `bytes` at output path `rel` (`lessons/know-yourself/index.html`).
     pub fn write(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        self.write_keyed(rel, bytes, None)
+    }
+
+    /// Returns true if and only if the previous output's file at `rel` was made from a view
+    /// of key `view` (see `build::cache`) and is now linked into the staging folder: the
+    /// caller need not render it. Always false in memory and without a usable cache.
+    pub fn reuse(&self, rel: &str, view: &Key) -> bool {
+        let Sink::Dir(s) = self else { return false };
+        let Some(e) = s
+            .previous
+            .get(rel)
+            .filter(|e| e.view.as_ref() == Some(view))
+        else {
+            return false;
+        };
+        let (previous, path) = (s.out.join(rel), s.staging.join(rel));
+        if fs::file_size(&previous) != Some(e.size) {
+            return false;
+        }
+        if let Some(parent) = path.parent() {
+            if fs::create_dir_all(parent).is_err() {
+                return false;
+            }
+        }
+        if fs::hard_link(&previous, &path).is_err() {
+            return false;
+        }
+        s.record(rel, *e);
+        true
+    }
+
+    /// Writes `bytes` at output path `rel`, recording that it was made from a view of key
+    /// `view` (a page), for the next build.
+    pub fn write_keyed(&self, rel: &str, bytes: Vec<u8>, view: Option<Key>) -> Result<()> {
         match self {
             Sink::Dir(s) => {
                 let path = s.staging.join(rel);
@@ -34,11 +69,20 @@ impl Sink {
                 // A file the previous output already holds byte for byte is linked, not written
                 // again: most files of an incremental build are unchanged, and making a new file
                 // costs the filesystem far more than a link. The old output is never modified.
+                // The cache's record of the previous output saves reading the file to know.
+                let hash = *blake3::hash(&bytes).as_bytes();
+                let size = bytes.len() as u64;
                 let previous = s.out.join(rel);
-                if !(fs::holds(&previous, &bytes) && fs::hard_link(&previous, &path).is_ok()) {
+                let same = match s.previous.get(rel) {
+                    Some(e) if e.hash == hash && e.size == size => {
+                        fs::file_size(&previous) == Some(size)
+                    }
+                    _ => fs::holds(&previous, &bytes),
+                };
+                if !(same && fs::hard_link(&previous, &path).is_ok()) {
                     fs::write_new(&path, &bytes)?;
                 }
-                s.record(rel, blake3::hash(&bytes));
+                s.record(rel, FileEntry { hash, size, view });
                 Ok(())
             }
             Sink::Memory { files, inject } => {
@@ -64,7 +108,16 @@ impl Sink {
                     fs::create_dir_all(parent)?;
                 }
                 fs::copy_new(from, &path)?;
-                s.record(rel, fs::hash_file(&path)?);
+                let hash = *fs::hash_file(&path)?.as_bytes();
+                let size = fs::file_size(&path).unwrap_or_default();
+                s.record(
+                    rel,
+                    FileEntry {
+                        hash,
+                        size,
+                        view: None,
+                    },
+                );
                 Ok(())
             }
             Sink::Memory { .. } => self.write(rel, fs::read(from)?),
@@ -95,6 +148,9 @@ enum Layout {
     Inside,
 }
 
+/// The suffix of the name of a previous site being removed, beside the output folder.
+const TRASH: &str = "playbook-trash";
+
 /// The staging folder's name inside an output folder that is a mount point. Never published.
 pub const INSIDE: &str = ".playbook-staging";
 /// The folder, inside an inside staging folder, that takes the entries of the previous site
@@ -112,8 +168,12 @@ pub struct Staging {
     carry: Vec<String>,
     /// Files written into the carried folders once they are taken over (path, bytes).
     carried_files: Vec<(String, Vec<u8>)>,
-    /// The path and content hash of every file written, for the service worker's version.
-    written: Mutex<Vec<(String, blake3::Hash)>>,
+    /// Every file written, with its content hash (for the service worker's version and the
+    /// next build's cache).
+    written: Mutex<Vec<(String, FileEntry)>>,
+    /// What the previous build's cache says of the files of the output folder (empty without
+    /// a cache that describes this output folder).
+    previous: HashMap<String, FileEntry>,
     /// True while `staging` is ours to remove (the new site, or after the swap the previous one).
     armed: bool,
 }
@@ -155,6 +215,15 @@ impl Staging {
             fs::rename(&aside, &out_abs)?;
         }
         fs::remove_dir_all_if_exists(&aside)?;
+        // Previous sites a killed build did not finish removing (see `remove_previous`).
+        if let (Some(parent), Some(name)) = (out_abs.parent(), out_abs.file_name()) {
+            let prefix = format!(".{}.{TRASH}-", name.to_string_lossy());
+            for e in fs::entries(parent).unwrap_or_default() {
+                if e.to_string_lossy().starts_with(&prefix) {
+                    fs::remove_dir_all_detached(&parent.join(e))?;
+                }
+            }
+        }
         let beside = sibling(&out_abs, "playbook-staging");
         fs::remove_dir_all_if_exists(&beside)?;
         let layout = if fs::is_real_dir(&out_abs) {
@@ -179,6 +248,7 @@ impl Staging {
             carry: Vec::new(),
             carried_files: Vec::new(),
             written: Mutex::new(Vec::new()),
+            previous: HashMap::new(),
             armed: true,
         })
     }
@@ -196,11 +266,11 @@ impl Staging {
         self
     }
 
-    fn record(&self, rel: &str, hash: blake3::Hash) {
+    fn record(&self, rel: &str, entry: FileEntry) {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), hash));
+            .push((rel.to_string(), entry));
     }
 
     /// The path and content hash of every file written so far (not the carried folders).
@@ -208,7 +278,43 @@ impl Staging {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .map(|(rel, e)| (rel.clone(), blake3::Hash::from_bytes(e.hash)))
+            .collect()
+    }
+
+    /// Uses what `cache` records of the output folder's files (see `Sink::reuse`).
+    pub fn with_previous(mut self, files: HashMap<String, FileEntry>) -> Staging {
+        self.previous = files;
+        self
+    }
+
+    /// Writes the build cache for this staging folder (see `build::cache`): the files written
+    /// so far, and `cache`'s pages. Written beside the output folder, before publishing; it
+    /// names the staging folder, so it describes the output only once the staging folder is
+    /// published. A failure only costs the next build its speed: the cache is removed.
+    pub fn write_cache(&self, mut cache: Cache) {
+        let path = cache_path(&self.out);
+        let Some(folder) = fs::folder_id(&self.staging).filter(|_| self.layout == Layout::Beside)
+        else {
+            let _ = fs::remove_file_if_exists(&path);
+            return;
+        };
+        cache.folder = folder;
+        cache.files = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect();
+        let partial = sibling(&self.out, "playbook-cache.partial");
+        let written = fs::write_with(&partial, |out| cache.write(out))
+            .and_then(|()| fs::rename(&partial, &path));
+        if written.is_err() {
+            let _ = fs::remove_file_if_exists(&partial);
+            let _ = fs::remove_file_if_exists(&path);
+        }
     }
 
     /// Publishes the staging folder as the output folder.
@@ -424,8 +530,35 @@ impl Staging {
     }
 
     /// Removes the previous site, which the swap left where the staging folder was. The new
-    /// site is published by then, so a failure here is a warning, not a failed build.
+    /// site is published by then, so a failure here is a warning, not a failed build. Beside
+    /// the output folder, the previous site is renamed (`.NAME.playbook-trash-…`) and removed by
+    /// a process the build does not wait for: removing tens of thousands of files took longer
+    /// than a one-page rebuild; the next build removes what a kill left.
     fn remove_previous(&mut self, faults: &mut Faults) {
+        if self.layout == Layout::Beside {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let trash = sibling(
+                &self.out,
+                &format!("{TRASH}-{}-{nanos}", std::process::id()),
+            );
+            let removed = (|| {
+                faults.step("moved the previous site aside", || {
+                    fs::rename(&self.staging, &trash)
+                })?;
+                self.armed = false;
+                faults.step("started removing the previous site", || {
+                    fs::remove_dir_all_detached(&trash)
+                })
+            })();
+            if let Err(e) = removed {
+                eprintln!(
+                    "warning: the new site is published, but the previous one could not be removed: {e:#}"
+                );
+            }
+            return;
+        }
         let removed = (|| {
             for name in fs::entries(&self.staging)? {
                 let path = self.staging.join(&name);
@@ -503,6 +636,19 @@ impl Faults {
         }
         Ok(value)
     }
+}
+
+fn cache_path(out: &Path) -> PathBuf {
+    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    sibling(&abs, "playbook-cache")
+}
+
+/// The cache the previous build into `out` left (see `build::cache`), if it describes the
+/// folder now at `out`.
+pub fn read_cache(out: &Path) -> Option<Cache> {
+    let folder = fs::folder_id(out)?;
+    let bytes = fs::read_if_exists(&cache_path(out))?;
+    Cache::decode(&bytes).filter(|c| c.folder == folder)
 }
 
 /// The output path of a page whose URL path (under the base path) is `url`.

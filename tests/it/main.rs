@@ -11,6 +11,7 @@ mod errors;
 mod export;
 mod features;
 mod fuzz;
+mod incremental;
 mod languages;
 mod offline;
 mod publish;
