@@ -142,7 +142,7 @@ fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
     );
     let mut deleted = Vec::new();
     for round in 0..8 {
-        let odd = || loop {
+        let odd = |rng: &mut fastrand::Rng, deleted: &[usize]| loop {
             let i = rng.usize(..PAGES / 2) * 2 + 1;
             if !deleted.contains(&i) {
                 break i;
@@ -153,7 +153,7 @@ fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
             0 => "nothing".to_string(),
             // A page's text, late in the book (cached pages around it).
             1 => {
-                let i = odd();
+                let i = odd(&mut rng, &deleted);
                 edit_body(
                     &site,
                     &format!("content/book/c{i:03}.md"),
@@ -163,7 +163,7 @@ fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
             }
             // A page's title: its neighbours' sidebars, prev/next and the print view change.
             2 => {
-                let i = odd();
+                let i = odd(&mut rng, &deleted);
                 set_title(&site, &format!("content/book/c{i:03}.md"), "A new title");
                 format!("the title of c{i:03}")
             }
@@ -185,7 +185,7 @@ fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
             }
             // A page deleted (nothing links to odd chapters).
             5 => {
-                let i = odd();
+                let i = odd(&mut rng, &deleted);
                 deleted.push(i);
                 std::fs::remove_file(site.root().join(format!("content/book/c{i:03}.md"))).unwrap();
                 format!("c{i:03} deleted")
