@@ -249,13 +249,15 @@ pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
     count_text(&p.title, &summary(p), sections, &p.lang)
 }
 
+/// Index terms by word, for one language (see `TERMS_OF`).
+type TermsOf = (String, HashMap<Box<str>, Box<[String]>>);
+
 thread_local! {
     /// Each thread's index terms of the words it has met, for one language at a time: the pages
     /// of a site share most of their words, and stemming them again page after page was a tenth
     /// of a large build's CPU time. Terms are a pure function of the word, so the index does not
     /// change.
-    static TERMS_OF: std::cell::RefCell<(String, HashMap<Box<str>, Box<[String]>>)> =
-        std::cell::RefCell::default();
+    static TERMS_OF: std::cell::RefCell<TermsOf> = std::cell::RefCell::default();
 }
 
 /// Words kept by a thread in `TERMS_OF` before it starts over (a bound on its memory).

@@ -492,8 +492,10 @@ mod tests {
 
     #[test]
     fn a_cache_reads_back_as_written_and_a_damaged_one_is_refused() {
-        let mut rendered = Rendered::default();
-        rendered.html = Html::Text("<p>Hi</p>".into());
+        let mut rendered = Rendered {
+            html: Html::Text("<p>Hi</p>".into()),
+            ..Default::default()
+        };
         rendered.ids.insert("a".into());
         rendered.uses.push("x.png".into());
         let terms = PageTerms {

@@ -86,7 +86,7 @@ pub fn folder_id(path: &Path) -> Option<(u64, u64)> {
 /// The size of the regular file at `path`, or `None` if there is none.
 pub fn file_size(path: &Path) -> Option<u64> {
     let m = std::fs::symlink_metadata(path).ok()?;
-    m.is_file().then(|| m.len())
+    m.is_file().then_some(m.len())
 }
 
 /// Reads the file at `path`, or `None` if it cannot be read.
