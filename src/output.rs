@@ -25,6 +25,40 @@ pub enum Sink {
 impl Sink {
     /// Writes `bytes` at output path `rel` (`lessons/know-yourself/index.html`).
     pub fn write(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        self.write_keyed(rel, bytes, None)
+    }
+
+    /// Returns true if and only if the previous output's file at `rel` was made from a view
+    /// of key `view` (see `build::cache`) and is now linked into the staging folder: the
+    /// caller need not render it. Always false in memory and without a usable cache.
+    pub fn reuse(&self, rel: &str, view: &Key) -> bool {
+        let Sink::Dir(s) = self else { return false };
+        let Some(e) = s
+            .previous
+            .get(rel)
+            .filter(|e| e.view.as_ref() == Some(view))
+        else {
+            return false;
+        };
+        let (previous, path) = (s.out.join(rel), s.staging.join(rel));
+        if fs::file_size(&previous) != Some(e.size) {
+            return false;
+        }
+        if let Some(parent) = path.parent() {
+            if fs::create_dir_all(parent).is_err() {
+                return false;
+            }
+        }
+        if fs::hard_link(&previous, &path).is_err() {
+            return false;
+        }
+        s.record(rel, *e);
+        true
+    }
+
+    /// Writes `bytes` at output path `rel`, recording that it was made from a view of key
+    /// `view` (a page), for the next build.
+    pub fn write_keyed(&self, rel: &str, bytes: Vec<u8>, view: Option<Key>) -> Result<()> {
         match self {
             Sink::Dir(s) => {
                 let path = s.staging.join(rel);
@@ -34,11 +68,20 @@ impl Sink {
                 // A file the previous output already holds byte for byte is linked, not written
                 // again: most files of an incremental build are unchanged, and making a new file
                 // costs the filesystem far more than a link. The old output is never modified.
+                // The cache's record of the previous output saves reading the file to know.
+                let hash = *blake3::hash(&bytes).as_bytes();
+                let size = bytes.len() as u64;
                 let previous = s.out.join(rel);
-                if !(fs::holds(&previous, &bytes) && fs::hard_link(&previous, &path).is_ok()) {
+                let same = match s.previous.get(rel) {
+                    Some(e) if e.hash == hash && e.size == size => {
+                        fs::file_size(&previous) == Some(size)
+                    }
+                    _ => fs::holds(&previous, &bytes),
+                };
+                if !(same && fs::hard_link(&previous, &path).is_ok()) {
                     fs::write_new(&path, &bytes)?;
                 }
-                s.record(rel, blake3::hash(&bytes));
+                s.record(rel, FileEntry { hash, size, view });
                 Ok(())
             }
             Sink::Memory { files, inject } => {
@@ -64,7 +107,16 @@ impl Sink {
                     fs::create_dir_all(parent)?;
                 }
                 fs::copy_new(from, &path)?;
-                s.record(rel, fs::hash_file(&path)?);
+                let hash = *fs::hash_file(&path)?.as_bytes();
+                let size = fs::file_size(&path).unwrap_or_default();
+                s.record(
+                    rel,
+                    FileEntry {
+                        hash,
+                        size,
+                        view: None,
+                    },
+                );
                 Ok(())
             }
             Sink::Memory { .. } => self.write(rel, fs::read(from)?),
@@ -95,6 +147,9 @@ enum Layout {
     Inside,
 }
 
+/// The suffix of the name of a previous site being removed, beside the output folder.
+const TRASH: &str = "playbook-trash";
+
 /// The staging folder's name inside an output folder that is a mount point. Never published.
 pub const INSIDE: &str = ".playbook-staging";
 /// The folder, inside an inside staging folder, that takes the entries of the previous site
@@ -112,8 +167,12 @@ pub struct Staging {
     carry: Vec<String>,
     /// Files written into the carried folders once they are taken over (path, bytes).
     carried_files: Vec<(String, Vec<u8>)>,
-    /// The path and content hash of every file written, for the service worker's version.
-    written: Mutex<Vec<(String, blake3::Hash)>>,
+    /// Every file written, with its content hash (for the service worker's version and the
+    /// next build's cache).
+    written: Mutex<Vec<(String, FileEntry)>>,
+    /// What the previous build's cache says of the files of the output folder (empty without
+    /// a cache that describes this output folder).
+    previous: HashMap<String, FileEntry>,
     /// True while `staging` is ours to remove (the new site, or after the swap the previous one).
     armed: bool,
 }
@@ -124,6 +183,18 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all_if_exists(&self.staging);
         }
     }
+}
+
+/// A content hash (BLAKE3), as the build cache keys files and views.
+pub type Key = [u8; 32];
+
+/// An output file as a build wrote it: what a build cache records of it (see `build::cache`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FileEntry {
+    pub hash: Key,
+    pub size: u64,
+    /// For a page: the key of its template's view.
+    pub view: Option<Key>,
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -155,6 +226,15 @@ impl Staging {
             fs::rename(&aside, &out_abs)?;
         }
         fs::remove_dir_all_if_exists(&aside)?;
+        // Previous sites a killed build did not finish removing (see `remove_previous`).
+        if let (Some(parent), Some(name)) = (out_abs.parent(), out_abs.file_name()) {
+            let prefix = format!(".{}.{TRASH}-", name.to_string_lossy());
+            for e in fs::entries(parent).unwrap_or_default() {
+                if e.to_string_lossy().starts_with(&prefix) {
+                    fs::remove_dir_all_detached(&parent.join(e))?;
+                }
+            }
+        }
         let beside = sibling(&out_abs, "playbook-staging");
         fs::remove_dir_all_if_exists(&beside)?;
         let layout = if fs::is_real_dir(&out_abs) {
@@ -179,6 +259,7 @@ impl Staging {
             carry: Vec::new(),
             carried_files: Vec::new(),
             written: Mutex::new(Vec::new()),
+            previous: HashMap::new(),
             armed: true,
         })
     }
@@ -196,11 +277,11 @@ impl Staging {
         self
     }
 
-    fn record(&self, rel: &str, hash: blake3::Hash) {
+    fn record(&self, rel: &str, entry: FileEntry) {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), hash));
+            .push((rel.to_string(), entry));
     }
 
     /// The path and content hash of every file written so far (not the carried folders).
@@ -208,7 +289,35 @@ impl Staging {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .map(|(rel, e)| (rel.clone(), blake3::Hash::from_bytes(e.hash)))
+            .collect()
+    }
+
+    /// Uses what `cache` records of the output folder's files (see `Sink::reuse`).
+    pub fn with_previous(mut self, files: HashMap<String, FileEntry>) -> Staging {
+        self.previous = files;
+        self
+    }
+
+    /// What a build cache records of this staging folder (see `build::cache`): its device
+    /// and inode, which it keeps once published, and the files written so far; `None` where no
+    /// cache can describe it (staged inside a mount point, published entry by entry).
+    pub fn cache_record(&self) -> Option<((u64, u64), HashMap<String, FileEntry>)> {
+        let folder = fs::folder_id(&self.staging).filter(|_| self.layout == Layout::Beside)?;
+        let files = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect();
+        Some((folder, files))
+    }
+
+    /// The output folder this staging folder is for.
+    pub fn out(&self) -> &Path {
+        &self.out
     }
 
     /// Publishes the staging folder as the output folder.
@@ -424,8 +533,35 @@ impl Staging {
     }
 
     /// Removes the previous site, which the swap left where the staging folder was. The new
-    /// site is published by then, so a failure here is a warning, not a failed build.
+    /// site is published by then, so a failure here is a warning, not a failed build. Beside
+    /// the output folder, the previous site is renamed (`.NAME.playbook-trash-…`) and removed by
+    /// a process the build does not wait for: removing tens of thousands of files took longer
+    /// than a one-page rebuild; the next build removes what a kill left.
     fn remove_previous(&mut self, faults: &mut Faults) {
+        if self.layout == Layout::Beside {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let trash = sibling(
+                &self.out,
+                &format!("{TRASH}-{}-{nanos}", std::process::id()),
+            );
+            let removed = (|| {
+                faults.step("moved the previous site aside", || {
+                    fs::rename(&self.staging, &trash)
+                })?;
+                self.armed = false;
+                faults.step("started removing the previous site", || {
+                    fs::remove_dir_all_detached(&trash)
+                })
+            })();
+            if let Err(e) = removed {
+                eprintln!(
+                    "warning: the new site is published, but the previous one could not be removed: {e:#}"
+                );
+            }
+            return;
+        }
         let removed = (|| {
             for name in fs::entries(&self.staging)? {
                 let path = self.staging.join(&name);
@@ -503,6 +639,15 @@ impl Faults {
         }
         Ok(value)
     }
+}
+
+/// Where the build cache of output folder `out` is kept, and where it is written first.
+pub fn cache_paths(out: &Path) -> (PathBuf, PathBuf) {
+    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    (
+        sibling(&abs, "playbook-cache"),
+        sibling(&abs, "playbook-cache.partial"),
+    )
 }
 
 /// The output path of a page whose URL path (under the base path) is `url`.

@@ -198,6 +198,14 @@ impl Vocabulary {
         }
     }
 
+    /// The number of `word`, numbered now if it is new.
+    pub fn intern(&mut self, word: &str) -> u32 {
+        match self.ids.get(word) {
+            Some(&id) => id,
+            None => self.id(word.to_string()),
+        }
+    }
+
     pub fn word(&self, id: u32) -> &str {
         &self.words[id as usize]
     }
@@ -241,19 +249,31 @@ pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
     count_text(&p.title, &summary(p), sections, &p.lang)
 }
 
+/// Index terms by word, for one language (see `TERMS_OF`).
+type TermsOf = (String, HashMap<Box<str>, Box<[String]>>);
+
+thread_local! {
+    /// Each thread's index terms of the words it has met, for one language at a time: the pages
+    /// of a site share most of their words, and stemming them again page after page was a tenth
+    /// of a large build's CPU time. Terms are a pure function of the word, so the index does not
+    /// change.
+    static TERMS_OF: std::cell::RefCell<TermsOf> = std::cell::RefCell::default();
+}
+
+/// Words kept by a thread in `TERMS_OF` before it starts over (a bound on its memory).
+const TERMS_OF_MAX: usize = 100_000;
+
 /// Counts the terms of a title, a summary and sections of text in language `lang`.
 pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
-    // Most words of a page repeat: each distinct spelling is stemmed once.
-    fn add<'t>(
-        text: &'t str,
+    fn add(
+        text: &str,
         weight: f64,
         analyzer: &Analyzer,
-        seen: &mut HashMap<&'t str, Vec<String>>,
+        known: &mut HashMap<Box<str>, Box<[String]>>,
         out: &mut RawTerms,
     ) {
-        for w in words(text) {
-            let terms = seen.entry(w).or_insert_with(|| analyzer.terms(w));
-            for t in terms.iter() {
+        let mut count = |terms: &[String]| {
+            for t in terms {
                 match out.terms.get_mut(t) {
                     Some(n) => *n += weight,
                     None => {
@@ -262,20 +282,38 @@ pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang:
                 }
             }
             out.length += weight;
+        };
+        for w in words(text) {
+            match known.get(w) {
+                Some(terms) => count(terms),
+                None => {
+                    let terms = analyzer.terms(w).into_boxed_slice();
+                    count(&terms);
+                    if known.len() >= TERMS_OF_MAX {
+                        known.clear();
+                    }
+                    known.insert(w.into(), terms);
+                }
+            }
         }
     }
     let analyzer = Analyzer::new(lang);
     let mut out = RawTerms::default();
-    let mut seen = HashMap::default();
-    add(title, TITLE_WEIGHT, &analyzer, &mut seen, &mut out);
-    out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
-    for text in summary {
-        add(text, SUMMARY_WEIGHT, &analyzer, &mut seen, &mut out);
-    }
-    for s in sections {
-        add(&s.heading, SUMMARY_WEIGHT, &analyzer, &mut seen, &mut out);
-        add(&s.text, 1.0, &analyzer, &mut seen, &mut out);
-    }
+    TERMS_OF.with_borrow_mut(|(of, known)| {
+        if of != lang {
+            known.clear();
+            *of = lang.to_string();
+        }
+        add(title, TITLE_WEIGHT, &analyzer, known, &mut out);
+        out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
+        for text in summary {
+            add(text, SUMMARY_WEIGHT, &analyzer, known, &mut out);
+        }
+        for s in sections {
+            add(&s.heading, SUMMARY_WEIGHT, &analyzer, known, &mut out);
+            add(&s.text, 1.0, &analyzer, known, &mut out);
+        }
+    });
     out
 }
 

@@ -9,6 +9,7 @@
 //! that of its largest variant, not of all of them. `serve` keeps every variant instead (see
 //! `live`), through the same two steps.
 
+pub mod cache;
 mod plan;
 mod prepared;
 
@@ -189,7 +190,7 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         Target::Dir(out) => Some(out),
         Target::Check => None,
     };
-    let plan = Plan::new(opts, out)?;
+    let mut plan = Plan::new(opts, out)?;
     let pages = plan.page_count();
     let Some(out) = out else {
         let diags = for_each_variant(plan, |_, _, _| {})?;
@@ -220,11 +221,19 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         .map(|o| (o.name.clone(), o.key.clone()))
         .collect();
     let offline_on = plan.latest.first().is_some_and(|m| m.site.config.offline);
+    let staging = Staging::begin(out, &opts.root)?;
+    // What the previous build into this folder left, if it describes the folder there now.
+    let mut previous = cache::read(out).unwrap_or_default();
+    let files = std::mem::take(&mut previous.files);
+    plan.shared.caching = true;
+    plan.shared.cache = Some(std::sync::Arc::new(previous));
     let sink = Sink::Dir(
-        Staging::begin(out, &opts.root)?
+        staging
             .carrying(carried)
-            .write_into_carried(refreshed),
+            .write_into_carried(refreshed)
+            .with_previous(files),
     );
+    let mut next = cache::Cache::default();
     let mut phases = crate::util::Phases::start();
     // What the service worker needs of the latest edition's default language.
     let mut worker: Option<(offline::SearchIndex, Prepared)> = None;
@@ -232,6 +241,9 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     let result = for_each_variant(plan, |edition, mut p, errors| {
         let search = offline::SearchIndex::of(&p.search_files);
         errors.extend(p.write_search_and_all(&sink, opts.progress && edition.is_none()));
+        if let Some(v) = p.take_cache() {
+            next.variants.insert(p.site.config.language.clone(), v);
+        }
         if let Some(o) = edition {
             if !written_olders.contains(&o.name) {
                 written_olders.push(o.name.clone());
@@ -272,6 +284,8 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         }
     };
     phases.done("write rest");
+    cache::write(&staging, next);
+    phases.done("cache");
     staging.commit()?;
     phases.done("commit");
     finish(pages, start, diags)

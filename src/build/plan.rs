@@ -29,6 +29,10 @@ pub struct Shared {
     pub theme: Arc<Theme>,
     pub tables: Arc<Tables>,
     pub highlighter: Arc<Highlighter>,
+    /// A folder build: the latest edition's variants are cached for the next build.
+    pub caching: bool,
+    /// What the previous build into the same folder left (see `cache`).
+    pub cache: Option<Arc<super::cache::Cache>>,
 }
 
 /// One variant modelled: an edition in one language.
@@ -122,6 +126,8 @@ impl Plan {
             theme: Arc::new(theme),
             tables: Arc::new(tables),
             highlighter: Arc::new(Highlighter::default()),
+            caching: false,
+            cache: None,
         };
         let mut plan = Plan {
             shared,

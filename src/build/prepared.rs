@@ -3,6 +3,7 @@
 //! the index, assets).
 
 use super::Options;
+use super::cache::{self, KeyHasher};
 use super::in_draft_dir;
 use super::plan::{Model, Shared};
 use crate::diagnostics::{Diagnostic, Diagnostics, Source};
@@ -96,6 +97,9 @@ pub struct Prepared {
     pub editions: Option<editions::Context>,
     /// This edition's pages in every language.
     pub languages: languages::Context,
+    /// What the next build may reuse of this one (a folder build of the latest edition):
+    /// pages' entries without their `rendered`, filled in by [`Prepared::take_cache`].
+    pub cache: Option<cache::Variant>,
 }
 
 impl Prepared {
@@ -158,7 +162,29 @@ impl Prepared {
             search_dict: old.search_dict.clone(),
             editions,
             languages,
+            cache: None,
         })
+    }
+
+    /// This variant's entries for the next build's cache, with the pages' renders and counted
+    /// terms moved in (they are gone afterwards): once its files are written.
+    pub fn take_cache(&mut self) -> Option<cache::Variant> {
+        let mut v = self.cache.take()?;
+        let vocab = std::mem::take(&mut self.search_vocab);
+        v.words = (0..vocab.len() as u32)
+            .map(|i| vocab.word(i).to_string())
+            .collect();
+        for p in &self.site.pages {
+            if let Some(e) = v.pages.get_mut(&p.rel) {
+                let i = p.id.index();
+                e.rendered = std::mem::take(&mut self.rendered[i]);
+                if e.terms.is_some() {
+                    e.terms = self.search_terms.get_mut(i).and_then(Option::take);
+                }
+            }
+        }
+        self.search_terms = Vec::new();
+        Some(v)
     }
 
     /// The counted search terms of page `id` (`None` when it is left out of search).
@@ -195,6 +221,17 @@ impl Prepared {
         let known = Known::new(&loaded, &site, strings);
         let indexed = !site.config.archived();
         let opts = &shared.opts;
+        // Only a folder build of the latest edition reads and leaves a cache.
+        let caching = shared.caching && site.config.edition.is_none();
+        let key = caching.then(|| variant_key(shared, &loaded, &site, &known));
+        let previous = key.and_then(|k| {
+            shared
+                .cache
+                .as_ref()
+                .and_then(|c| c.variants.get(&site.config.language))
+                .filter(|v| v.key == k)
+        });
+        let mut cache = None;
         let (rendered, search) = if opts.live {
             let rendered = render_markdown(
                 &site,
@@ -205,8 +242,15 @@ impl Prepared {
             );
             (rendered, None)
         } else {
-            let (rendered, search) =
-                render_once(&site, &known, &shared.highlighter, indexed, &mut diags);
+            let (rendered, search, made) = render_once(
+                &site,
+                &known,
+                &shared.highlighter,
+                indexed,
+                &mut diags,
+                key.map(|k| (k, previous)),
+            );
+            cache = made;
             (rendered, Some(search))
         };
         phases.done("markdown");
@@ -235,6 +279,7 @@ impl Prepared {
             search_files: Vec::new(),
             editions,
             languages,
+            cache,
         };
         if let Some(s) = search {
             prepared.search_terms = s.terms;
@@ -288,13 +333,20 @@ pub struct SearchParts {
 /// HTML packed and the plain text dropped. Pages go a chunk at a time so that only one chunk's
 /// string-keyed term counts and plain text exist at once: the peak memory of a large build
 /// depends on it.
+///
+/// With `cache` (this variant's key, and what the previous build left for it), a page whose
+/// Markdown and fragment keys are those of the previous build is not rendered again: its
+/// render, terms and fragment are the cached ones. The first chunk is always rendered, since
+/// the fragments' dictionary is made from it; when the dictionary is not the cached one, no
+/// cached fragment is used. Returns the entries for the next build's cache.
 pub fn render_once(
     site: &Site,
     known: &Known,
     highlighter: &Highlighter,
     index: bool,
     diags: &mut Diagnostics,
-) -> (Vec<Rendered>, SearchParts) {
+    cache: Option<(cache::Key, Option<&cache::Variant>)>,
+) -> (Vec<Rendered>, SearchParts, Option<cache::Variant>) {
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
     let mut rendered = Vec::with_capacity(n);
@@ -304,40 +356,213 @@ pub fn render_once(
         fragments: Vec::with_capacity(n),
         dict: Vec::new(),
     };
-    for chunk in site.pages.chunks(256) {
+    let mut made = cache.map(|(key, _)| cache::Variant {
+        key,
+        ..Default::default()
+    });
+    let previous = cache.and_then(|(_, p)| p);
+    // The previous build's word numbers, renumbered in this build's vocabulary as met.
+    let mut renumber: Vec<u32> = Vec::new();
+    // The dictionary is made from the first chunk's fragments: when the previous build made it
+    // there too and each page of that chunk has the keys it had, it is the previous one, and
+    // that chunk's pages can come from the cache as well.
+    if let (Some(v), Some(prev)) = (&made, previous) {
+        let first = &site.pages[..n.min(CHUNK)];
+        let unchanged = prev.dict_from_first
+            && first.par_iter().all(|p| {
+                let (md, frag) = page_keys(site, p, &v.key);
+                let searchable = index && p.searchable();
+                prev.pages.get(&p.rel).is_some_and(|e| {
+                    e.md_key == md
+                        && e.terms.is_some() == searchable
+                        && (!searchable || (e.frag_key == frag && e.fragment.is_some()))
+                })
+            });
+        if unchanged {
+            parts.dict = prev.dict.clone();
+        }
+    }
+    for (c, chunk) in site.pages.chunks(CHUNK).enumerate() {
+        // Cached fragments were compressed against the previous build's dictionary: usable once
+        // this build's is made (from the first chunk with fragments) and is the same.
+        let same_dict = !parts.dict.is_empty() && previous.is_some_and(|v| v.dict == parts.dict);
         let done: Vec<_> = chunk
             .par_iter()
             .map(|p| {
+                let keys = made.as_ref().map(|v| page_keys(site, p, &v.key));
+                let searchable = index && p.searchable();
+                let hit = keys.and_then(|(md, frag)| {
+                    let e = previous?.pages.get(&p.rel)?;
+                    let fragment_ok =
+                        !searchable || (same_dict && e.frag_key == frag && e.fragment.is_some());
+                    (e.md_key == md && fragment_ok && e.terms.is_some() == searchable).then_some(e)
+                });
+                if let Some(e) = hit {
+                    let searched = e.terms.as_ref().map(|t| {
+                        Searched::Cached(t.clone(), e.fragment.clone().unwrap_or_default())
+                    });
+                    return (e.rendered.clone(), searched, keys);
+                }
                 let mut r = markdown::render(p, &cx);
-                let searched = (index && p.searchable()).then(|| {
-                    (
+                let searched = searchable.then(|| {
+                    Searched::Made(
                         search::count_terms(p, &r.sections),
                         search::fragment(site, p, &r.sections),
                     )
                 });
                 r.sections = Vec::new();
                 r.html.pack();
-                (r, searched)
+                (r, searched, keys)
             })
             .collect();
         let json: Vec<Option<&[u8]>> = done
             .iter()
-            .map(|(_, s)| s.as_ref().map(|(_, json)| json.as_slice()))
+            .map(|(_, s, _)| match s {
+                Some(Searched::Made(_, json)) => Some(json.as_slice()),
+                _ => None,
+            })
             .collect();
         if parts.dict.is_empty() {
             parts.dict = search::dictionary(json.iter().flatten().copied());
+            if let Some(v) = &mut made {
+                v.dict_from_first = c == 0 && !parts.dict.is_empty();
+            }
+        } else if c == 0 {
+            // Taken from the previous build (see above), so made from this chunk.
+            if let Some(v) = &mut made {
+                v.dict_from_first = true;
+            }
         }
         let compressed = search::compress_fragments(&json, &parts.dict, false);
-        for ((mut r, searched), fragment) in done.into_iter().zip(compressed) {
+        for ((p, (mut r, searched, keys)), fragment) in chunk.iter().zip(done).zip(compressed) {
+            let clean = r.diags.is_empty();
             diags.extend(std::mem::take(&mut r.diags));
             rendered.push(r);
-            parts
-                .terms
-                .push(searched.map(|(t, _)| parts.vocab.compact(t)));
+            let (terms, fragment) = match searched {
+                Some(Searched::Made(t, _)) => (Some(parts.vocab.compact(t)), fragment),
+                Some(Searched::Cached(t, f)) => {
+                    // Numbered by the previous build's words: renumbered by this build's.
+                    let words = previous.map_or(&[][..], |v| v.words.as_slice());
+                    let mut id = |old: u32| -> u32 {
+                        let i = old as usize;
+                        if renumber.len() < words.len() {
+                            renumber.resize(words.len(), u32::MAX);
+                        }
+                        match renumber.get(i) {
+                            Some(&n) if n != u32::MAX => n,
+                            _ => {
+                                let n = parts.vocab.intern(words.get(i).map_or("", String::as_str));
+                                if let Some(slot) = renumber.get_mut(i) {
+                                    *slot = n;
+                                }
+                                n
+                            }
+                        }
+                    };
+                    let mut terms: Vec<(u32, f32)> =
+                        t.terms.iter().map(|&(w, n)| (id(w), n)).collect();
+                    terms.sort_unstable_by_key(|t| t.0);
+                    let title = t.title.iter().map(|&w| id(w)).collect();
+                    let t = search::PageTerms {
+                        terms,
+                        length: t.length,
+                        title,
+                    };
+                    (Some(t), Some(f))
+                }
+                None => (None, fragment),
+            };
+            if let (Some(v), Some((md_key, frag_key)), true) = (&mut made, keys, clean) {
+                v.pages.insert(
+                    p.rel.clone(),
+                    cache::PageEntry {
+                        md_key,
+                        frag_key,
+                        rendered: Rendered::default(),
+                        terms: terms.as_ref().map(|_| search::PageTerms::default()),
+                        fragment: fragment.clone(),
+                    },
+                );
+            }
+            parts.terms.push(terms);
             parts.fragments.push(fragment);
         }
     }
-    (rendered, parts)
+    if let Some(v) = &mut made {
+        v.dict = parts.dict.clone();
+    }
+    (rendered, parts, made)
+}
+
+/// Pages rendered at once by a one-shot build (see `render_once`).
+const CHUNK: usize = 256;
+
+/// A page's search terms and fragment: counted now (with the fragment's JSON), or cached (with
+/// the compressed fragment).
+enum Searched {
+    Made(search::RawTerms, Vec<u8>),
+    Cached(search::PageTerms, Vec<u8>),
+}
+
+/// The Markdown and fragment keys of page `p` in a variant of key `variant` (see `cache`).
+fn page_keys(site: &Site, p: &Page, variant: &cache::Key) -> (cache::Key, cache::Key) {
+    let mut h = KeyHasher::default();
+    h.bytes(variant)
+        .str(&p.source.name)
+        .str(&p.source.text)
+        .str(&p.rel)
+        .str(&p.lang)
+        .str(&p.url)
+        .str(&p.title)
+        .str(p.kind.as_str())
+        .num(u64::from(p.id.0))
+        .num(p.body.start as u64)
+        .num(p.body.end as u64);
+    let md = h.finish();
+    let mut h = KeyHasher::default();
+    h.bytes(&md).str(&p.title);
+    for a in site.ancestors(p.id) {
+        h.str(a.kind.as_str()).str(&a.title);
+    }
+    (md, h.finish())
+}
+
+/// The key of a variant (see `cache`): everything besides a page's own file that its Markdown,
+/// terms, fragment and template can depend on, or (for what varies page by page) that the
+/// page keys do not cover.
+fn variant_key(shared: &Shared, loaded: &Loaded, site: &Site, known: &Known) -> cache::Key {
+    let mut h = KeyHasher::default();
+    h.bytes(&cache::program_key())
+        .str(&shared.config_source.text)
+        .str(shared.opts.base_url.as_deref().unwrap_or("\0"))
+        .num(u64::from(shared.opts.drafts))
+        .str(&site.config.language);
+    h.num(loaded.theme_files.len() as u64);
+    for (k, v) in &loaded.theme_files {
+        h.str(k).bytes(v);
+    }
+    h.num(loaded.i18n.len() as u64);
+    for (k, v) in &loaded.i18n {
+        h.str(k).str(&v.name).str(&v.text);
+    }
+    h.num(site.pages.len() as u64);
+    for p in &site.pages {
+        h.str(&p.rel).str(&p.url).num(u64::from(p.id.0));
+    }
+    h.set(site.drafts.iter()).set(site.broken.iter());
+    let mut elsewhere: Vec<(&String, &String)> = site.elsewhere.iter().collect();
+    elsewhere.sort_unstable();
+    for (k, v) in elsewhere {
+        h.str(k).str(v);
+    }
+    h.set(site.suffixes.iter());
+    h.set(known.assets.iter()).set(known.static_files.iter());
+    let mut texts: Vec<(&String, &String)> = known.texts.iter().collect();
+    texts.sort_unstable();
+    for (k, v) in texts {
+        h.str(k).str(v);
+    }
+    h.finish()
 }
 
 impl Prepared {
@@ -375,7 +600,9 @@ impl Prepared {
             &self.search_dict,
             self.opts.live,
         );
-        if !self.opts.live {
+        // `serve` keeps the counted terms to count one page again; a build that caches keeps
+        // them for the cache (see `take_cache`).
+        if !self.opts.live && self.cache.is_none() {
             self.search_terms = Vec::new();
             self.search_vocab = search::Vocabulary::default();
         }
@@ -405,11 +632,21 @@ impl Prepared {
         bar: Option<&indicatif::ProgressBar>,
     ) -> Vec<Diagnostic> {
         let renderer = self.renderer();
+        let salt = self.cache.as_ref().map(|v| v.key);
         ids.par_iter()
             .filter_map(|&id| {
                 let p = self.site.page(id);
+                let rel = self.out(&output::page_file(&p.url));
+                // A page whose template would get the same view as last time is the same file.
+                let view = salt.map(|s| renderer.view_key(id, &s));
+                if view.as_ref().is_some_and(|v| sink.reuse(&rel, v)) {
+                    if let Some(b) = bar {
+                        b.inc(1);
+                    }
+                    return None;
+                }
                 let result = renderer.page(id).and_then(|html| {
-                    sink.write(&self.out(&output::page_file(&p.url)), html.into_bytes())
+                    sink.write_keyed(&rel, html.into_bytes(), view)
                         .map_err(|e| Diagnostic::error(format!("{e:#}")))
                 });
                 if let Some(b) = bar {

@@ -4,6 +4,7 @@
 
 use super::views::*;
 use super::{Renderer, duration_label};
+use crate::markdown::Html;
 use crate::model::{Meta, Page, PageId, PageKind, Version};
 use crate::nav;
 use std::borrow::Cow;
@@ -11,7 +12,29 @@ use std::borrow::Cow;
 impl<'a> Renderer<'a> {
     /// The view of page `id`.
     pub(super) fn view(&self, id: PageId) -> PageView<'_> {
-        let mut view = self.frame(id);
+        self.view_with(id, true)
+    }
+
+    /// A key of everything the template of page `id` receives (see `build::cache`): its view,
+    /// serialized, with the body replaced by the hash of its bytes, and `salt`.
+    pub fn view_key(&self, id: PageId, salt: &[u8]) -> [u8; 32] {
+        let view = self.view_with(id, false);
+        let mut h = blake3::Hasher::new();
+        h.update(salt);
+        match &self.rendered[id.index()].html {
+            Html::Packed(b) => h.update(b"packed").update(blake3::hash(b).as_bytes()),
+            Html::Text(t) => h
+                .update(b"text")
+                .update(blake3::hash(t.as_bytes()).as_bytes()),
+        };
+        // Writing into a hasher cannot fail; a view that cannot be serialized fails to render.
+        let _ = serde_json::to_writer(&mut h, &view);
+        *h.finalize().as_bytes()
+    }
+
+    /// The view of page `id`, with its body (or, without `content`, an empty body).
+    fn view_with(&self, id: PageId, content: bool) -> PageView<'_> {
+        let mut view = self.frame_with(id, content);
         let p = self.site.page(id);
         view.sidebar = nav::sidebar(self.site, self.nav, id).map(|s| self.sidebar_view(&s, id));
         view.children = self.children(p);
@@ -37,6 +60,10 @@ impl<'a> Renderer<'a> {
 
     /// What every page shows, whatever its kind.
     pub(super) fn frame(&self, id: PageId) -> PageView<'_> {
+        self.frame_with(id, true)
+    }
+
+    fn frame_with(&self, id: PageId, content: bool) -> PageView<'_> {
         let site = self.site;
         let p: &'a Page = site.page(id);
         let r = &self.rendered[id.index()];
@@ -54,7 +81,11 @@ impl<'a> Renderer<'a> {
             } else {
                 "website"
             },
-            content: r.html.text(),
+            content: if content {
+                r.html.text()
+            } else {
+                Cow::Borrowed("")
+            },
             outline: &r.outline,
             breadcrumbs: self.breadcrumbs(id),
             prev: None,

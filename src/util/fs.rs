@@ -70,6 +70,45 @@ pub fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((m.len(), modified.as_nanos()))
 }
 
+/// The device and inode of the folder at `path` (`None` if it cannot be read, or off Unix):
+/// which folder a build cache describes.
+pub fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.is_dir().then(|| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// The size of the regular file at `path`, or `None` if there is none.
+pub fn file_size(path: &Path) -> Option<u64> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    m.is_file().then_some(m.len())
+}
+
+/// Reads the file at `path`, or `None` if it cannot be read.
+pub fn read_if_exists(path: &Path) -> Option<Vec<u8>> {
+    std::fs::read(path).ok()
+}
+
+/// Writes a new file at `path` through `fill` (buffered), for files too large to make in
+/// memory first.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("failed to create `{}`", path.display()))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    fill(&mut out).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
 /// Returns true if and only if the file at `path` holds exactly `bytes`.
 pub fn holds(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::metadata(path) {
@@ -145,6 +184,30 @@ pub fn remove_if_exists(path: &Path) -> Result<()> {
         Ok(_) => remove_file_if_exists(path),
         Err(_) => Ok(()),
     }
+}
+
+/// Removes folder `path` and everything below it in another process that this one does not
+/// wait for (`rm -rf`), so that a command need not wait for the removal of a large tree; where
+/// that process cannot be started (or off Unix), removes it here.
+pub fn remove_dir_all_detached(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        use std::process::{Command, Stdio};
+        let started = Command::new("rm")
+            .arg("-rf")
+            .arg("--")
+            .arg(path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn();
+        if started.is_ok() {
+            return Ok(());
+        }
+    }
+    remove_dir_all_if_exists(path)
 }
 
 /// The names of the entries of folder `path`, sorted (not `.` or `..`).

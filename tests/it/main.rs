@@ -15,6 +15,7 @@ mod errors;
 mod export;
 mod features;
 mod fuzz;
+mod incremental;
 mod languages;
 mod offline;
 mod publish;

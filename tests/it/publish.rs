@@ -77,8 +77,11 @@ fn restore_keeping(from: &Path, to: &Path, keep: Option<&Path>) {
     if to.exists() {
         clear(to, keep);
     }
+    // A previous site being removed in the background (`.public.playbook-trash-…`) is not
+    // part of the site.
     for e in walkdir::WalkDir::new(from)
         .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().contains(".playbook-trash-"))
         .filter_map(Result::ok)
     {
         let dst = to.join(e.path().strip_prefix(from).unwrap());
@@ -102,12 +105,17 @@ fn restore_keeping(from: &Path, to: &Path, keep: Option<&Path>) {
 fn clear(dir: &Path, keep: Option<&Path>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
+        // A previous site being removed in the background may vanish meanwhile.
+        let gone = |r: std::io::Result<()>| match r {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            r => r.unwrap(),
+        };
         if Some(p.as_path()) == keep {
             clear(&p, None);
         } else if p.is_dir() && !p.is_symlink() {
-            std::fs::remove_dir_all(&p).unwrap();
+            gone(std::fs::remove_dir_all(&p));
         } else {
-            std::fs::remove_file(&p).unwrap();
+            gone(std::fs::remove_file(&p));
         }
     }
     let _ = std::fs::remove_dir(dir);

@@ -1,0 +1,562 @@
+//! The build cache: what a folder build leaves beside its output (`.NAME.playbook-cache`) so
+//! that the next build into the same folder redoes only what changed.
+//!
+//! It holds, for each page of the latest edition (by variant, i.e. language): the page's
+//! rendered Markdown (body packed, outline, ids, links, extras), its counted search terms and
+//! its compressed search fragment, each under a key; and, for each output file, its content
+//! hash, size and (for a page) the key of the view its template was given.
+//!
+//! Keys, and what they cover (a key that differs is a miss, and a miss redoes the work):
+//! - the variant's key: the program (version, and the executable's size and time), the text
+//!   of playbook.yaml, the command-line options, the language, the site's own theme and string
+//!   files, and every input the Markdown of a page can read about the others (each page's file,
+//!   id and URL, drafts, broken and elsewhere links, the files beside the pages and in
+//!   `static/`, the small text files pages show). A different variant key drops the variant.
+//! - a page's Markdown key: the variant's key, the page's file (name and whole text), its
+//!   language, URL and kind.
+//! - its fragment key: the Markdown key, the page's breadcrumb titles and the dictionary.
+//! - a page file's view key: everything its template receives (the serialized view, with the
+//!   body replaced by the body's hash) and the variant's key (the templates and strings).
+//!
+//! Pages whose Markdown gave a diagnostic are never cached, so warnings are always reported.
+//! The cache describes one output: it records the device and inode of the staging folder it
+//! was written with, which is the output folder once the swap is done; any other output folder
+//! (a build killed before the swap, a folder replaced by hand) ignores it. An output file is
+//! reused only when the output folder still holds a file of the recorded size at its path.
+
+use crate::markdown::{AnchorRef, Extras, Heading, Html, Note, Rendered};
+use crate::model::PageId;
+use crate::search::PageTerms;
+use std::collections::{HashMap, HashSet};
+
+/// Bumped whenever what is cached or how it is written changes.
+const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"PBCACHE\0";
+
+pub use crate::output::{FileEntry, Key};
+
+/// One page's cached work.
+#[derive(Clone)]
+pub struct PageEntry {
+    pub md_key: Key,
+    pub frag_key: Key,
+    /// The rendered Markdown, body packed, sections and diagnostics left out.
+    pub rendered: Rendered,
+    /// Counted terms, by number in the variant's `words`.
+    pub terms: Option<PageTerms>,
+    pub fragment: Option<Vec<u8>>,
+}
+
+/// One variant's cached pages, by the page's file (relative to `content/`).
+#[derive(Default, Clone)]
+pub struct Variant {
+    pub key: Key,
+    pub dict: Vec<u8>,
+    /// The dictionary was made from the fragments of the first chunk of pages.
+    pub dict_from_first: bool,
+    /// The terms the pages' counted terms refer to by number.
+    pub words: Vec<String>,
+    pub pages: HashMap<String, PageEntry>,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    /// The device and inode of the output folder this cache describes.
+    pub folder: (u64, u64),
+    pub variants: HashMap<String, Variant>,
+    pub files: HashMap<String, FileEntry>,
+}
+
+/// The key of the program itself: a cache left by another build of `playbook` is not used.
+pub fn program_key() -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some((size, time)) = std::env::current_exe()
+        .ok()
+        .and_then(|p| crate::util::fs::stamp(&p))
+    {
+        h.update(&size.to_le_bytes());
+        h.update(&time.to_le_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// A hasher of strings and numbers with lengths, so that no two inputs run together.
+pub struct KeyHasher(blake3::Hasher);
+
+impl Default for KeyHasher {
+    fn default() -> Self {
+        KeyHasher(blake3::Hasher::new())
+    }
+}
+
+impl KeyHasher {
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.0.update(&(b.len() as u64).to_le_bytes());
+        self.0.update(b);
+        self
+    }
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.bytes(s.as_bytes())
+    }
+    pub fn num(&mut self, n: u64) -> &mut Self {
+        self.0.update(&n.to_le_bytes());
+        self
+    }
+    /// Every string of `set`, in sorted order.
+    pub fn set<'s>(&mut self, set: impl Iterator<Item = &'s String>) -> &mut Self {
+        let mut v: Vec<&String> = set.collect();
+        v.sort_unstable();
+        self.num(v.len() as u64);
+        for s in v {
+            self.str(s);
+        }
+        self
+    }
+    pub fn finish(&self) -> Key {
+        *self.0.finalize().as_bytes()
+    }
+}
+
+// ------------------------------------------------------------------ writing and reading
+
+/// A writer that keeps its first error (checked once at the end).
+struct W<'w> {
+    out: &'w mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl W<'_> {
+    fn raw(&mut self, b: &[u8]) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(b) {
+                self.error = Some(e);
+            }
+        }
+    }
+    fn u64(&mut self, n: u64) {
+        self.raw(&n.to_le_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.raw(b);
+    }
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+    fn key(&mut self, k: &Key) {
+        self.raw(k);
+    }
+    fn strs<'s>(&mut self, v: impl ExactSizeIterator<Item = &'s String>) {
+        self.u64(v.len() as u64);
+        for s in v {
+            self.str(s);
+        }
+    }
+}
+
+struct R<'a>(&'a [u8]);
+
+type Got<T> = Option<T>;
+
+impl<'a> R<'a> {
+    fn take(&mut self, n: usize) -> Got<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+    fn u64(&mut self) -> Got<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn len(&mut self) -> Got<usize> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        // A length longer than what is left is a damaged file, not a huge allocation.
+        (n <= self.0.len()).then_some(n)
+    }
+    fn bytes(&mut self) -> Got<&'a [u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+    fn string(&mut self) -> Got<String> {
+        String::from_utf8(self.bytes()?.to_vec()).ok()
+    }
+    fn key(&mut self) -> Got<Key> {
+        self.take(32)?.try_into().ok()
+    }
+    fn strings(&mut self) -> Got<Vec<String>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.string()).collect()
+    }
+}
+
+fn write_rendered(w: &mut W, r: &Rendered) {
+    match &r.html {
+        Html::Packed(b) => {
+            w.u64(1);
+            w.bytes(b);
+        }
+        Html::Text(t) => {
+            w.u64(0);
+            w.str(t);
+        }
+    }
+    w.u64(r.outline.len() as u64);
+    for h in &r.outline {
+        w.u64(u64::from(h.level));
+        w.str(&h.id);
+        w.str(&h.text);
+        w.u64(h.offset as u64);
+    }
+    let mut ids: Vec<&String> = r.ids.iter().collect();
+    ids.sort_unstable();
+    w.strs(ids.into_iter());
+    w.u64(r.anchor_refs.len() as u64);
+    for a in &r.anchor_refs {
+        w.u64(u64::from(a.target.0));
+        w.str(&a.fragment);
+        w.u64(a.range.start as u64);
+        w.u64(a.range.end as u64);
+    }
+    let x = &r.extras;
+    w.str(&x.keypoints);
+    w.str(&x.objectives);
+    w.str(&x.questions);
+    w.u64(x.notes.len() as u64);
+    for n in &x.notes {
+        w.str(&n.html);
+        match &n.heading {
+            Some((id, text)) => {
+                w.u64(1);
+                w.str(id);
+                w.str(text);
+            }
+            None => w.u64(0),
+        }
+        w.u64(n.line as u64);
+        w.strs(n.uses.iter());
+    }
+    w.u64(x.solutions as u64);
+    w.u64(u64::from(x.video) | u64::from(x.tabs) << 1);
+    w.strs(r.uses.iter());
+}
+
+fn read_rendered(r: &mut R) -> Got<Rendered> {
+    let html = match r.u64()? {
+        1 => Html::Packed(r.bytes()?.to_vec().into_boxed_slice()),
+        _ => Html::Text(r.string()?),
+    };
+    let n = r.len()?;
+    let mut outline = Vec::with_capacity(n);
+    for _ in 0..n {
+        outline.push(Heading {
+            level: u8::try_from(r.u64()?).ok()?,
+            id: r.string()?,
+            text: r.string()?,
+            offset: usize::try_from(r.u64()?).ok()?,
+        });
+    }
+    let ids: HashSet<String> = r.strings()?.into_iter().collect();
+    let n = r.len()?;
+    let mut anchor_refs = Vec::with_capacity(n);
+    for _ in 0..n {
+        anchor_refs.push(AnchorRef {
+            target: PageId(u32::try_from(r.u64()?).ok()?),
+            fragment: r.string()?,
+            range: usize::try_from(r.u64()?).ok()?..usize::try_from(r.u64()?).ok()?,
+        });
+    }
+    let keypoints = r.string()?;
+    let objectives = r.string()?;
+    let questions = r.string()?;
+    let n = r.len()?;
+    let mut notes = Vec::with_capacity(n);
+    for _ in 0..n {
+        let html = r.string()?;
+        let heading = match r.u64()? {
+            1 => Some((r.string()?, r.string()?)),
+            _ => None,
+        };
+        notes.push(Note {
+            html,
+            heading,
+            line: usize::try_from(r.u64()?).ok()?,
+            uses: r.strings()?,
+        });
+    }
+    let solutions = usize::try_from(r.u64()?).ok()?;
+    let flags = r.u64()?;
+    let uses = r.strings()?;
+    Some(Rendered {
+        html,
+        outline,
+        ids,
+        anchor_refs,
+        sections: Vec::new(),
+        diags: Default::default(),
+        extras: Extras {
+            keypoints,
+            objectives,
+            questions,
+            notes,
+            solutions,
+            video: flags & 1 != 0,
+            tabs: flags & 2 != 0,
+        },
+        uses,
+    })
+}
+
+fn write_terms(w: &mut W, t: &PageTerms) {
+    w.u64(t.terms.len() as u64);
+    for (id, n) in &t.terms {
+        w.u64(u64::from(*id) << 32 | u64::from(n.to_bits()));
+    }
+    w.u64(u64::from(t.length.to_bits()));
+    w.u64(t.title.len() as u64);
+    for id in &t.title {
+        w.u64(u64::from(*id));
+    }
+}
+
+fn read_terms(r: &mut R) -> Got<PageTerms> {
+    let n = r.len()?;
+    let mut terms = Vec::with_capacity(n.min(1 << 16));
+    for _ in 0..n {
+        let x = r.u64()?;
+        terms.push(((x >> 32) as u32, f32::from_bits(x as u32)));
+    }
+    let length = f32::from_bits(u32::try_from(r.u64()?).ok()?);
+    let n = r.len()?;
+    let title = (0..n)
+        .map(|_| u32::try_from(r.u64()?).ok())
+        .collect::<Option<_>>()?;
+    Some(PageTerms {
+        terms,
+        length,
+        title,
+    })
+}
+
+impl Cache {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write(&mut bytes);
+        bytes
+    }
+
+    /// Writes the cache to `out`, streamed (the cache of a large site is tens of megabytes).
+    pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut w = W { out, error: None };
+        w.raw(MAGIC);
+        w.u64(u64::from(FORMAT));
+        w.u64(self.folder.0);
+        w.u64(self.folder.1);
+        let mut names: Vec<&String> = self.variants.keys().collect();
+        names.sort_unstable();
+        w.u64(names.len() as u64);
+        for name in names {
+            let v = &self.variants[name];
+            w.str(name);
+            w.key(&v.key);
+            w.bytes(&v.dict);
+            w.u64(u64::from(v.dict_from_first));
+            w.strs(v.words.iter());
+            w.u64(v.pages.len() as u64);
+            for (rel, p) in &v.pages {
+                w.str(rel);
+                w.key(&p.md_key);
+                w.key(&p.frag_key);
+                write_rendered(&mut w, &p.rendered);
+                match &p.terms {
+                    Some(t) => {
+                        w.u64(1);
+                        write_terms(&mut w, t);
+                    }
+                    None => w.u64(0),
+                }
+                match &p.fragment {
+                    Some(f) => {
+                        w.u64(1);
+                        w.bytes(f);
+                    }
+                    None => w.u64(0),
+                }
+            }
+        }
+        w.u64(self.files.len() as u64);
+        for (rel, f) in &self.files {
+            w.str(rel);
+            w.key(&f.hash);
+            w.u64(f.size);
+            match &f.view {
+                Some(k) => {
+                    w.u64(1);
+                    w.key(k);
+                }
+                None => w.u64(0),
+            }
+        }
+        match w.error {
+            Some(e) => Err(e),
+            None => w.out.flush(),
+        }
+    }
+
+    /// The cache in `bytes`, or `None` when it is damaged or of another format.
+    pub fn decode(bytes: &[u8]) -> Option<Cache> {
+        let mut r = R(bytes);
+        if r.take(8)? != MAGIC || r.u64()? != u64::from(FORMAT) {
+            return None;
+        }
+        let folder = (r.u64()?, r.u64()?);
+        let mut variants = HashMap::new();
+        for _ in 0..r.len()? {
+            let name = r.string()?;
+            let key = r.key()?;
+            let dict = r.bytes()?.to_vec();
+            let dict_from_first = r.u64()? == 1;
+            let words = r.strings()?;
+            let n = r.len()?;
+            let mut pages = HashMap::with_capacity(n);
+            for _ in 0..n {
+                let rel = r.string()?;
+                let md_key = r.key()?;
+                let frag_key = r.key()?;
+                let rendered = read_rendered(&mut r)?;
+                let terms = match r.u64()? {
+                    1 => Some(read_terms(&mut r)?),
+                    _ => None,
+                };
+                let fragment = match r.u64()? {
+                    1 => Some(r.bytes()?.to_vec()),
+                    _ => None,
+                };
+                pages.insert(
+                    rel,
+                    PageEntry {
+                        md_key,
+                        frag_key,
+                        rendered,
+                        terms,
+                        fragment,
+                    },
+                );
+            }
+            variants.insert(
+                name,
+                Variant {
+                    key,
+                    dict,
+                    dict_from_first,
+                    words,
+                    pages,
+                },
+            );
+        }
+        let n = r.len()?;
+        let mut files = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let rel = r.string()?;
+            let hash = r.key()?;
+            let size = r.u64()?;
+            let view = match r.u64()? {
+                1 => Some(r.key()?),
+                _ => None,
+            };
+            files.insert(rel, FileEntry { hash, size, view });
+        }
+        r.0.is_empty().then_some(Cache {
+            folder,
+            variants,
+            files,
+        })
+    }
+}
+
+/// Writes the build cache for `staging` (see the module's text): the files written so far and
+/// `cache`'s pages. Written beside the output folder, before publishing; it names the staging
+/// folder, so it describes the output only once the staging folder is published. A failure
+/// only costs the next build its speed: the cache is removed.
+pub fn write(staging: &crate::output::Staging, mut cache: Cache) {
+    use crate::util::fs;
+    let (path, partial) = crate::output::cache_paths(staging.out());
+    let Some((folder, files)) = staging.cache_record() else {
+        let _ = fs::remove_file_if_exists(&path);
+        return;
+    };
+    cache.folder = folder;
+    cache.files = files;
+    let written =
+        fs::write_with(&partial, |out| cache.write(out)).and_then(|()| fs::rename(&partial, &path));
+    if written.is_err() {
+        let _ = fs::remove_file_if_exists(&partial);
+        let _ = fs::remove_file_if_exists(&path);
+    }
+}
+
+/// The cache the previous build into `out` left, if it describes the folder now at `out`.
+pub fn read(out: &std::path::Path) -> Option<Cache> {
+    use crate::util::fs;
+    let folder = fs::folder_id(out)?;
+    let bytes = fs::read_if_exists(&crate::output::cache_paths(out).0)?;
+    Cache::decode(&bytes).filter(|c| c.folder == folder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_reads_back_as_written_and_a_damaged_one_is_refused() {
+        let mut rendered = Rendered {
+            html: Html::Text("<p>Hi</p>".into()),
+            ..Default::default()
+        };
+        rendered.ids.insert("a".into());
+        rendered.uses.push("x.png".into());
+        let terms = PageTerms {
+            terms: vec![(0, 3.0)],
+            length: 3.0,
+            title: vec![0],
+        };
+        let mut cache = Cache {
+            folder: (1, 2),
+            ..Default::default()
+        };
+        cache.variants.insert(
+            "en".into(),
+            Variant {
+                key: [7; 32],
+                dict: b"dict".to_vec(),
+                dict_from_first: true,
+                words: vec!["hi".into()],
+                pages: HashMap::from([(
+                    "a.md".to_string(),
+                    PageEntry {
+                        md_key: [1; 32],
+                        frag_key: [2; 32],
+                        rendered,
+                        terms: Some(terms),
+                        fragment: Some(vec![1, 2, 3]),
+                    },
+                )]),
+            },
+        );
+        cache.files.insert(
+            "a/index.html".into(),
+            FileEntry {
+                hash: [3; 32],
+                size: 9,
+                view: Some([4; 32]),
+            },
+        );
+        let bytes = cache.encode();
+        let back = Cache::decode(&bytes).expect("reads back");
+        assert_eq!(back.encode(), bytes);
+        assert!(Cache::decode(&bytes[..bytes.len() - 1]).is_none());
+    }
+}
