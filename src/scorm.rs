@@ -150,7 +150,8 @@ pub fn export(opts: &Options, course_id: &str, out: &Path) -> Result<Built, Fail
         )))
     })?;
     files.insert(scorm_js.clone(), js.into_bytes());
-    for name in ["style.css", "brand.css", "theme.js", "favicon.svg"] {
+    let strings = format!("strings.{}.js", config.language);
+    for name in ["style.css", "brand.css", strings.as_str(), "theme.js", "favicon.svg"] {
         if let Some(a) = asset(name)
             && let Some(bytes) = built.files.get(&a)
         {
@@ -210,6 +211,10 @@ impl Launch<'_> {
             if let Some(a) = (self.asset)(css) {
                 head.push_str(&format!("<link rel=\"stylesheet\" href=\"{}\">\n", e(&a)));
             }
+        }
+        // The interface text of the package's language, read by `theme.js` and `scorm.js`.
+        if let Some(t) = (self.asset)(&format!("strings.{}.js", self.lang)) {
+            head.push_str(&format!("<script src=\"{}\"></script>\n", e(&t)));
         }
         if let Some(t) = (self.asset)("theme.js") {
             head.push_str(&format!("<script src=\"{}\"></script>\n", e(&t)));
