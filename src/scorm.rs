@@ -151,7 +151,13 @@ pub fn export(opts: &Options, course_id: &str, out: &Path) -> Result<Built, Fail
     })?;
     files.insert(scorm_js.clone(), js.into_bytes());
     let strings = format!("strings.{}.js", config.language);
-    for name in ["style.css", "brand.css", strings.as_str(), "theme.js", "favicon.svg"] {
+    for name in [
+        "style.css",
+        "brand.css",
+        strings.as_str(),
+        "theme.js",
+        "favicon.svg",
+    ] {
         if let Some(a) = asset(name)
             && let Some(bytes) = built.files.get(&a)
         {

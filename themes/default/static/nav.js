@@ -50,6 +50,17 @@ function drawer() {
     restore();
     button.focus();
   });
+  // Tab from the last control goes to the first, Shift+Tab from the first to the last: focus
+  // never leaves the drawer for the page behind it or the browser's own controls.
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key !== 'Tab') return;
+    const all = [...dialog.querySelectorAll('a[href], button:not([disabled]), input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+      .filter((el) => el.getClientRects().length);
+    if (!all.length) return;
+    const first = all[0];
+    const last = all[all.length - 1];
+    if (e.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) { e.preventDefault(); last.focus(); } else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  });
   dialog.addEventListener('click', (e) => {
     // The backdrop (a click on the dialog box itself, outside its contents) or the close button.
     if (e.target === dialog || e.target.closest('[data-close]')) dialog.close();
