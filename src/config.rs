@@ -236,13 +236,20 @@ impl BaseUrl {
                 return Err("the address has no host after `://`".into());
             }
             (text[..scheme_len + host_end].to_string(), &rest[host_end..])
+        } else if text.starts_with("//") || text.starts_with("/\\") {
+            return Err(
+                "a path starting `//` names another website, not a folder of this one".into(),
+            );
         } else if text.starts_with('/') {
             (String::new(), text)
         } else {
             return Err("it must start with `https://`, `http://` or `/`".into());
         };
-        if path.contains(['?', '#', ' ']) {
-            return Err("it must not contain `?`, `#` or spaces".into());
+        if path.contains(['?', '#', ' ', '\\', '"', '<', '>']) || path.contains("//") {
+            return Err(
+                "it must not contain `?`, `#`, spaces, quotes, angle brackets, backslashes or `//`"
+                    .into(),
+            );
         }
         let mut path = path.trim_end_matches('/').to_string();
         if !path.starts_with('/') {
@@ -379,8 +386,28 @@ impl Config {
     }
 
     /// Reads `playbook.yaml` from its text. `base_url_override` (from `--base-url`) replaces
-    /// the file's `base_url`. Every problem of the file is reported.
+    /// the file's `base_url`. Every problem of the file is reported; any error is `Err`.
     pub fn parse(source: &Source, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
+        match Config::read(source, base_url_override) {
+            (Some(c), d) if !d.has_errors() => Ok(c),
+            (_, d) => Err(d),
+        }
+    }
+
+    /// Reads `playbook.yaml` as [`Config::parse`] does, but goes on past the errors a build can
+    /// still check the rest of the site with (a refused link, theme or logo is left out): the
+    /// configuration, when there is one, and every problem found (errors among them).
+    pub fn read(source: &Source, base_url_override: Option<&str>) -> (Option<Config>, Diagnostics) {
+        match Config::read_inner(source, base_url_override) {
+            Ok((c, d)) => (Some(c), d),
+            Err(d) => (None, d),
+        }
+    }
+
+    fn read_inner(
+        source: &Source,
+        base_url_override: Option<&str>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
         let spot = YamlSpot {
             source,
             yaml: &source.text,
@@ -397,6 +424,10 @@ impl Config {
         let at = |s: &Spanned<String>| yaml::value_range(&spot, &s.referenced, s.value.len());
         let base_url = base_url(&raw, source, base_url_override, &mut diags);
         let languages = languages(&raw, &spot, &mut diags);
+        // What a build cannot go on without: an address, and languages.
+        if diags.has_errors() {
+            return Err(diags);
+        }
         let theme = match &raw.theme {
             Some(t) if !is_folder_name(&t.value) => {
                 diags.push(
@@ -430,31 +461,31 @@ impl Config {
         }
         let brand = raw.brand.map(|b| check_brand(b, &spot, &mut diags));
         let ignore = ignore(&raw.ignore, &spot, &mut diags);
-        if diags.has_errors() {
-            return Err(diags);
-        }
         let first = languages.first().cloned().unwrap_or_else(|| Language {
             code: "en".into(),
             name: "English".into(),
             title: String::new(),
             description: String::new(),
         });
-        Ok(Config {
-            brand,
-            title: first.title.clone(),
-            description: first.description.clone(),
-            root: base_url.clone(),
-            base_url,
-            language: first.code.clone(),
-            languages,
-            fallback: raw.fallback.map(|f| f.value).unwrap_or_default(),
-            theme,
-            edition_label: raw.edition_label.unwrap_or_else(|| "Latest edition".into()),
-            editions,
-            edition: None,
-            offline: raw.offline,
-            ignore,
-        })
+        Ok((
+            Config {
+                brand,
+                title: first.title.clone(),
+                description: first.description.clone(),
+                root: base_url.clone(),
+                base_url,
+                language: first.code.clone(),
+                languages,
+                fallback: raw.fallback.map(|f| f.value).unwrap_or_default(),
+                theme,
+                edition_label: raw.edition_label.unwrap_or_else(|| "Latest edition".into()),
+                editions,
+                edition: None,
+                offline: raw.offline,
+                ignore,
+            },
+            diags,
+        ))
     }
 }
 
@@ -663,7 +694,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
         }
     }
     let link_error = |s: &Spanned<String>| {
-        let scheme = crate::markdown::rawhtml::scheme(&s.value).unwrap_or_default();
+        let scheme = crate::util::url::scheme(&s.value).unwrap_or_default();
         Diagnostic::error(format!("a link to a `{scheme}:` address is not allowed"))
             .at(source, at(s))
             .label("this address would run or embed code")
@@ -673,7 +704,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
         if c.value.contains('@') && !c.value.contains(':') {
             return Some(format!("mailto:{}", c.value));
         }
-        if crate::markdown::rawhtml::safe_link(&c.value) {
+        if crate::util::url::safe_link(&c.value) {
             Some(c.value.clone())
         } else {
             diags.push(link_error(c));
@@ -685,7 +716,7 @@ fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
         .map(|c| c.trim_start_matches("mailto:").to_string());
     let mut footer_links = Vec::new();
     for l in b.footer_links {
-        if crate::markdown::rawhtml::safe_link(&l.url.value) {
+        if crate::util::url::safe_link(&l.url.value) {
             footer_links.push((l.title, l.url.value));
         } else {
             diags.push(link_error(&l.url));
@@ -727,5 +758,11 @@ mod tests {
         assert_eq!(BaseUrl::parse("/").unwrap().path, "/");
         assert_eq!(BaseUrl::parse("http://127.0.0.1:8000").unwrap().path, "/");
         assert!(BaseUrl::parse("district.example/pd").is_err());
+        assert!(
+            BaseUrl::parse("//evil.example/x/").is_err(),
+            "a protocol-relative path is another site"
+        );
+        assert!(BaseUrl::parse("/pd//x/").is_err());
+        assert!(BaseUrl::parse("/\\evil.example/").is_err());
     }
 }

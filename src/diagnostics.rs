@@ -249,7 +249,9 @@ impl Diagnostics {
     }
 }
 
-/// Returns the candidate closest to `word` if it is close enough to be a likely typo.
+/// Returns the candidate closest to `word` if it is close enough to be a likely typo; of
+/// candidates equally close, the first in alphabetical order, so the hint is the same on every
+/// run whatever order the candidates come in.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -258,7 +260,10 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .fold(None, |best: Option<(f64, &str)>, (score, c)| match best {
+            Some((s, b)) if s > score || (s == score && b <= c) => Some((s, b)),
+            _ => Some((score, c)),
+        })
         .map(|(_, c)| c)
 }
 

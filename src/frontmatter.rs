@@ -3,7 +3,7 @@
 //! `model` validates them (ids, dates, course-only keys) into page metadata.
 
 use crate::diagnostics::{Diagnostic, Source};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::ops::Range;
 
@@ -201,8 +201,8 @@ schema!(
         questions: Vec<String>,
         /// May repeat the translated page's id, which is what readers' progress is kept under.
         id: Option<At<String>>,
-        /// Written by `playbook translations mark`: which version of its source this translates.
-        translation: Option<At<String>>,
+        /// Written by `playbook translations mark`: which version of its page this translates.
+        translation: Option<At<Recorded>>,
     }
 );
 
@@ -222,6 +222,18 @@ pub fn key_value_range(source: &Source, yaml: &Range<usize>, key: &str) -> Optio
         offset += line.len();
     }
     None
+}
+
+/// What a translation records of the page it translates (see `translations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recorded {
+    /// A hash of the page's text (title, description, objectives, questions and body).
+    pub source: String,
+    /// One hash per section of the page: its front matter's text, then the text before its
+    /// first heading, then each section under a heading.
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 #[cfg(test)]

@@ -150,33 +150,6 @@ impl Strings {
     }
 }
 
-/// The built-in theme's text of `lang` (English where the theme has no table for it).
-pub fn builtin(lang: &str) -> Strings {
-    let theme: BTreeMap<String, Source> = crate::theme::BUILTIN
-        .iter()
-        .filter_map(|(p, b)| {
-            let l = p.strip_prefix("i18n/")?.strip_suffix(".yaml")?;
-            Some((
-                l.to_string(),
-                Source::new(*p, String::from_utf8_lossy(b).into_owned()),
-            ))
-        })
-        .collect();
-    let langs = if lang == "en" {
-        vec!["en".to_string()]
-    } else {
-        vec!["en".to_string(), lang.to_string()]
-    };
-    Tables::build(
-        &theme,
-        &BTreeMap::new(),
-        &langs,
-        &mut Diagnostics::default(),
-    )
-    .of(lang)
-    .clone()
-}
-
 /// Replaces each `{name}` of `text` by its value in `args`.
 pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     let mut out = text.to_string();

@@ -10,7 +10,6 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// A Markdown file: its path relative to `content/` with `/` separators, and its text.
 #[derive(Debug, Clone)]
@@ -123,51 +122,30 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with('#')
 }
 
-/// Returns true if and only if `path` (after following links) is a file or folder inside
-/// `site`. A link may point anywhere inside the site, never outside it: otherwise a link in
-/// `static/` would publish (and `serve` would serve) a file from elsewhere on the computer.
-pub fn is_inside(site: &Path, path: &Path) -> bool {
-    match (site.canonicalize(), path.canonicalize()) {
-        (Ok(site), Ok(target)) => target.starts_with(site),
-        _ => false,
+pub use crate::util::fs::is_inside;
+
+/// The files under `dir` that the loader reads (see [`is_ignored`]), sorted, as paths relative
+/// to `dir` with `/` separators. An entry that cannot be read is printed as a warning naming
+/// it; [`load`] reports such entries as errors of the build instead (see [`walk`]).
+pub fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let (files, problems) = walk(dir);
+    for p in problems {
+        eprintln!("warning: {p}");
     }
+    files
 }
 
-pub fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let site = dir.parent().unwrap_or(dir);
-    let inside = |path: &Path| is_inside(site, path);
-    let mut files: Vec<(String, PathBuf)> = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || (!is_ignored(&e.file_name().to_string_lossy())
-                    && (!e.path_is_symlink() || inside(e.path())))
-        })
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
-        .collect();
-    files.sort();
-    files
+/// The files under `dir` as [`walk_files`] lists them, and a message for each entry that
+/// could not be read. Links are followed only where they stay inside the site (`dir`'s
+/// parent).
+pub fn walk(dir: &Path) -> (Vec<(String, PathBuf)>, Vec<String>) {
+    fs::walk_files(dir, dir.parent().unwrap_or(dir), is_ignored)
 }
 
 /// Reads `playbook.yaml` of the site at `root`.
 pub fn read_config(root: &Path) -> Result<Source, Diagnostic> {
     let path = root.join(CONFIG_FILE);
-    if !path.is_file() {
+    if !fs::is_file(&path) {
         return Err(Diagnostic::error(format!("there is no `{CONFIG_FILE}` in `{}`", root.display())).hint(
             "run playbook from the folder of your site, point to it with `--root DIR`, or start a new site with `playbook init DIR`.",
         ));
@@ -181,7 +159,7 @@ pub fn read_config(root: &Path) -> Result<Source, Diagnostic> {
 pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let content_dir = root.join(content);
-    if !content_dir.is_dir() {
+    if !fs::is_dir(&content_dir) {
         diags.push(
             Diagnostic::error(format!(
                 "there is no `content` folder in `{}`",
@@ -192,7 +170,20 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
             ),
         );
     }
-    let (md, other): (Vec<_>, Vec<_>) = walk_files(&content_dir)
+    let mut walked = |dir: &Path| {
+        let (files, problems) = walk(dir);
+        for p in problems {
+            diags.push(Diagnostic::error(p).hint(
+                "check that the file or folder exists and that you may read it (its permissions), or move it out of the site.",
+            ));
+        }
+        files
+    };
+    let content_files = walked(&content_dir);
+    let static_walk = walked(&root.join("static"));
+    let i18n_walk = walked(&root.join("i18n"));
+    let theme_walk = walked(&root.join("themes").join(theme));
+    let (md, other): (Vec<_>, Vec<_>) = content_files
         .into_iter()
         .partition(|(rel, _)| rel.ends_with(".md"));
     let read: Vec<Result<(ContentFile, Vec<Diagnostic>)>> = md
@@ -239,7 +230,7 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
         texts.insert(rel.clone(), text);
     }
     let assets = to_assets(other);
-    let static_files: Vec<AssetFile> = to_assets(walk_files(&root.join("static")));
+    let static_files: Vec<AssetFile> = to_assets(static_walk);
     for a in static_files.iter().filter(|a| is_text_asset(&a.rel)) {
         let (text, problems) = decode(&format!("static/{}", a.rel), fs::read(&a.path)?);
         for d in problems {
@@ -248,7 +239,7 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
         texts.insert(format!("/{}", a.rel), text);
     }
     let mut i18n = BTreeMap::new();
-    for (rel, path) in walk_files(&root.join("i18n")) {
+    for (rel, path) in i18n_walk {
         if let Some(lang) = rel.strip_suffix(".yaml") {
             let name = format!("i18n/{rel}");
             let (text, problems) = decode(&name, fs::read(&path)?);
@@ -259,7 +250,7 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
         }
     }
     let mut theme_files = BTreeMap::new();
-    for (rel, path) in walk_files(&root.join("themes").join(theme)) {
+    for (rel, path) in theme_walk {
         theme_files.insert(rel, fs::read(&path)?);
     }
     Ok((

@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use playbook::build::{self, Target};
-use playbook::{portable, scaffold, scorm, serve};
+use playbook::{guide, portable, scaffold, scorm, serve};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -93,6 +93,15 @@ enum Command {
         #[command(subcommand)]
         action: VersionAction,
     },
+    /// How the translations stand: per language, pages translated, outdated, not marked, missing
+    #[command(after_help = TRANSLATIONS_EXAMPLES)]
+    Translations {
+        #[command(subcommand)]
+        action: Option<TranslationsAction>,
+        /// Print the status as JSON (for CI)
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a new page with its front matter filled in
     New {
         kind: NewKind,
@@ -111,6 +120,9 @@ Examples:
   playbook export zip -o ../playbook-offline.zip
   playbook export scorm rccp-foundations  write rccp-foundations-scorm.zip to upload to an LMS
   playbook export scorm rccp-foundations -o course.zip
+  playbook export scorm rccp-foundations --lang es   the course in Spanish
+  playbook export facilitator             write facilitator-guide/: every facilitator note, to
+                                          keep apart from the learner site
 
 A relative --output is taken from the site folder, as `build --out` is.";
 
@@ -132,12 +144,50 @@ enum Export {
     Scorm {
         /// The course's id (the `id:` in its _index.md), e.g. rccp-foundations
         course: String,
-        /// The package to write (default: COURSE-scorm.zip)
+        /// The package to write (default: COURSE-scorm.zip, COURSE-scorm-LANG.zip)
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// The course's language, e.g. es (default: the site's first language)
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+    },
+    /// The facilitator guide: every `facilitator` note, by course and lesson, to keep apart
+    /// from the learner site (a folder, or a zip when the name ends with .zip)
+    Facilitator {
+        /// Where to write it (default: facilitator-guide/)
+        #[arg(long, short, value_name = "DIR_OR_ZIP")]
+        output: Option<PathBuf>,
+        /// The language of the guide, e.g. es (default: the site's first language)
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// The address the learner site will have, for the guide's links to it
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+const TRANSLATIONS_EXAMPLES: &str = "\
+Examples:
+  playbook translations                   per language: translated, outdated, not marked, missing
+  playbook translations --json            the same as JSON, for CI
+  playbook translations mark content/playbook/01-why.es.md
+                                          record that this translation is up to date with its page
+
+`check` and `build` warn about every translation whose page changed after it was marked.";
+
+#[derive(Subcommand)]
+enum TranslationsAction {
+    /// Record that translations are up to date with the pages they translate
+    Mark {
+        /// Translation files, e.g. content/playbook/01-why.es.md
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -214,28 +264,24 @@ fn main() -> ExitCode {
             )
         }
         Command::Export { what } => {
-            let (output, base_url, drafts, course) = match what {
-                Export::Zip {
-                    output,
-                    base_url,
-                    drafts,
-                } => (output.unwrap_or_else(|| "site.zip".into()), base_url, drafts, None),
-                Export::Scorm {
-                    course,
-                    output,
-                    drafts,
-                } => (
-                    output.unwrap_or_else(|| format!("{course}-scorm.zip").into()),
+            let (output, base_url, drafts) = match &what {
+                Export::Zip { output, base_url, drafts } => (output.clone().unwrap_or_else(|| "site.zip".into()), base_url.clone(), *drafts),
+                Export::Scorm { course, output, lang, drafts } => (
+                    output.clone().unwrap_or_else(|| match lang {
+                        Some(l) => format!("{course}-scorm-{l}.zip").into(),
+                        None => format!("{course}-scorm.zip").into(),
+                    }),
                     None,
-                    drafts,
-                    Some(course),
+                    *drafts,
                 ),
+                Export::Facilitator { output, base_url, drafts, .. } => (output.clone().unwrap_or_else(|| "facilitator-guide".into()), base_url.clone(), *drafts),
             };
             let opts = one_shot(&cli.root, base_url, drafts, progress);
             let path = under(&cli.root, &output);
-            let result = match &course {
-                None => portable::export_zip(&opts, &path),
-                Some(id) => scorm::export(&opts, id, &path),
+            let result = match &what {
+                Export::Zip { .. } => portable::export_zip(&opts, &path),
+                Export::Scorm { course, lang, .. } => scorm::export(&opts, course, &path, lang.as_deref()),
+                Export::Facilitator { lang, .. } => guide::export(&opts, &path, lang.as_deref()),
             };
             report(result, cli.quiet, "Export", |b| {
                 format!(
@@ -294,6 +340,11 @@ fn main() -> ExitCode {
             }),
             cli.quiet,
         ),
+        Command::Translations { action: Some(TranslationsAction::Mark { files }), .. } => done(
+            scaffold::mark_translations(&cli.root, &files).map(|f| format!("Marked {} translation{} as up to date.", f.len(), if f.len() == 1 { "" } else { "s" })),
+            cli.quiet,
+        ),
+        Command::Translations { action: None, json } => translations(&cli.root, json),
         Command::New { kind, path, title } => {
             let kind = match kind {
                 NewKind::Chapter => scaffold::NewKind::Chapter,
@@ -310,6 +361,50 @@ fn main() -> ExitCode {
             )
         }
     }
+}
+
+/// `playbook translations`: the status of every language's translations, on stdout.
+fn translations(root: &std::path::Path, json: bool) -> ExitCode {
+    let opts = one_shot(root, None, false, false);
+    let status = match build::translation_status(&opts) {
+        Ok(s) => s,
+        Err(failed) => {
+            failed.diags.eprint();
+            return ExitCode::FAILURE;
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&status).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if status.is_empty() {
+        println!(
+            "The site has one language: there is nothing to translate. Add `languages:` to playbook.yaml to publish it in more."
+        );
+    }
+    for s in &status {
+        println!(
+            "{}: {} translated, {} outdated, {} not marked, {} missing",
+            s.language,
+            s.translated.len(),
+            s.outdated.len(),
+            s.unmarked.len(),
+            s.missing.len()
+        );
+        for (file, sections) in &s.outdated {
+            println!("  outdated     {file} (changed: {})", sections.join(", "));
+        }
+        for file in &s.unmarked {
+            println!("  not marked   {file}");
+        }
+        for file in &s.missing {
+            println!("  missing      {file}");
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn report(

@@ -33,13 +33,13 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 /// fill in. The built output and anything else in `from` are left behind.
 pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
     let config = from.join(crate::config::CONFIG_FILE);
-    if !config.is_file() {
+    if !fs::is_file(&config) {
         bail!(
             "`{}` is not a playbook site (it has no playbook.yaml)\n  hint: give the folder of the site to copy",
             from.display()
         );
     }
-    if dir.join(crate::config::CONFIG_FILE).exists() {
+    if fs::exists(&dir.join(crate::config::CONFIG_FILE)) {
         bail!(
             "`{}` already holds a site (it has a playbook.yaml)\n  hint: choose a new folder name",
             dir.display()
@@ -64,7 +64,7 @@ pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
         &dir.join(crate::config::CONFIG_FILE),
         &format!("{}\n{brand}", text.trim_end()),
     )?;
-    if !dir.join(".gitignore").exists() {
+    if !fs::exists(&dir.join(".gitignore")) {
         write_new(&dir.join(".gitignore"), "/public\n")?;
     }
     Ok(())
@@ -72,7 +72,7 @@ pub fn init_from(from: &Path, dir: &Path) -> Result<()> {
 
 /// Starts a new site in `dir`: playbook.yaml, a home page and a book with one chapter.
 pub fn init(dir: &Path) -> Result<()> {
-    if dir.join("playbook.yaml").exists() {
+    if fs::exists(&dir.join("playbook.yaml")) {
         bail!(
             "`{}` already holds a site (it has a playbook.yaml)\n  hint: choose a new folder name",
             dir.display()
@@ -267,4 +267,60 @@ pub fn cut_edition(root: &Path, name: &str, label: Option<&str>) -> Result<PathB
         return Err(e);
     }
     Ok(dest)
+}
+
+/// Records in each translation file of `files` which version of its page it translates (the
+/// `translation:` block of its front matter), so that `check` can tell when the page changes.
+/// Returns the files marked. A file that is not a translation of a page is an error.
+pub fn mark_translations(root: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let source = crate::diagnostics::Source::new(
+        crate::config::CONFIG_FILE,
+        fs::read_to_string(&root.join(crate::config::CONFIG_FILE))?,
+    );
+    let config = crate::config::Config::parse(&source, None).map_err(|d| {
+        anyhow::anyhow!(
+            "playbook.yaml has an error; fix it first:\n{}",
+            d.to_plain_string()
+        )
+    })?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let mut done = Vec::new();
+    for file in files {
+        let (key, lang) =
+            crate::model::files::key_of(&file.to_string_lossy().replace('\\', "/"), &codes);
+        let Some(lang) = lang.filter(|l| l != config.default_language()) else {
+            bail!(
+                "`{}` is not a translation\n  hint: a translation is named after the page it translates with its language before `.md`, e.g. `01-why.es.md` (the site's languages: {})",
+                file.display(),
+                codes.join(", ")
+            );
+        };
+        let page = PathBuf::from(&key);
+        if !fs::is_file(&page) {
+            bail!(
+                "`{}` translates `{}`, which does not exist",
+                file.display(),
+                page.display()
+            );
+        }
+        let page_text = fs::read_to_string(&page)?;
+        let Some(fp) = crate::translations::fingerprint(&crate::diagnostics::Source::new(
+            key.clone(),
+            page_text,
+        )) else {
+            bail!("`{}` has no front matter to read", page.display());
+        };
+        let text = fs::read_to_string(file)?;
+        let Some(marked) = crate::translations::marked(&text, &fp) else {
+            bail!(
+                "`{}` has no front matter to mark\n  hint: a translation starts with `---`, `title: …` ({lang}), then `---`",
+                file.display()
+            );
+        };
+        if marked != text {
+            fs::write(file, marked.as_bytes())?;
+        }
+        done.push(file.clone());
+    }
+    Ok(done)
 }

@@ -13,7 +13,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::output;
 use crate::portable::{self, Files, Scope};
 use crate::util::escape_html;
-use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
@@ -33,31 +32,7 @@ pub fn suspend_bound(lessons: usize, quizzes: usize) -> usize {
     1 + 4 + 1 + lessons.div_ceil(6) + 1 + 4 * quizzes
 }
 
-#[derive(Deserialize)]
-struct CoursesJson {
-    courses: Vec<Course>,
-}
-
-#[derive(Deserialize)]
-struct Course {
-    id: String,
-    title: String,
-    url: String,
-    modules: Vec<Module>,
-}
-
-#[derive(Deserialize)]
-struct Module {
-    url: String,
-    lessons: Vec<Lesson>,
-}
-
-#[derive(Deserialize)]
-struct Lesson {
-    id: String,
-    title: String,
-    url: String,
-}
+use crate::render::{CourseJson as Course, CoursesJson, LessonJson as Lesson};
 
 fn one(d: Diagnostic) -> Failed {
     let mut diags = Diagnostics::default();
@@ -65,15 +40,21 @@ fn one(d: Diagnostic) -> Failed {
     Failed { diags }
 }
 
-/// Writes the SCORM 1.2 package of course `course_id` to `out`.
-pub fn export(opts: &Options, course_id: &str, out: &Path) -> Result<Built, Failed> {
+/// Writes the SCORM 1.2 package of course `course_id` in language `lang` (the site's default
+/// language when `None`) to `out`.
+pub fn export(
+    opts: &Options,
+    course_id: &str,
+    out: &Path,
+    lang: Option<&str>,
+) -> Result<Built, Failed> {
     let start = Instant::now();
-    let built = build::build_in_memory(opts, None)?;
+    let built = build::build_in_memory(opts, lang)?;
     let config = &built.latest.site.config;
     let base = config.root.path.clone();
     let list: CoursesJson = built
         .files
-        .get("courses.json")
+        .get(&built.latest.out("courses.json"))
         .and_then(|b| serde_json::from_slice(b).ok())
         .ok_or_else(|| {
             one(Diagnostic::error(
@@ -229,7 +210,7 @@ impl Launch<'_> {
         for (l, q) in self.lessons.iter().zip(self.quiz) {
             items.push_str(&format!(
                 "<li data-lesson-id=\"{}\" data-href=\"{}\"{}>{}</li>\n",
-                e(&l.id),
+                e(l.id.as_deref().unwrap_or_default()),
                 e(&(self.page)(&l.url)),
                 if *q { " data-quiz" } else { "" },
                 e(&l.title)

@@ -52,6 +52,20 @@ const B: f64 = 0.75;
 /// A title containing the term adds this many times the term's idf to the page's score.
 const TITLE_BOOST: f64 = 1.5;
 
+/// How much a page's own score counts: a page that lists others (the home page, a collection,
+/// a course, a module) names what its pages are about in their titles and descriptions, so
+/// without this it would rank above the page that answers.
+pub const LISTING_PRIOR: f64 = 0.6;
+
+/// The factor of a page's score for its kind ([`LISTING_PRIOR`] for pages that list others).
+pub fn prior(kind: PageKind) -> f64 {
+    if kind.is_index() || kind == PageKind::Home {
+        LISTING_PRIOR
+    } else {
+        1.0
+    }
+}
+
 /// Words too common to search for, by language. The browser reads them from the manifest.
 pub fn stop_words(lang: &str) -> &'static [&'static str] {
     match base_lang(lang) {
@@ -197,18 +211,38 @@ impl Vocabulary {
     }
 }
 
-/// Counts and keeps the terms of one page.
-pub fn page_terms(
-    title: &str,
-    sections: &[TextSection],
-    lang: &str,
-    vocab: &mut Vocabulary,
-) -> PageTerms {
-    vocab.compact(count_terms(title, sections, lang))
+/// Counts and keeps the terms of page `p`, whose text is `sections`.
+pub fn page_terms(p: &Page, sections: &[TextSection], vocab: &mut Vocabulary) -> PageTerms {
+    vocab.compact(count_terms(p, sections))
 }
 
-/// Counts the terms of one page: title words ×3, heading words ×2, the rest ×1.
-pub fn count_terms(title: &str, sections: &[TextSection], lang: &str) -> RawTerms {
+/// Where a word is worth more than in the text: the title (×3), and the headings and what the
+/// page says of itself (its description, objectives and questions) (×2).
+const TITLE_WEIGHT: f64 = 3.0;
+const SUMMARY_WEIGHT: f64 = 2.0;
+
+/// The words a page says of itself besides its text: description, objectives, questions.
+fn summary(p: &Page) -> Vec<&str> {
+    let mut out: Vec<&str> = p.description.iter().map(String::as_str).collect();
+    if let crate::model::Meta::Lesson {
+        objectives,
+        questions,
+        ..
+    } = &p.meta
+    {
+        out.extend(objectives.iter().chain(questions).map(String::as_str));
+    }
+    out
+}
+
+/// Counts the terms of page `p`: title words ×3, heading, description and objective words ×2,
+/// the rest ×1.
+pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
+    count_text(&p.title, &summary(p), sections, &p.lang)
+}
+
+/// Counts the terms of a title, a summary and sections of text in language `lang`.
+pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
     // Most words of a page repeat: each distinct spelling is stemmed once.
     fn add<'t>(
         text: &'t str,
@@ -233,10 +267,13 @@ pub fn count_terms(title: &str, sections: &[TextSection], lang: &str) -> RawTerm
     let analyzer = Analyzer::new(lang);
     let mut out = RawTerms::default();
     let mut seen = HashMap::default();
-    add(title, 3.0, &analyzer, &mut seen, &mut out);
+    add(title, TITLE_WEIGHT, &analyzer, &mut seen, &mut out);
     out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
+    for text in summary {
+        add(text, SUMMARY_WEIGHT, &analyzer, &mut seen, &mut out);
+    }
     for s in sections {
-        add(&s.heading, 2.0, &analyzer, &mut seen, &mut out);
+        add(&s.heading, SUMMARY_WEIGHT, &analyzer, &mut seen, &mut out);
         add(&s.text, 1.0, &analyzer, &mut seen, &mut out);
     }
     out
@@ -501,6 +538,7 @@ pub fn build(
     for (page, t) in terms.iter().enumerate() {
         let Some(t) = t else { continue };
         let norm = K1 * (1.0 - B + B * f64::from(t.length) / avgdl);
+        let prior = prior(site.pages[page].kind);
         for &(id, tf) in &t.terms {
             let tf = f64::from(tf);
             let d = f64::from(df[id as usize]);
@@ -510,7 +548,7 @@ pub fn build(
             } else {
                 0.0
             };
-            let score = idf * tf * (K1 + 1.0) / (tf + norm) + in_title;
+            let score = prior * (idf * tf * (K1 + 1.0) / (tf + norm) + in_title);
             max_score = max_score.max(score);
             postings[id as usize].push((page as u32, score as f32));
         }
@@ -659,7 +697,7 @@ pub fn all_page_terms(
             .par_iter()
             .map(|p| {
                 p.searchable()
-                    .then(|| count_terms(&p.title, &rendered[p.id.index()].sections, &p.lang))
+                    .then(|| count_terms(p, &rendered[p.id.index()].sections))
             })
             .collect();
         out.extend(raw.into_iter().map(|r| r.map(|r| vocab.compact(r))));
@@ -722,7 +760,7 @@ mod tests {
             heading: "Equity".into(),
             text: "equity and data".into(),
         }];
-        let t = count_terms("Equity first", &sections, "en");
+        let t = count_text("Equity first", &[], &sections, "en");
         assert_eq!(t.terms["equiti"], 3.0 + 2.0 + 1.0);
         assert_eq!(t.terms["data"], 1.0);
     }

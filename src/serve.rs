@@ -5,7 +5,9 @@
 //! Server-Sent Events from `/__playbook/events`: a reload of the pages that changed (only if the
 //! reader is looking at one, keeping the scroll position), a stylesheet swap, or the current
 //! build errors shown as an overlay. Requests are answered only from the built files, so no
-//! request can reach a file outside the site.
+//! request can reach a file outside the site. The server only reads (GET and HEAD), gives a
+//! connection `HEADER_TIMEOUT` to send each request header and serves at most
+//! `MAX_CONNECTIONS` at once, live-reload streams apart.
 
 use crate::build;
 use crate::live::{Event, Live};
@@ -13,8 +15,8 @@ use crate::output::SharedFiles;
 use anyhow::{Context, Result, anyhow};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Extension, State};
+use axum::http::{HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::sse::{self, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -23,7 +25,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, mpsc};
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -45,6 +47,18 @@ pub const MAX_WAIT: Duration = Duration::from_millis(500);
 /// is done.
 pub const IDLE: Duration = Duration::from_millis(400);
 
+/// A connection must send a request's whole header within this time (the first request, and
+/// each next one on a kept-alive connection), or it is closed: a client that sends half a
+/// request holds nothing for long.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// At most this many connections are served at once; more wait to be accepted until one
+/// closes. Live-reload streams do not count here (see `MAX_EVENT_STREAMS`).
+pub const MAX_CONNECTIONS: usize = 256;
+/// At most this many live-reload streams (one per open page) are kept open at once; one more
+/// is answered 503. A stream gives back its connection's place among `MAX_CONNECTIONS`, so
+/// open pages never keep the preview from answering.
+pub const MAX_EVENT_STREAMS: usize = 64;
+
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_PATH: &str = "__playbook/live.js";
 const EVENTS_PATH: &str = "__playbook/events";
@@ -54,7 +68,14 @@ struct AppState {
     files: SharedFiles,
     events: broadcast::Sender<Event>,
     errors: Arc<RwLock<String>>,
+    /// Places for live-reload streams (`MAX_EVENT_STREAMS`).
+    streams: Arc<Semaphore>,
 }
+
+/// A connection's place among `MAX_CONNECTIONS`, which a request to the event stream takes
+/// out (and lets go) when the stream gets a place of its own.
+#[derive(Clone)]
+struct Place(Arc<std::sync::Mutex<Option<OwnedSemaphorePermit>>>);
 
 pub fn serve(opts: &Options) -> Result<()> {
     let ip: IpAddr = opts
@@ -82,7 +103,7 @@ pub fn serve(opts: &Options) -> Result<()> {
         let host = if ip.is_unspecified() { "127.0.0.1".to_string() } else { ip.to_string() };
         let url = format!("http://{}:{port}/", if host.contains(':') { format!("[{host}]") } else { host });
         let bopts = build::Options { base_url: Some(url.clone()), drafts: opts.drafts, progress: !opts.quiet, live: true, ..build::Options::new(&opts.root) };
-        let state = AppState { files: Default::default(), events: broadcast::channel(64).0, errors: Default::default() };
+        let state = AppState { files: Default::default(), events: broadcast::channel(64).0, errors: Default::default(), streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)) };
         let inject = format!("<script src=\"/{LIVE_PATH}\" defer></script>\n");
         let live = start(&bopts, &state, &inject, opts.quiet);
         let watch = Watch { root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()), bopts, inject, quiet: opts.quiet, state: state.clone() };
@@ -100,14 +121,62 @@ pub fn serve(opts: &Options) -> Result<()> {
             .route(&format!("/{LIVE_PATH}"), get(live_js))
             .fallback(file)
             .with_state(state);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-                eprintln!("\nStopped.");
-            })
-            .await?;
+        tokio::select! {
+            () = accept(listener, app) => {}
+            _ = tokio::signal::ctrl_c() => eprintln!("\nStopped."),
+        }
         Ok(())
     })
+}
+
+/// Accepts connections while fewer than `MAX_CONNECTIONS` are open and serves each with
+/// HTTP/1.1, closing it when a request's header takes longer than `HEADER_TIMEOUT`.
+async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    let places = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(permit) = places.clone().acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, or a connection reset before it was accepted.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let place = Place(Arc::new(std::sync::Mutex::new(Some(permit))));
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service =
+                hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(place.clone());
+                    let mut app = app.clone();
+                    async move {
+                        if req.method() != Method::GET && req.method() != Method::HEAD {
+                            return Ok(method_not_allowed());
+                        }
+                        tower_service::Service::call(&mut app, req.map(Body::new)).await
+                    }
+                });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// The preview only reads: any method but GET and HEAD is answered 405.
+fn method_not_allowed() -> Response {
+    let mut r = Response::new(Body::from(
+        "Method not allowed: the preview only answers GET and HEAD.\n",
+    ));
+    *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    r
 }
 
 /// The first build. On failure the errors are shown on every page until a change fixes them.
@@ -161,7 +230,7 @@ impl Watch {
         // Only what can change the site: not `public/` or `target/` beside the sources.
         for dir in SOURCE_DIRS {
             let path = self.root.join(dir);
-            if path.is_dir() {
+            if crate::util::fs::is_dir(&path) {
                 watcher.watch(&path, RecursiveMode::Recursive)?;
             }
         }
@@ -169,7 +238,7 @@ impl Watch {
         let mut watched: Vec<PathBuf> = SOURCE_DIRS
             .iter()
             .map(|d| self.root.join(d))
-            .filter(|p| p.is_dir())
+            .filter(|p| crate::util::fs::is_dir(p))
             .collect();
         let mut last_printed = String::new();
         loop {
@@ -211,7 +280,7 @@ impl Watch {
             // A source folder created after the start (say `themes/`) is watched from now on, and
             // what was written into it before the watch began counts as changed.
             for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
-                if dir.is_dir()
+                if crate::util::fs::is_dir(&dir)
                     && !watched.contains(&dir)
                     && paths
                         .iter()
@@ -315,7 +384,19 @@ fn event_json(e: &Event) -> (&'static str, String) {
     }
 }
 
-async fn events(State(state): State<AppState>) -> impl IntoResponse {
+async fn events(State(state): State<AppState>, place: Option<Extension<Place>>) -> Response {
+    // A stream lasts as long as its page stays open: it takes a place among the streams and
+    // gives back its connection's, so open pages never use up the connections.
+    let Ok(stream_place) = state.streams.clone().try_acquire_owned() else {
+        let mut r = Response::new(Body::from(
+            "Too many open pages are listening for changes.\n",
+        ));
+        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        return r;
+    };
+    if let Some(Extension(Place(p))) = place {
+        drop(p.lock().unwrap_or_else(|e| e.into_inner()).take());
+    }
     let current = state
         .errors
         .read()
@@ -323,11 +404,14 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
         .clone();
     let first = tokio_stream::iter((!current.is_empty()).then_some(Event::Errors(current)));
     let rest = BroadcastStream::new(state.events.subscribe()).filter_map(Result::ok);
-    let stream = first.chain(rest).map(|e| {
+    let stream = first.chain(rest).map(move |e| {
+        let _held = &stream_place;
         let (name, data) = event_json(&e);
         Ok::<_, std::convert::Infallible>(sse::Event::default().event(name).data(data))
     });
-    Sse::new(stream).keep_alive(sse::KeepAlive::default())
+    Sse::new(stream)
+        .keep_alive(sse::KeepAlive::default())
+        .into_response()
 }
 
 async fn live_js() -> Response {
@@ -370,6 +454,18 @@ pub fn site_path(raw: &str) -> Option<String> {
         return None;
     }
     Some(decoded.trim_start_matches('/').to_string())
+}
+
+/// Where a request for folder `raw` (a path without its final `/`) is redirected: the same
+/// path with one `/` between segments and at the end. Never `//host/…`, which a browser would
+/// read as another site's address.
+pub fn folder_location(raw: &str) -> String {
+    let segments: Vec<&str> = raw.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{}/", segments.join("/"))
+    }
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -420,7 +516,7 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
     if files.contains_key(&format!("{path}/index.html")) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
-        if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+        if let Ok(v) = HeaderValue::from_str(&folder_location(uri.path())) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
@@ -454,5 +550,13 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn folder_redirects_never_name_another_host() {
+        assert_eq!(folder_location("/lessons"), "/lessons/");
+        assert_eq!(folder_location("//lessons"), "/lessons/");
+        assert_eq!(folder_location("///evil.example//x"), "/evil.example/x/");
+        assert_eq!(folder_location("//"), "/");
     }
 }

@@ -40,6 +40,7 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/certificate.html",
     "templates/changes.html",
     "templates/offline.html",
+    "templates/facilitator.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "static/style.css",
@@ -59,6 +60,33 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
 /// The service worker among the theme's static files. It is not an asset: the build writes it,
 /// with its settings filled in, at the site's root under this fixed name (see `offline`).
 pub const WORKER: &str = "static/sw.js";
+
+/// The built-in theme's text of `lang` (English where the theme has no table for it).
+pub fn builtin_strings(lang: &str) -> crate::i18n::Strings {
+    let theme: BTreeMap<String, Source> = BUILTIN
+        .iter()
+        .filter_map(|(p, b)| {
+            let l = p.strip_prefix("i18n/")?.strip_suffix(".yaml")?;
+            Some((
+                l.to_string(),
+                Source::new(*p, String::from_utf8_lossy(b).into_owned()),
+            ))
+        })
+        .collect();
+    let langs = if lang == "en" {
+        vec!["en".to_string()]
+    } else {
+        vec!["en".to_string(), lang.to_string()]
+    };
+    crate::i18n::Tables::build(
+        &theme,
+        &BTreeMap::new(),
+        &langs,
+        &mut Diagnostics::default(),
+    )
+    .of(lang)
+    .clone()
+}
 
 pub struct Theme {
     pub tera: Tera,

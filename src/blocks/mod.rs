@@ -58,6 +58,8 @@ pub enum Kind {
     Tabs,
     Tab,
     CodeBlock,
+    /// A part of the text shown on request (a spoiler, a dropdown).
+    Details,
 }
 
 impl Kind {
@@ -72,6 +74,7 @@ impl Kind {
             Kind::Callout(..) => &["class", "name", "collapse", "icon", "appearance", "title"],
             Kind::Exercise | Kind::Discussion => &["class", "name", "title"],
             Kind::Solution | Kind::Hint => &["class", "name", "title", "collapse"],
+            Kind::Details => &["class", "name", "title", "open", "icon", "color"],
             Kind::Figure => &[
                 "alt", "width", "height", "class", "name", "align", "figwidth",
             ],
@@ -176,7 +179,11 @@ pub const NAMES: &[(&str, Kind)] = &[
     ("figure", Kind::Figure),
     ("video", Kind::Video),
     ("audio", Kind::Audio),
+    ("spoiler", Kind::Details),
+    ("dropdown", Kind::Details),
+    ("details", Kind::Details),
     ("tabs", Kind::Tabs),
+    ("group-tab", Kind::Tabs),
     ("tab-set", Kind::Tabs),
     ("panel-tabset", Kind::Tabs),
     ("tab", Kind::Tab),

@@ -778,15 +778,12 @@ impl<'a> Scanner<'a> {
         Some((idx, kind))
     }
 
-    /// Solutions and hints belong to exercises, tabs to tab sets.
+    /// Tabs belong to tab sets. (A solution outside an exercise is still a solution, shown on
+    /// request: lesson templates use them so for set-up steps.)
     fn check_placement(&mut self, idx: usize, open: &Range<usize>) {
         let d = &self.directives[idx];
         let parent_kind = d.parent.map(|p| self.directives[p].kind);
         let (ok, what) = match d.kind {
-            Kind::Solution => (
-                parent_kind == Some(Kind::Exercise),
-                "a solution belongs to an exercise",
-            ),
             Kind::Tab => (
                 parent_kind == Some(Kind::Tabs),
                 "a tab belongs to a tab set",
@@ -1339,8 +1336,8 @@ mod tests {
         assert!(out.contains("never closed"), "{out}");
         let (_, out) = parsed("text\n:::\n");
         assert!(out.contains("closes no block"), "{out}");
-        let (_, out) = parsed("::: solution\nx\n:::\n");
-        assert!(out.contains("belongs to an exercise"), "{out}");
+        let (_, out) = parsed("::: tab Windows\nx\n:::\n");
+        assert!(out.contains("belongs to a tab set"), "{out}");
     }
 
     #[test]

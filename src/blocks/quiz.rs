@@ -206,7 +206,7 @@ mod tests {
             first_line: 5,
             offset,
             index: 1,
-            strings: &crate::i18n::builtin("en"),
+            strings: &crate::theme::builtin_strings("en"),
         };
         let r = if kind == "quiz" {
             render_quiz(&spot)

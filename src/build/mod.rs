@@ -292,3 +292,49 @@ pub fn in_draft_dir(site: &Site, rel: &str) -> bool {
         .iter()
         .any(|d| !d.ends_with(".md") && rel.starts_with(&format!("{d}/")))
 }
+
+/// How one language's translations stand (see `playbook translations`).
+#[derive(Debug, Default, serde::Serialize)]
+pub struct LanguageStatus {
+    pub language: String,
+    /// Pages translated and marked as up to date, by file.
+    pub translated: Vec<String>,
+    /// Pages whose page changed since their translation was marked: file and changed sections.
+    pub outdated: Vec<(String, Vec<String>)>,
+    /// Translations never marked with `playbook translations mark`.
+    pub unmarked: Vec<String>,
+    /// Pages with no translation into this language (their own file).
+    pub missing: Vec<String>,
+}
+
+/// The translation status of every language but the default one, from the models of the
+/// latest edition (no Markdown is rendered).
+pub fn translation_status(opts: &Options) -> Result<Vec<LanguageStatus>, Failed> {
+    use crate::model::Version;
+    use crate::translations::Status;
+    let plan = Plan::new(opts, None)?;
+    if plan.diags.has_errors() {
+        return Err(fail(plan.diags));
+    }
+    let mut out = Vec::new();
+    for m in plan.latest.iter().skip(1) {
+        let mut s = LanguageStatus {
+            language: m.site.config.language.clone(),
+            ..Default::default()
+        };
+        for p in &m.site.pages {
+            let file = p.source.name.to_string();
+            match (p.version, &p.translation) {
+                (Version::Fallback, _) => s.missing.push(file),
+                (Version::Translation, Some(Status::Outdated(changed))) => {
+                    s.outdated.push((file, changed.clone()))
+                }
+                (Version::Translation, Some(Status::UpToDate)) => s.translated.push(file),
+                (Version::Translation, _) => s.unmarked.push(file),
+                (Version::Original, _) => s.translated.push(file),
+            }
+        }
+        out.push(s);
+    }
+    Ok(out)
+}

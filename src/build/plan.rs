@@ -87,11 +87,15 @@ impl Plan {
     /// reported at once.
     pub fn new(opts: &Options, out: Option<&Path>) -> Result<Plan, Failed> {
         let config_source = load::read_config(&opts.root).map_err(one)?;
-        let mut config = Config::parse(&config_source, opts.base_url.as_deref()).map_err(fail)?;
+        let (config, config_diags) = Config::read(&config_source, opts.base_url.as_deref());
+        let Some(mut config) = config else {
+            return Err(fail(config_diags));
+        };
         // `serve` never registers the service worker: an author's preview must not be cached.
         config.offline &= !opts.live;
         let mut phases = crate::util::Phases::start();
         let (loaded, mut diags) = load::load(&opts.root, "content", &config.theme)?;
+        diags.extend(config_diags);
         phases.done("load");
         check_logo(&config, &config_source, &loaded, &mut diags);
         let mut theme = make_theme(&config, &loaded, opts.live, &mut diags);

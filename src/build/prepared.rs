@@ -135,12 +135,7 @@ impl Prepared {
                 match kept.and_then(|id| old.search_terms.get(id.index())) {
                     Some(t) if p.searchable() == t.is_some() => t.clone(),
                     _ => p.searchable().then(|| {
-                        search::page_terms(
-                            &p.title,
-                            &rendered[p.id.index()].sections,
-                            &p.lang,
-                            &mut vocab,
-                        )
+                        search::page_terms(p, &rendered[p.id.index()].sections, &mut vocab)
                     }),
                 }
             })
@@ -171,9 +166,8 @@ impl Prepared {
         let p = self.site.page(id);
         p.searchable().then(|| {
             search::page_terms(
-                &p.title,
+                p,
                 &self.rendered[id.index()].sections,
-                &p.lang,
                 &mut self.search_vocab,
             )
         })
@@ -317,7 +311,7 @@ pub fn render_once(
                 let mut r = markdown::render(p, &cx);
                 let searched = (index && p.searchable()).then(|| {
                     (
-                        search::count_terms(&p.title, &r.sections, &p.lang),
+                        search::count_terms(p, &r.sections),
                         search::fragment(site, p, &r.sections),
                     )
                 });

@@ -151,6 +151,19 @@ impl<'a> Renderer<'a, '_> {
                     super::inline(&label)
                 )
             }
+            Kind::Details => {
+                let summary = self
+                    .title_html(d)
+                    .unwrap_or_else(|| escape_html(s.get("block.details")));
+                let open = if d.option("open").is_some() {
+                    " open"
+                } else {
+                    ""
+                };
+                format!(
+                    "<details class=\"more\"{open}><summary>{summary}</summary>\n<div class=\"details-body\">\n{inner}</div>\n</details>\n"
+                )
+            }
             Kind::CodeBlock => match d.option("caption") {
                 Some((_, c, _)) => format!(
                     "<figure class=\"code-figure\">\n<figcaption>{}</figcaption>\n{inner}</figure>\n",

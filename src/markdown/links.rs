@@ -4,17 +4,17 @@
 //! image, or to a scheme that runs code, is an error at the link.
 
 use super::Renderer;
-use super::rawhtml;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::AnchorRef;
 use crate::model::nearest_page;
+use crate::util::url;
 use pulldown_cmark::LinkType;
 use std::ops::Range;
 
 /// Returns true if and only if `dest` names a scheme (`https:`, `mailto:`) or is
 /// protocol-relative (`//host`).
 pub fn is_external(dest: &str) -> bool {
-    dest.starts_with("//") || rawhtml::scheme(dest).is_some()
+    dest.starts_with("//") || url::scheme(dest).is_some()
 }
 
 /// `%`-escapes decoded (`%C3%A9t%C3%A9.svg` is `été.svg`); text that is not valid UTF-8 once
@@ -77,8 +77,8 @@ impl<'a> Renderer<'a, '_> {
         if matches!(link_type, LinkType::Email) {
             return dest.to_string();
         }
-        if !rawhtml::safe_link(dest) {
-            let scheme = rawhtml::scheme(dest).unwrap_or_default();
+        if !url::safe_link(dest) {
+            let scheme = url::scheme(dest).unwrap_or_default();
             self.link_error(
                 range,
                 Diagnostic::error(format!("a link to a `{scheme}:` address is not allowed"))
@@ -187,6 +187,13 @@ impl<'a> Renderer<'a, '_> {
             return match fragment {
                 Some(f) => format!("{url}#{f}"),
                 None => url,
+            };
+        }
+        if let Some(url) = self.cx.site.elsewhere.get(target_rel) {
+            // Left out of this language: the page in its own.
+            return match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url.clone(),
             };
         }
         if self.cx.site.broken.contains(target_rel) {

@@ -122,12 +122,14 @@ impl Html {
     }
 }
 
-/// A facilitator's note: its HTML, the page heading it falls under (id and text), and its line.
+/// A facilitator's note: its HTML, the page heading it falls under (id and text), its line,
+/// and the files beside the page it shows or links to.
 #[derive(Debug, Clone, Default)]
 pub struct Note {
     pub html: String,
     pub heading: Option<(String, String)>,
     pub line: usize,
+    pub uses: Vec<String>,
 }
 
 /// What a page shows apart from its text, or what the site gathers from it.
@@ -232,6 +234,7 @@ fn note(
             .find(|h| h.offset < open)
             .map(|h| (h.id.clone(), h.text.clone())),
         line: page.source.line_col(open).0,
+        uses: std::mem::take(&mut out.uses),
     }
 }
 
@@ -770,6 +773,12 @@ impl<'a, 'c> Renderer<'a, 'c> {
             match k.as_str() {
                 "alt" => *alt = v.clone(),
                 "title" => extra.push_str(&format!(" title=\"{}\"", escape_html(v))),
+                "width" | "height" if v.ends_with('%') => self.error(
+                    Diagnostic::warning(format!("the {k} `{v}` is left out: a page's images already fit its column"))
+                        .at(self.source, at.clone())
+                        .label("a size in percent")
+                        .hint(format!("remove `{k}={v}`, or give the {k} in pixels (e.g. `{k}=400`) to make the image smaller than the column.")),
+                ),
                 "width" | "height" => match v.trim_end_matches("px").parse::<u32>() {
                     Ok(n) => extra.push_str(&format!(" {k}=\"{n}\"")),
                     Err(_) => self.error(
@@ -909,11 +918,13 @@ impl<'a, 'c> Renderer<'a, 'c> {
         if !j.refused.is_empty() {
             return;
         }
-        let mut out = String::with_capacity(text.len());
-        let mut last = 0;
-        let mut urls = j.urls;
-        urls.sort_by_key(|u| u.range.start);
-        for u in urls {
+        // Each URL replaced by its resolution, each dropped attribute by nothing.
+        let mut edits: Vec<(std::ops::Range<usize>, String)> = j
+            .dropped
+            .iter()
+            .map(|r| (r.clone(), String::new()))
+            .collect();
+        for u in j.urls {
             let range = at(u.range.start)..at(u.range.end.max(u.range.start + 1));
             let value = html_escape::decode_html_entities(&u.value).into_owned();
             let resolved = if u.image {
@@ -921,9 +932,18 @@ impl<'a, 'c> Renderer<'a, 'c> {
             } else {
                 self.resolve_link(pulldown_cmark::LinkType::Inline, &value, &range)
             };
-            out.push_str(&text[last..u.range.start]);
-            out.push_str(&escape_html(&resolved));
-            last = u.range.end;
+            edits.push((u.range, escape_html(&resolved)));
+        }
+        edits.sort_by_key(|(r, _)| r.start);
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (r, with) in edits {
+            if r.start < last {
+                continue;
+            }
+            out.push_str(&text[last..r.start]);
+            out.push_str(&with);
+            last = r.end;
         }
         out.push_str(&text[last..]);
         let e = if inline {

@@ -7,6 +7,7 @@
 //! warning. What passes is published byte for byte, except URLs, which are resolved like
 //! Markdown links and images.
 
+use crate::util::url;
 use std::cell::RefCell;
 use std::ops::Range;
 
@@ -197,6 +198,8 @@ pub struct Judgement {
     pub not_elements: Vec<(String, Range<usize>)>,
     /// URLs to resolve; the piece is published with each replaced by its resolution.
     pub urls: Vec<Url>,
+    /// Attributes dropped from the piece (their names' ranges): kramdown's `markdown="1"`.
+    pub dropped: Vec<Range<usize>>,
 }
 
 /// An attribute: name, value, where the name is and where the value is (when it has one).
@@ -251,34 +254,6 @@ fn is_element(name: &str) -> bool {
     ALLOWED.iter().any(|(n, _)| *n == name) || OTHER_ELEMENTS.contains(&name)
 }
 
-/// The scheme of a URL as a browser reads it (entities decoded, tabs and line breaks dropped,
-/// lowercase), if it has one.
-pub fn scheme(url: &str) -> Option<String> {
-    let decoded = html_escape::decode_html_entities(url);
-    let cleaned: String = decoded
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let t = cleaned.trim_start_matches(|c: char| c <= ' ');
-    let colon = t.find(':')?;
-    let head = &t[..colon];
-    (!head.is_empty()
-        && !head.contains(['/', '?', '#'])
-        && head
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-    .then(|| head.to_ascii_lowercase())
-}
-
-/// Returns true if and only if a link may go to `url`: a web address, an email address, a
-/// telephone number, or an address in this site.
-pub fn safe_link(url: &str) -> bool {
-    match scheme(url) {
-        None => true,
-        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto" | "tel"),
-    }
-}
-
 const LINK_HINT: &str = "links may go to web addresses (`https://…`), email (`mailto:`), telephone numbers (`tel:`) or pages of this site; a `javascript:` or `data:` address would run or embed code, and the site's security policy blocks it anyway.";
 
 /// Judges one piece of raw HTML (one tag of a paragraph, or an HTML block).
@@ -316,7 +291,14 @@ pub fn judge(html: &str) -> Judgement {
                 range: at.clone(),
                 hint,
             };
-            if attr.starts_with("on") {
+            if attr == "markdown" {
+                // kramdown's hint to read the element's text as Markdown, which CommonMark
+                // does anyway after a blank line: dropped, with its value and the space before.
+                let end = value_range.as_ref().map_or(at.end, |v| {
+                    v.end + usize::from(matches!(html.as_bytes().get(v.end), Some(b'"' | b'\'')))
+                });
+                j.dropped.push(at.start.saturating_sub(1)..end);
+            } else if attr.starts_with("on") {
                 j.refused.push(refuse(
                     format!("the event handler `{attr}` is not allowed"),
                     "a page runs no script of its own: remove the attribute. Interactive parts (quizzes, reflections, tabs, solutions) come from Markdown blocks.",
@@ -345,14 +327,14 @@ pub fn judge(html: &str) -> Judgement {
                     "use letters, digits, `-` and `_` in ids, e.g. `id=\"step-2\"`.",
                 ));
             } else if matches!(attr.as_str(), "href" | "src" | "cite") {
-                let scheme = scheme(value);
+                let scheme = url::scheme(value);
                 let image = attr == "src";
                 match scheme.as_deref() {
                     Some(s) if image && !matches!(s, "http" | "https") => j.refused.push(refuse(
                         format!("an image address starting `{s}:` is not allowed"),
                         "save the image beside the page (or in `static/`) and give its file name.",
                     )),
-                    _ if !image && !safe_link(value) => j.refused.push(refuse(
+                    _ if !image && !url::safe_link(value) => j.refused.push(refuse(
                         format!(
                             "a link to a `{}:` address is not allowed",
                             scheme.unwrap_or_default()
@@ -462,8 +444,8 @@ mod tests {
         assert_eq!(j.urls.len(), 1);
         assert_eq!(j.urls[0].value, "02-next.md#x");
         assert!(!j.urls[0].image);
-        assert_eq!(scheme("HTTPS://x"), Some("https".into()));
-        assert_eq!(scheme("a/b:c"), None);
-        assert_eq!(scheme("#x:y"), None);
+        assert_eq!(url::scheme("HTTPS://x"), Some("https".into()));
+        assert_eq!(url::scheme("a/b:c"), None);
+        assert_eq!(url::scheme("#x:y"), None);
     }
 }

@@ -237,6 +237,9 @@ fn index_page(
         version: Version::Original,
         glossary: false,
         id_at,
+        translation: None,
+        warnings: Vec::new(),
+        omitted: false,
     };
     if draft.draft && !inputs.include_drafts {
         f.drafts_out.insert(dir.to_string());
@@ -244,8 +247,11 @@ fn index_page(
         return Role::Plain;
     }
     match pages::choose_version(config, inputs, versions, draft) {
-        Ok(Some(d)) => {
+        Ok(Some(mut d)) => {
             folder.url = d.url.clone();
+            for w in d.warnings.drain(..) {
+                diags.push(w);
+            }
             f.index_pages.push(d);
         }
         Ok(None) => {}

@@ -245,6 +245,8 @@ pub struct Page {
     pub glossary: bool,
     /// Where the page's `id:` is written, in `source` (for messages about ids).
     pub id_at: Range<usize>,
+    /// A translation's standing against the page it translates.
+    pub translation: Option<crate::translations::Status>,
 }
 
 impl Page {

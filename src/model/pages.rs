@@ -36,6 +36,11 @@ pub(super) struct Draft {
     pub version: Version,
     pub glossary: bool,
     pub id_at: Range<usize>,
+    pub translation: Option<crate::translations::Status>,
+    /// Warnings about the page (an outdated translation), reported with the page.
+    pub warnings: Vec<Diagnostic>,
+    /// Left out of the language being built (`fallback: omit`).
+    pub omitted: bool,
 }
 
 pub(super) fn parent_dir(rel: &str) -> &str {
@@ -317,6 +322,9 @@ fn parse_page(
         version: Version::Original,
         glossary,
         id_at,
+        translation: None,
+        warnings: Vec::new(),
+        omitted: false,
     };
     if draft.draft && !inputs.include_drafts {
         return Ok(Some(draft));
@@ -437,7 +445,8 @@ pub(super) fn choose_version(
     // Not in this language. Indexes and the home page stay (the site's structure holds);
     // other pages follow the site's `fallback`.
     if config.fallback == Fallback::Omit && !draft.kind.is_index() && draft.kind != PageKind::Home {
-        return Ok(None);
+        draft.omitted = true;
+        return Ok(Some(draft));
     }
     draft.version = Version::Fallback;
     Ok(Some(draft))
@@ -515,6 +524,23 @@ fn translate(
         draft.version = Version::Fallback;
         return Ok(());
     }
+    let page = &inputs.loaded.content[draft.file].source;
+    if let Some(now) = crate::translations::fingerprint(page) {
+        let status = crate::translations::status(raw.translation.as_ref().map(|r| &r.value), &now);
+        if let (crate::translations::Status::Outdated(changed), Some(r)) =
+            (&status, &raw.translation)
+        {
+            let at = crate::translations::recorded_at(source, r);
+            draft.warnings.push(crate::translations::warning(
+                source,
+                at,
+                page,
+                &config.language,
+                changed,
+            ));
+        }
+        draft.translation = Some(status);
+    }
     draft.file = t;
     draft.yaml = split.yaml;
     draft.body = split.body;
@@ -577,15 +603,24 @@ pub(super) fn assemble(
     let mut elsewhere = HashMap::new();
     for (key, p) in parsed {
         match p {
-            Ok(Some(d)) => page_drafts.push(d),
-            Ok(None) => {
-                if let Some(v) = inputs.grouped.keys.get(&key) {
-                    if !v.by_lang.contains_key(&config.language) && v.source.is_some() {
-                        // Left out of this language: links lead to the page in its own.
-                        elsewhere.insert(key.clone(), String::new());
-                    }
-                }
+            Ok(Some(d)) if d.omitted => {
+                // Left out of this language: links lead to the page in its own.
+                let url = format!(
+                    "{}{}{}{}",
+                    config.root.path,
+                    config.edition_prefix(),
+                    config.language_prefix(&d.lang),
+                    d.home_url
+                );
+                elsewhere.insert(key, url);
             }
+            Ok(Some(mut d)) => {
+                for w in d.warnings.drain(..) {
+                    diags.push(w);
+                }
+                page_drafts.push(d);
+            }
+            Ok(None) => {}
             Err(errs) => {
                 broken.insert(key.clone());
                 // The page's own file is checked in the default language's build; a
@@ -611,7 +646,6 @@ pub(super) fn assemble(
     let mut pages: Vec<Page> = Vec::with_capacity(page_drafts.len());
     let mut by_rel = HashMap::new();
     let mut index_of_dir: HashMap<String, PageId> = HashMap::new();
-    let mut home_urls = HashMap::new();
     for d in page_drafts {
         if d.draft && !inputs.include_drafts {
             drafts_out.insert(d.key.clone());
@@ -619,7 +653,6 @@ pub(super) fn assemble(
         }
         let id = PageId(pages.len() as u32);
         by_rel.insert(d.key.clone(), id);
-        home_urls.insert(d.key.clone(), d.home_url.clone());
         if d.kind.is_index() {
             index_of_dir.insert(d.dir.clone(), id);
         }
@@ -643,10 +676,8 @@ pub(super) fn assemble(
             version: d.version,
             glossary: d.glossary,
             id_at: d.id_at,
+            translation: d.translation,
         });
-    }
-    for (key, url) in &mut elsewhere {
-        *url = home_urls.get(key).cloned().unwrap_or_default();
     }
     let home = match by_rel.get("index.md") {
         Some(h) => *h,

@@ -78,16 +78,15 @@ impl<'a> Renderer<'a> {
             .unwrap_or("")
             .to_string();
         let shared = matches!(kind, "search" | "my-learning");
-        if let Some(e) = &mut view.edition {
-            for link in e.all.iter_mut().filter(|_| shared) {
-                if let Some(cx) = self.editions {
-                    if let Some(r) = cx.list.iter().find(|r| {
-                        link.url.starts_with(&r.base) && (link.url == r.base || link.current)
-                    }) {
-                        link.url = format!("{}{suffix}", r.base);
-                    }
+        if let (Some(e), Some(cx), true) = (&mut view.edition, self.editions, shared) {
+            // `e.all` lists the editions in the order of `cx.list`. An archived edition has no
+            // search page: its link stays on its home page.
+            for (link, r) in e.all.iter_mut().zip(&cx.list) {
+                if kind != "search" || !r.archived {
+                    link.url = format!("{}{suffix}", r.base);
                 }
             }
+            e.latest_url = format!("{}{suffix}", cx.list[0].base);
         }
         for l in view.languages.iter_mut().filter(|_| shared) {
             if let Some(base) = self

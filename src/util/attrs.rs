@@ -114,14 +114,27 @@ fn value_at(text: &str, i: usize) -> Result<(String, usize), AttrError> {
     let bytes = text.as_bytes();
     match bytes.get(i) {
         Some(&q @ (b'"' | b'\'')) => {
-            let close = text[i + 1..].find(q as char).ok_or(AttrError {
+            // Pandoc's quoted values take backslash escapes (`'the repository\'s URL'`).
+            let mut value = String::new();
+            let mut chars = text[i + 1..].char_indices();
+            while let Some((k, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, next)) = chars.next() {
+                            value.push(next);
+                        }
+                    }
+                    c if c == q as char => return Ok((value, i + 1 + k + 1)),
+                    c => value.push(c),
+                }
+            }
+            Err(AttrError {
                 message: format!(
                     "the value starting here is never closed with `{}`",
                     q as char
                 ),
                 offset: i,
-            })?;
-            Ok((text[i + 1..i + 1 + close].to_string(), i + close + 2))
+            })
         }
         _ => {
             let end = text[i..]
@@ -150,6 +163,12 @@ mod tests {
         assert_eq!(a.words, vec!["note"]);
         let (a, _) = parse("{alt='A chart' .wide}").unwrap();
         assert_eq!(a.get("alt"), Some("A chart"));
+        let (a, n) = parse("{alt='the repository\\'s URL'} x").unwrap();
+        assert_eq!(a.get("alt"), Some("the repository's URL"));
+        assert_eq!(n, "{alt='the repository\\'s URL'}".len());
+        let (a, n) = parse("{alt='the repository\\'s URL'} x").unwrap();
+        assert_eq!(a.get("alt"), Some("the repository's URL"));
+        assert_eq!(n, "{alt='the repository\\'s URL'}".len());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod attrs;
 pub mod fs;
+pub mod url;
 
 /// The longest id allowed: ids are stored in readers' browsers and in exported files.
 pub const MAX_ID_LEN: usize = 100;

@@ -195,14 +195,16 @@ function cachedShort(h) {
 // A fresh context whose page (openPage) records console errors, page errors, failed requests,
 // requests to any host but 127.0.0.1 (aborted) and every response (log.responses), and, in every
 // document, CSP violation events. A request still running when the page navigates away, or an
-// icon fetch, that Chromium cancels (net::ERR_ABORTED) is not a failure of the site.
+// icon fetch, that Chromium cancels (net::ERR_ABORTED) is not a failure of the site; nor is a
+// video's, which Chromium cancels once it has read what `preload="metadata"` asks for (a
+// missing video still fails: its response is a 404).
 async function open(expect404 = null) {
   let documents = 0;
   const startedIn = new WeakMap();
   const { context, page, log } = await openPage(browser, {
     expect404,
     initScript: recordCspViolations,
-    ignoreAborted: (r) => startedIn.get(r) < documents || /\/assets\/favicon\.[0-9a-f]+\.svg$/.test(new URL(r.url()).pathname),
+    ignoreAborted: (r) => startedIn.get(r) < documents || r.resourceType() === 'media' || /\/assets\/favicon\.[0-9a-f]+\.svg$/.test(new URL(r.url()).pathname),
   });
   log.responses = [];
   page.on('request', (r) => {

@@ -113,14 +113,14 @@ function build(root, out, base, opts) {
   }
 }
 
-// A fixture site built for /a/ and served there: { url, out, rebuild(opts) }.
-async function site(name, opts) {
+// A fixture site built for `base` (/a/ unless said) and served there: { url, out, rebuild(opts) }.
+async function site(name, opts, base = '/a/') {
   const root = path.join(tmp, name);
   const out = path.join(tmp, `${name}-out`);
-  build(root, out, '/a/', opts);
-  const server = await serve(out, '/a/');
+  build(root, out, base, opts);
+  const server = await serve(out, base);
   servers.push(server);
-  return { url: server.url, out, rebuild: (o) => build(root, out, '/a/', o) };
+  return { url: server.url, out, rebuild: (o) => build(root, out, base, o) };
 }
 
 let browser;
@@ -129,6 +129,8 @@ const sites = {};
 
 before(async () => {
   for (const completeOn of ['manual', 'visit', 'scroll', 'quiz']) sites[completeOn] = await site(completeOn, { completeOn });
+  // At the root of its host: every path starts with the base path `/`, `//evil.example/` too.
+  sites.root = await site('root', { completeOn: 'manual' }, '/');
   browser = await launchBrowser();
 });
 after(async () => {
@@ -616,6 +618,66 @@ describe('export and import', { timeout: 120_000 }, () => {
       await sleep(300);
       assert.equal(await page.evaluate(() => window.__pwned).catch(() => undefined), undefined, 'the link ran script');
       assert.deepEqual(log.dialogs, []);
+    });
+  });
+});
+
+describe('hostile progress files', { timeout: 120_000 }, () => {
+  test('links off the site and times in the future are refused; nothing of them is shown or kept; a good file still imports', async () => {
+    const { url } = sites.root;
+    const hour = 60 * 60 * 1000;
+    const recent = new Date(Date.now() - hour).toISOString();
+    await withContext({}, async ({ open, log }) => {
+      const page = await open(url + P.my);
+      const mine = record('/', ['first-steps'], { at: recent, last: 'first-steps' });
+      await seed(page, mine, '/');
+      await go(page, url + P.my);
+      await expectText(page, '#my-courses', /1 of 4 lessons complete \(25%\)/);
+      const before = await storedText(page, '/');
+      const reflection = (u) => ({ 'teach/first-steps/my-classroom': { text: 'Continue your course here', at: recent, prompt: 'p', page: 'Continue your course here', url: u } });
+      const far = '+275760-09-13T00:00:00.000Z';
+      const undo = record('/', [], { at: recent });
+      undo.courses.teach.lessons['first-steps'] = { done: false, at: far };
+      const lateMark = record('/', ['listening'], { at: recent, last: 'listening' });
+      lateMark.courses.teach.last.at = far;
+      const lateNote = record('/', [], { reflections: reflection('/courses/teach/') });
+      lateNote.reflections['teach/first-steps/my-classroom'].at = new Date(Date.now() + 3 * 24 * hour).toISOString();
+      const hostile = [
+        ['a protocol-relative link', record('/', ['listening'], { at: recent, reflections: reflection('//evil.example/phish') }), /links to "\/\/evil\.example\/phish", which is not a page of this site\. Nothing was changed\.$/],
+        ['a backslash link', record('/', [], { at: recent, reflections: reflection('/\\evil.example/x') }), /not a page of this site\. Nothing was changed\.$/],
+        ['a javascript: link', record('/', [], { at: recent, reflections: reflection('javascript:window.__pwned=1') }), /not a page of this site\. Nothing was changed\.$/],
+        ['a far-future undo', undo, /lesson “first-steps” is not valid: its time "\+275760-09-13T00:00:00\.000Z" is in the future\. Nothing was changed\.$/],
+        ['a far-future continue mark', lateMark, /“continue” mark is not valid: its time .* is in the future\. Nothing was changed\.$/],
+        ['a reflection from three days ahead', lateNote, /reflection is not valid: its time .* is in the future\. Nothing was changed\.$/],
+        ['a time before progress was kept', record('/', ['listening'], { at: '2001-01-01T00:00:00.000Z' }), /before this site kept progress\. Nothing was changed\.$/],
+      ];
+      for (const [what, file, message] of hostile) {
+        await page.evaluate(() => { document.getElementById('import-status').textContent = ''; });
+        await page.setInputFiles('#import-progress', { name: 'p.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+        await expectText(page, '#import-status', message, `message for ${what}`);
+        assert.equal(await storedText(page, '/'), before, `importing ${what} changed the stored progress`);
+        assert.match(await text(page, '#my-courses'), /1 of 4 lessons complete \(25%\)/, `My learning after ${what}`);
+        assert.doesNotMatch(await text(page, '#main'), /Continue your course here/, `${what}: the hostile reflection is shown`);
+        const foreign = await page.locator('#main a[href]').evaluateAll((as) => as.map((a) => a.href).filter((h) => new URL(h).origin !== location.origin));
+        assert.deepEqual(foreign, [], `${what}: My learning links off the site`);
+      }
+      await go(page, url + P.my);
+      assert.equal(await storedText(page, '/'), before, 'a reload changed the stored progress');
+      assert.match(await text(page, '#my-courses'), /1 of 4 lessons complete \(25%\)/);
+      // A good file from this site still imports and merges.
+      const good = record('/', ['listening'], { at: new Date().toISOString(), reflections: reflection(`/${P.l1}`) });
+      await page.setInputFiles('#import-progress', { name: 'p.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+      await expectText(page, '#import-status', /^Progress imported and merged/);
+      assert.match(await text(page, '#my-courses'), /2 of 4 lessons complete \(50%\)/);
+      const link = page.locator('#my-reflections h3 a');
+      assert.equal(await link.textContent(), 'Continue your course here');
+      assert.equal(await link.getAttribute('href'), `/${P.l1}`);
+      const s = await stored(page, '/');
+      assert.deepEqual(Object.keys(s.courses.teach.lessons).sort(), ['first-steps', 'listening']);
+      assert.equal(s.courses.teach.lessons['first-steps'].done, true);
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.deepEqual(log.dialogs, []);
+      await assertNoAxeViolations(page, 'My learning after refused and accepted imports');
     });
   });
 });

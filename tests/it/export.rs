@@ -128,7 +128,7 @@ fn export_zip(s: &Site) -> BTreeMap<String, Vec<u8>> {
 
 fn export_scorm(s: &Site, course: &str) -> BTreeMap<String, Vec<u8>> {
     let out = s.root().join("course.zip");
-    if let Err(f) = scorm::export(&opts(s), course, &out) {
+    if let Err(f) = scorm::export(&opts(s), course, &out, None) {
         panic!("export failed:\n{}", f.diags.to_plain_string());
     }
     read_zip(&out)
@@ -393,7 +393,7 @@ fn scorm_manifest_is_scorm_1_2_with_one_sco_listing_every_file() {
 fn scorm_export_of_an_unknown_course_suggests_the_nearest_id() {
     let s = site(SITE);
     let out = s.root().join("course.zip");
-    let Err(failed) = scorm::export(&opts(&s), "fundations", &out) else {
+    let Err(failed) = scorm::export(&opts(&s), "fundations", &out, None) else {
         panic!("an unknown course was exported");
     };
     assert!(!out.exists(), "nothing is written");

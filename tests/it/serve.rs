@@ -470,3 +470,265 @@ fn older_editions_follow_the_latest_and_their_own_sources() {
     next_event(&events, "reload");
     assert!(older("/editions/2025/book/one/").contains("Revised 2025 text."));
 }
+
+/// Sends `raw` as it is and returns the response's status, its header lines (lowercase
+/// names) and its body.
+fn exchange(port: u16, raw: &str) -> (u16, Vec<(String, String)>, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body.to_string())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn methods_other_than_get_and_head_are_answered_405_with_allow() {
+    let s = start();
+    for method in ["POST", "PUT", "DELETE", "TRACE", "PATCH", "OPTIONS", "FOO"] {
+        for path in [
+            "/",
+            "/book/one/",
+            "/__playbook/events",
+            "/__playbook/live.js",
+            "/nowhere",
+        ] {
+            let (status, headers, body) = exchange(
+                s.port,
+                &format!(
+                    "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+            );
+            assert_eq!(status, 405, "{method} {path}");
+            assert_eq!(
+                header(&headers, "allow"),
+                Some("GET, HEAD"),
+                "{method} {path}"
+            );
+            assert!(
+                !body.contains("<html"),
+                "{method} {path} answered with the page"
+            );
+        }
+    }
+    let (status, headers, body) = exchange(
+        s.port,
+        "HEAD /book/one/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&headers, "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(body.is_empty(), "HEAD has no body: {body}");
+    assert_eq!(request(s.port, "/book/one/").0, 200);
+}
+
+#[test]
+fn a_folder_redirect_never_names_another_host() {
+    let s = start();
+    for (target, location) in [
+        ("/book", "/book/"),
+        ("//book", "/book/"),
+        ("///book", "/book/"),
+        ("//book//", "/book/"),
+    ] {
+        let (status, headers, _) = exchange(
+            s.port,
+            &format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        );
+        if status == 301 {
+            assert_eq!(header(&headers, "location"), Some(location), "{target}");
+        } else {
+            assert!(
+                status == 200 || status == 404,
+                "{target}: {status} {headers:?}"
+            );
+        }
+    }
+    for target in ["//book", "/%2F/book", "//book/../book"] {
+        let (_, headers, _) = exchange(
+            s.port,
+            &format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        );
+        if let Some(loc) = header(&headers, "location") {
+            assert!(
+                loc.starts_with('/') && !loc.starts_with("//") && !loc.contains('\\'),
+                "{target} → {loc}"
+            );
+        }
+    }
+}
+
+/// Opens a connection that sends half a request header and waits; returns when the server
+/// closes it, with the time that took (`None`: still open after `wait`).
+fn half_sent(port: u16, wait: Duration) -> std::thread::JoinHandle<Option<Duration>> {
+    let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .unwrap();
+    let start = Instant::now();
+    std::thread::spawn(move || {
+        c.set_read_timeout(Some(wait)).unwrap();
+        let mut buf = [0u8; 1024];
+        loop {
+            match c.read(&mut buf) {
+                Ok(0) => return Some(start.elapsed()),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return None;
+                }
+                Err(_) => return Some(start.elapsed()),
+            }
+        }
+    })
+}
+
+#[test]
+fn half_sent_requests_are_closed_and_open_connections_are_bounded() {
+    use playbook::serve::{HEADER_TIMEOUT, MAX_CONNECTIONS};
+    let s = start();
+    let n = MAX_CONNECTIONS + 44;
+    let wait = HEADER_TIMEOUT * 3 + Duration::from_secs(5);
+    let slow: Vec<_> = (0..n).map(|_| half_sent(s.port, wait)).collect();
+    // A reader's request waits at most until the first slow ones are closed.
+    let t = Instant::now();
+    assert_eq!(request(s.port, "/book/one/").0, 200);
+    assert!(
+        t.elapsed() < HEADER_TIMEOUT * 2 + Duration::from_secs(2),
+        "answered after {:?}",
+        t.elapsed()
+    );
+    let closed: Vec<Option<Duration>> = slow.into_iter().map(|h| h.join().unwrap()).collect();
+    let open = closed.iter().filter(|c| c.is_none()).count();
+    assert_eq!(
+        open, 0,
+        "{open} of {n} half-sent requests still open after {wait:?}"
+    );
+    let first_wave = closed
+        .iter()
+        .flatten()
+        .filter(|d| **d < HEADER_TIMEOUT + HEADER_TIMEOUT / 2)
+        .count();
+    assert!(first_wave > 0, "none closed after the header timeout");
+    assert!(
+        first_wave <= MAX_CONNECTIONS,
+        "{first_wave} connections were open at once"
+    );
+    assert!(
+        closed
+            .iter()
+            .flatten()
+            .all(|d| *d >= HEADER_TIMEOUT - Duration::from_millis(500)),
+        "a connection was closed before its header timeout"
+    );
+}
+
+#[test]
+fn live_reload_streams_outlive_the_header_timeout_and_never_use_up_connections() {
+    use playbook::serve::{HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_EVENT_STREAMS};
+    let s = start();
+    let events = subscribe(s.port);
+    // Every other place for a stream, taken.
+    let streams: Vec<TcpStream> = (1..MAX_EVENT_STREAMS)
+        .map(|_| {
+            let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+            c.write_all(b"GET /__playbook/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                .unwrap();
+            c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut head = [0u8; 12];
+            c.read_exact(&mut head).unwrap();
+            assert_eq!(&head, b"HTTP/1.1 200");
+            c
+        })
+        .collect();
+    let (status, _, _) = exchange(
+        s.port,
+        "GET /__playbook/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 503, "one stream more than MAX_EVENT_STREAMS");
+    // Connections that send nothing take every place but the streams'…
+    let idle: Vec<TcpStream> = (0..MAX_CONNECTIONS - MAX_EVENT_STREAMS)
+        .map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // …and a reader's request is still answered at once: the streams hold no connection place.
+    let t = Instant::now();
+    assert_eq!(request(s.port, "/book/one/").0, 200);
+    assert!(
+        t.elapsed() < HEADER_TIMEOUT / 2,
+        "answered after {:?}: the open streams used up the connections",
+        t.elapsed()
+    );
+    drop(idle);
+    // Past the header timeout, the stream still delivers.
+    std::thread::sleep(HEADER_TIMEOUT + Duration::from_secs(1));
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitle: One\n---\nEdited later.\n",
+    );
+    let data = next_event(&events, "reload");
+    assert!(data.contains("book/one"), "{data}");
+    drop(streams);
+}
+
+#[test]
+fn one_front_matter_typo_is_one_error_in_the_overlay() {
+    let s = start_site(&[
+        ("playbook.yaml", "title: T\n"),
+        ("content/index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        (
+            "content/book/_index.md",
+            "---\ntitle: Book\nkind: book\n---\n",
+        ),
+        (
+            "content/book/01-one.md",
+            "---\ntitle: One\n---\n## Start\n\nText.\n",
+        ),
+        (
+            "content/book/02-two.md",
+            "---\ntitle: Two\n---\nSee [one](01-one.md#start).\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: About\n---\n[First](book/01-one.md#start) and [again](book/01-one.md).\n",
+        ),
+    ]);
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitel: One\n---\n## Start\n\nText.\n",
+    );
+    let err = next_event(&events, "errors");
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one root error, nothing that follows from it: {err}"
+    );
+    assert!(err.contains("titel"), "{err}");
+}

@@ -7,8 +7,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  APP, SCHEMA, MAX_IMPORT_BYTES, storageKey, emptyState, migrate, validate, merge,
-  setLesson, recordVisit, recordQuiz, courseProgress, scoreQuiz, reflectionsDocument,
+  APP, SCHEMA, MAX_IMPORT_BYTES, NEVER, EARLIEST, SKEW_MS, storageKey, emptyState, migrate, validate, merge,
+  setLesson, recordVisit, recordQuiz, courseProgress, scoreQuiz, reflectionsDocument, sameSiteUrl,
   resumeLesson, lessonPlace, playMeter, t, percent,
 } from '../../themes/default/static/progress.js';
 import { readTable, useStrings } from './strings.mjs';
@@ -16,7 +16,8 @@ import { readTable, useStrings } from './strings.mjs';
 useStrings('en');
 
 const SITE = '/pd/playbook/';
-const T = (minute) => new Date(Date.UTC(2025, 0, 15, 10, minute)).toISOString();
+// Times in the format's lifetime (it was first published on 2026-11-23).
+const T = (minute) => new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString();
 const clone = (v) => JSON.parse(JSON.stringify(v));
 
 // A full, valid record: two courses, a quiz score, a "continue" mark, a reflection.
@@ -145,7 +146,7 @@ describe('validate', () => {
       refused(withLesson({ done: true, at }), /lesson/);
     }
     ok(withLesson({ done: true, at: T(1) }));
-    ok(withLesson({ done: true, at: '2025-01-15' }));
+    ok(withLesson({ done: true, at: '2026-11-25' }));
     const s = sample();
     s.courses['rccp-foundations'].last.at = 'soon';
     refused(s, /continue/);
@@ -237,13 +238,13 @@ describe('validate', () => {
   const POLLUTING = [
     JSON.stringify({ app: APP, schema: 1, site: SITE, name: '', courses: {}, reflections: {} }).slice(0, -1) + ',"__proto__":{"polluted":"top"}}',
     `{"app":"${APP}","schema":1,"site":"${SITE}","name":"","reflections":{},` +
-      '"courses":{"__proto__":{"lessons":{"x":{"done":true,"at":"2025-01-01"}},"polluted":"course"}}}',
+      '"courses":{"__proto__":{"lessons":{"x":{"done":true,"at":"2026-11-25"}},"polluted":"course"}}}',
     `{"app":"${APP}","schema":1,"site":"${SITE}","name":"","reflections":{},` +
-      '"courses":{"c":{"lessons":{"__proto__":{"done":true,"at":"2025-01-01","polluted":"lesson"}}}}}',
+      '"courses":{"c":{"lessons":{"__proto__":{"done":true,"at":"2026-11-25","polluted":"lesson"}}}}}',
     `{"app":"${APP}","schema":1,"site":"${SITE}","name":"","courses":{},` +
-      '"reflections":{"__proto__":{"text":"t","at":"2025-01-01","polluted":"reflection"}}}',
+      '"reflections":{"__proto__":{"text":"t","at":"2026-11-25","polluted":"reflection"}}}',
     `{"app":"${APP}","schema":1,"site":"${SITE}","name":"","courses":{},` +
-      '"reflections":{"constructor":{"text":"t","at":"2025-01-01"},"prototype":{"text":"t","at":"2025-01-01"}}}',
+      '"reflections":{"constructor":{"text":"t","at":"2026-11-25"},"prototype":{"text":"t","at":"2026-11-25"}}}',
     `{"__proto__":{"app":"${APP}","schema":1,"site":"${SITE}","courses":{},"reflections":{}}}`,
   ];
 
@@ -296,6 +297,111 @@ describe('validate', () => {
   });
 });
 
+// ---------------------------------------------------------------- hostile imports
+describe('hostile imports', () => {
+  // Links in a record are parsed as URLs, never compared by prefix: with the base path `/`, every
+  // string that starts with `/` passed the old check, `//evil.example/phish` included.
+  const HOSTILE_URLS = [
+    '//evil.example/phish', '/\\evil.example/x', '\\\\evil.example/x', '/\t/evil.example/x', ' //evil.example/x',
+    'https://evil.example/', 'http://evil.example/pd/playbook/', 'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)', 'data:text/html,x', 'blob:https://evil.example/x', 'mailto:a@evil.example',
+    'https://user:pass@evil.example/',
+  ];
+  // Same origin, but out of a sub-path site.
+  const OUT_OF_SUBPATH = ['/%2e%2e/evil', '/pd/playbook/../../evil/', '/pd/playbook/%2E%2E/x/', '/'];
+  const reflectionWith = (url, site) => {
+    const s = emptyState(site);
+    s.reflections['c/l/r'] = { text: 'x', at: T(1), prompt: 'p', page: 'P', url };
+    return s;
+  };
+
+  for (const site of ['/', SITE]) {
+    test(`a reflection link that leaves the site is refused (base path ${site})`, () => {
+      for (const url of site === '/' ? HOSTILE_URLS : [...HOSTILE_URLS, ...OUT_OF_SUBPATH]) {
+        assert.equal(sameSiteUrl(url, site), null, `sameSiteUrl accepted ${JSON.stringify(url)} under ${site}`);
+        refused(reflectionWith(url, site), /not a page of this site/, site);
+      }
+    });
+    test(`a reflection link to a page of the site is kept, as a path (base path ${site})`, () => {
+      for (const [url, kept] of [[`${site}lessons/x/`, `${site}lessons/x/`], [`${site}a/?q=1#h`, `${site}a/?q=1#h`], [site, site], ['', '']]) {
+        assert.equal(sameSiteUrl(url, site), kept);
+        assert.equal(ok(reflectionWith(url, site), site).reflections['c/l/r'].url, kept);
+      }
+    });
+  }
+  test('a link to another sub-path of the same host is not this site', () => {
+    assert.equal(sameSiteUrl('/pd/other/', SITE), null);
+    assert.equal(sameSiteUrl('/pd/playbookx/', SITE), null);
+    refused(reflectionWith('/pd/other/', SITE), /not a page of this site/);
+  });
+
+  // Found by tests/js/progress-fuzz.test.mjs: what validate keeps must validate again, unchanged.
+  test('regression: a continue mark whose lesson is a number, not an id string, is refused', () => {
+    for (const lesson of [0, -0, 5, true]) {
+      const s = sample();
+      s.courses['rccp-foundations'].last.lesson = lesson;
+      refused(s, /continue/);
+    }
+  });
+  test('regression: a quiz score of -0 comes back as 0, so a record survives a JSON round trip', () => {
+    const v = ok(withLesson({ done: false, at: T(1), quiz: { best: -0, passed: false } }));
+    assert.ok(Object.is(v.courses.course.lessons['a-lesson'].quiz.best, 0));
+    assert.deepEqual(ok(clone(v)), v);
+  });
+  test('regression: a link that grows past 300 characters when parsed (percent-encoding) is refused', () => {
+    const url = `${SITE}${'é'.repeat(60)}/`;
+    assert.ok(url.length <= 300);
+    assert.equal(sameSiteUrl(url, SITE), null);
+    refused(reflectionWith(url, SITE), /not a page of this site/);
+  });
+
+  const FAR = '+275760-09-13T00:00:00.000Z';
+  const NOW = Date.parse(T(30));
+  const at = (ms) => new Date(ms).toISOString();
+  test('a time in the future (beyond a day of clock skew) is refused everywhere a record has one', () => {
+    for (const t of [FAR, '9999-12-31T23:59:59.999Z', at(NOW + SKEW_MS + 60_000), at(NOW + 30 * SKEW_MS)]) {
+      const lesson = withLesson({ done: false, at: t });
+      assert.match(validate(lesson, SITE, { now: NOW }).error, /lesson .* in the future/);
+      const last = sample();
+      last.courses['rccp-foundations'].last.at = t;
+      assert.match(validate(last, SITE, { now: NOW }).error, /continue.* in the future/);
+      const refl = reflectionWith(`${SITE}u/`, SITE);
+      refl.reflections['c/l/r'].at = t;
+      assert.match(validate(refl, SITE, { now: NOW }).error, /reflection.* in the future/);
+    }
+    // Another device's clock may be a little ahead.
+    assert.equal(validate(withLesson({ done: true, at: at(NOW + SKEW_MS - 60_000) }), SITE, { now: NOW }).error, undefined);
+  });
+  test('a time before the format existed is refused, except the "never" of a quiz-only lesson', () => {
+    for (const t of ['2026-11-22T23:59:59.999Z', '2001-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '1970-01-01T00:00:00.001Z']) {
+      assert.match(validate(withLesson({ done: true, at: t }), SITE, { now: NOW }).error, /before this site kept progress/);
+    }
+    assert.equal(validate(withLesson({ done: true, at: EARLIEST }), SITE, { now: NOW }).error, undefined);
+    // recordQuiz gives a lesson without a completion the time NEVER; such records export and import.
+    const quizOnly = recordQuiz(emptyState(SITE), 'c', 'l', 50, false, T(1));
+    assert.equal(quizOnly.courses.c.lessons.l.at, NEVER);
+    assert.deepEqual(validate(clone(quizOnly), SITE, { now: NOW }).state, quizOnly);
+  });
+  test('a far-future undo cannot take a finished lesson away', () => {
+    const mine = setLesson(emptyState(SITE), 'c', 'l', true, T(1));
+    const hostile = setLesson(emptyState(SITE), 'c', 'l', false, FAR);
+    const v = validate(clone(hostile), SITE, { now: NOW });
+    assert.ok(v.error, 'the hostile file was accepted');
+    assert.equal(v.state, undefined);
+    assert.equal(mine.courses.c.lessons.l.done, true);
+  });
+  test('this browser\'s own record keeps old times, and a future time in it stops winning merges', () => {
+    const stored = setLesson(emptyState(SITE), 'c', 'l', false, FAR);
+    setLesson(stored, 'c', 'old', true, '2024-03-10T03:00:00.000Z');
+    const v = validate(clone(stored), SITE, { now: NOW, stored: true });
+    assert.equal(v.error, undefined);
+    assert.equal(v.state.courses.c.lessons.l.at, NEVER);
+    assert.equal(v.state.courses.c.lessons.old.at, '2024-03-10T03:00:00.000Z');
+    const later = setLesson(emptyState(SITE), 'c', 'l', true, T(2));
+    assert.equal(merge(v.state, later).courses.c.lessons.l.done, true);
+  });
+});
+
 // ---------------------------------------------------------------- merge
 describe('merge', () => {
   const lessonOf = (s, lid = 'l1', cid = 'c') => s.courses[cid]?.lessons[lid];
@@ -330,8 +436,8 @@ describe('merge', () => {
   });
 
   test('times are compared as times, not as strings', () => {
-    const a = one({ done: true, at: '2025-01-15T10:00:00.000Z' });
-    const b = one({ done: false, at: '2025-01-15T09:30:00.000-01:00' }); // 10:30 UTC: newer
+    const a = one({ done: true, at: '2026-11-25T10:00:00.000Z' });
+    const b = one({ done: false, at: '2026-11-25T09:30:00.000-01:00' }); // 10:30 UTC: newer
     assert.equal(lessonOf(merge(a, b)).done, false);
     assert.equal(lessonOf(merge(b, a)).done, false);
   });

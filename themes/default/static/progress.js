@@ -22,7 +22,13 @@ export const MAX_IMPORT_BYTES = 1024 * 1024;
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const LIMITS = { id: 100, title: 300, text: 20000, entries: 5000 };
 /** A time older than any real change: what a record says before anything happened. */
-const NEVER = '1970-01-01T00:00:00.000Z';
+export const NEVER = '1970-01-01T00:00:00.000Z';
+/** The day this format (schema 1) was first published: no real change is older. */
+export const EARLIEST = '2026-11-23T00:00:00.000Z';
+/** How far ahead of this browser's clock a time may be: another device's clock may run fast. */
+export const SKEW_MS = 24 * 60 * 60 * 1000;
+/** The origin a site URL is resolved against to check it (any origin of our own would do). */
+const HOME = 'https://playbook.invalid';
 
 /** `o[k]` if `o` has its own `k`: never a property inherited from Object.prototype. */
 export const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
@@ -69,17 +75,61 @@ export function migrate(raw) {
   return { state: s };
 }
 
-const isTime = (v) => typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v));
 const isText = (v, max) => typeof v === 'string' && v.length <= max;
 const isPlain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
- * Checks a record in full (shapes, ids, lengths, times) before it is trusted: { state } or
- * { error } with a sentence for the reader. `site` is this site's base path.
+ * `url` as a link to a page of the site whose base path is `site`, or null if it is not one.
+ * The URL is parsed (never compared by prefix): it must resolve, from a page of the site, to
+ * the site's own origin and to a path under `site`; what comes back is that path (with its
+ * query and fragment), so `//evil.example/x`, `/\evil.example/x`, `javascript:…` and
+ * `/pd/../elsewhere/` are all refused. `''` (no link) stays `''`.
  */
-export function validate(raw, site) {
+export function sameSiteUrl(url, site) {
+  if (url === '') return '';
+  if (typeof url !== 'string' || url.length > LIMITS.title) return null;
+  let u;
+  let base;
+  try {
+    base = new URL(site, HOME);
+    u = new URL(url, base);
+  } catch { return null; }
+  if (u.origin !== HOME || !u.pathname.startsWith(base.pathname) || u.username || u.password) return null;
+  const path = u.pathname + u.search + u.hash;
+  return path.length <= LIMITS.title ? path : null;
+}
+
+/**
+ * Checks time `v` of a record made no later than `now` (milliseconds): a date in a string of at
+ * most 40 characters, between `EARLIEST` and `now` + `SKEW_MS` (or `NEVER`). Returns the time to
+ * keep, or null. A `stored` record (this browser's own) keeps older times, and a time in the
+ * future becomes `NEVER`, so it can no longer win every merge; an imported one is refused.
+ */
+function checkTime(v, now, stored) {
+  if (typeof v !== 'string' || v.length > 40) return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  if (v === NEVER) return v;
+  if (t > now + SKEW_MS) return stored ? NEVER : null;
+  if (t < Date.parse(EARLIEST) && !stored) return null;
+  return v;
+}
+
+const shown = (v) => JSON.stringify(String(v).slice(0, 40));
+
+/**
+ * Checks a record in full (shapes, ids, lengths, times, links) before it is trusted: { state } or
+ * { error } with a sentence for the reader. `site` is this site's base path. Options: `now`, the
+ * time it is checked (milliseconds, default this moment), and `stored`, true for the record this
+ * browser keeps itself (see `checkTime`); an imported file is checked strictly.
+ */
+export function validate(raw, site, { now = Date.now(), stored = false } = {}) {
   const m = migrate(raw);
   if (m.error) return m;
+  const time = (v) => checkTime(v, now, stored);
+  const when = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) && v.length <= 40
+    ? t(Date.parse(v) > now ? 'learning.time_future' : 'learning.time_past', { time: shown(v) })
+    : t('learning.time_not_date'));
   const s = m.state;
   if (s.site !== site) return { error: t('learning.err_other_site', { site: String(s.site).slice(0, 80) }) };
   if (!isPlain(s.courses) || !isPlain(s.reflections) || !isText(s.name ?? '', LIMITS.title)) return { error: t('learning.err_parts') };
@@ -92,24 +142,31 @@ export function validate(raw, site) {
     for (const [lid, l] of Object.entries(c.lessons ?? {})) {
       count++;
       const quizOk = l?.quiz === undefined || (isPlain(l.quiz) && typeof l.quiz.passed === 'boolean' && Number.isFinite(l.quiz.best) && l.quiz.best >= 0 && l.quiz.best <= 100);
-      if (!ID.test(lid) || lid.length > LIMITS.id || !isPlain(l) || typeof l.done !== 'boolean' || !isTime(l.at) || !isText(l.title ?? '', LIMITS.title) || !quizOk) {
+      if (!ID.test(lid) || lid.length > LIMITS.id || !isPlain(l) || typeof l.done !== 'boolean' || !isText(l.title ?? '', LIMITS.title) || !quizOk) {
         return { error: t('learning.err_lesson', { id: String(lid).slice(0, 40) }) };
       }
-      course.lessons[lid] = { done: l.done, at: l.at, ...(l.title ? { title: l.title } : {}), ...(l.quiz ? { quiz: { best: l.quiz.best, passed: l.quiz.passed } } : {}) };
+      const at = time(l.at);
+      if (at === null) return { error: t('learning.err_lesson_when', { id: lid, why: when(l.at) }) };
+      course.lessons[lid] = { done: l.done, at, ...(l.title ? { title: l.title } : {}), ...(l.quiz ? { quiz: { best: l.quiz.best + 0, passed: l.quiz.passed } } : {}) };
     }
     if (c.last !== undefined) {
-      if (!isPlain(c.last) || !ID.test(c.last.lesson ?? '') || !isTime(c.last.at)) return { error: t('learning.err_mark') };
-      course.last = { lesson: c.last.lesson, at: c.last.at };
+      if (!isPlain(c.last) || typeof c.last.lesson !== 'string' || !ID.test(c.last.lesson)) return { error: t('learning.err_mark') };
+      const at = time(c.last.at);
+      if (at === null) return { error: t('learning.err_mark_when', { why: when(c.last.at) }) };
+      course.last = { lesson: c.last.lesson, at };
     }
     out.courses[cid] = course;
   }
   for (const [key, r] of Object.entries(s.reflections)) {
     count++;
-    if (key === '__proto__' || (r?.url && !String(r.url).startsWith(site))) return { error: t('learning.err_reflection') };
-    if (key.length > 300 || !isPlain(r) || !isText(r.text, LIMITS.text) || !isTime(r.at) || !isText(r.prompt ?? '', LIMITS.text) || !isText(r.page ?? '', LIMITS.title) || !isText(r.url ?? '', LIMITS.title)) {
+    if (key === '__proto__' || key.length > 300 || !isPlain(r) || !isText(r.text, LIMITS.text) || !isText(r.prompt ?? '', LIMITS.text) || !isText(r.page ?? '', LIMITS.title) || !isText(r.url ?? '', LIMITS.title)) {
       return { error: t('learning.err_reflection') };
     }
-    Object.defineProperty(out.reflections, key, { value: { text: r.text, at: r.at, prompt: r.prompt || '', page: r.page || '', url: r.url || '' }, enumerable: true, writable: true, configurable: true });
+    const url = sameSiteUrl(r.url ?? '', site);
+    if (url === null) return { error: t('learning.err_reflection_url', { url: shown(r.url) }) };
+    const at = time(r.at);
+    if (at === null) return { error: t('learning.err_reflection_when', { why: when(r.at) }) };
+    Object.defineProperty(out.reflections, key, { value: { text: r.text, at, prompt: r.prompt || '', page: r.page || '', url }, enumerable: true, writable: true, configurable: true });
   }
   if (count > LIMITS.entries) return { error: t('learning.err_too_many') };
   return { state: out };
@@ -346,7 +403,7 @@ function browserStore(base) {
       try {
         text = localStorage.getItem(key);
         const raw = JSON.parse(text || 'null');
-        const v = raw && validate(raw, base);
+        const v = raw && validate(raw, base, { stored: true });
         if (!raw || v.state) return v ? v.state : emptyState(base);
       } catch { /* unreadable: kept aside below */ }
       // Never let a record this page cannot read be overwritten: keep it aside first.
@@ -805,7 +862,7 @@ async function setupMyLearning(store, article, main) {
     }
     const entries = Object.values(s.reflections).filter((r) => r.text.trim());
     // Links only to pages of this site, whatever an imported file said.
-    const safe = (u) => link(typeof u === 'string' && u.startsWith(store.read().site) ? u : store.read().site);
+    const safe = (u) => link(sameSiteUrl(u, s.site) || s.site);
     refl.replaceChildren(...entries.map((r) => el('article', { className: 'my-reflection' }, el('h3', {}, el('a', { href: safe(r.url), textContent: r.page })), el('p', { className: 'reflection-prompt', textContent: r.prompt }), el('p', { className: 'reflection-text', textContent: r.text }))));
     if (!entries.length) refl.append(el('p', { textContent: t('learning.no_reflections') }));
   };
