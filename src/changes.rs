@@ -296,51 +296,52 @@ pub fn words(old: &str, new: &str) -> Vec<Piece> {
 /// page's renderer gives them (the heading's own `{#id}`, else its slug, made unique in order
 /// of appearance among the theme's reserved ids).
 pub fn sections(body: &str) -> Vec<Section> {
-    let mut ids = Ids::with_reserved(RESERVED_IDS);
-    let mut out = vec![Section {
-        heading: String::new(),
-        anchor: String::new(),
-        blocks: Vec::new(),
-    }];
-    let mut text = String::new();
-    // Inside a heading: its level and explicit id.
-    let mut heading: Option<(HeadingLevel, Option<String>)> = None;
-    let push_block = |out: &mut Vec<Section>, text: &mut String| {
-        let block = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        text.clear();
-        if !block.is_empty()
-            && let Some(s) = out.last_mut()
-        {
-            s.blocks.push(block);
-        }
+    let mut cut = Cutter {
+        ids: Ids::with_reserved(RESERVED_IDS),
+        out: vec![Section {
+            heading: String::new(),
+            anchor: String::new(),
+            blocks: Vec::new(),
+        }],
+        text: String::new(),
+        heading: None,
     };
     for event in Parser::new_ext(body, crate::markdown::options()) {
+        cut.event(event);
+    }
+    cut.push_block();
+    let mut out = cut.out;
+    for s in &mut out {
+        for b in &mut s.blocks {
+            if let Some(t) = b.strip_suffix(" |") {
+                *b = t.to_string();
+            }
+        }
+    }
+    if out[0].blocks.is_empty() {
+        out.remove(0);
+    }
+    out
+}
+
+/// The state of [`sections`] as it reads a body's events.
+struct Cutter {
+    ids: Ids,
+    out: Vec<Section>,
+    /// The text of the block or heading being read.
+    text: String,
+    /// Inside a heading: its level and explicit id.
+    heading: Option<(HeadingLevel, Option<String>)>,
+}
+
+impl Cutter {
+    fn event(&mut self, event: Event) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                push_block(&mut out, &mut text);
-                heading = Some((level, id.map(|i| i.to_string())));
+                self.push_block();
+                self.heading = Some((level, id.map(|i| i.to_string())));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                text.clear();
-                let Some((level, explicit)) = heading.take() else {
-                    continue;
-                };
-                let wanted = match explicit {
-                    Some(id) if valid_id(&id) => id,
-                    _ => slugify(&words),
-                };
-                let anchor = ids.unique(&wanted);
-                if level <= HeadingLevel::H3 {
-                    out.push(Section {
-                        heading: words,
-                        anchor,
-                        blocks: Vec::new(),
-                    });
-                } else if let Some(s) = out.last_mut() {
-                    s.blocks.push(words);
-                }
-            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
             Event::Start(
                 Tag::Paragraph
                 | Tag::CodeBlock(_)
@@ -360,28 +361,49 @@ pub fn sections(body: &str) -> Vec<Section> {
                 | TagEnd::FootnoteDefinition
                 | TagEnd::DefinitionListTitle
                 | TagEnd::DefinitionListDefinition,
-            ) => push_block(&mut out, &mut text),
-            Event::End(TagEnd::TableCell) => text.push_str(" | "),
+            ) => self.push_block(),
+            Event::End(TagEnd::TableCell) => self.text.push_str(" | "),
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                text.push_str(&t)
+                self.text.push_str(&t)
             }
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::FootnoteReference(_) => {}
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
             _ => {}
         }
     }
-    push_block(&mut out, &mut text);
-    for s in &mut out {
-        for b in &mut s.blocks {
-            if let Some(t) = b.strip_suffix(" |") {
-                *b = t.to_string();
-            }
+
+    /// The text read so far, spacing folded, as a block of the current section.
+    fn push_block(&mut self) {
+        let block = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.text.clear();
+        if !block.is_empty()
+            && let Some(s) = self.out.last_mut()
+        {
+            s.blocks.push(block);
         }
     }
-    if out[0].blocks.is_empty() {
-        out.remove(0);
+
+    /// A heading of level 1 to 3 opens a section; a deeper one is a block of the current one.
+    fn end_heading(&mut self) {
+        let words = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.text.clear();
+        let Some((level, explicit)) = self.heading.take() else {
+            return;
+        };
+        let wanted = match explicit {
+            Some(id) if valid_id(&id) => id,
+            _ => slugify(&words),
+        };
+        let anchor = self.ids.unique(&wanted);
+        if level <= HeadingLevel::H3 {
+            self.out.push(Section {
+                heading: words,
+                anchor,
+                blocks: Vec::new(),
+            });
+        } else if let Some(s) = self.out.last_mut() {
+            s.blocks.push(words);
+        }
     }
-    out
 }
 
 #[cfg(test)]
