@@ -285,6 +285,93 @@ describe('5. no layout shift (CLS ≤ 0.01) on every page kind at 375 and 1280 p
   }
 });
 
+// ---------------------------------------------------------------- 6. quiz feedback
+// Every written feedback line of the site, as built: none starts with a verdict of its own (the
+// script adds one), in English or Spanish.
+const VERDICT = /^(yes|no|not quite|correct|incorrect|right|wrong|exactly|sí|correcto|incorrecto|no exactamente|exacto)\b[.,!:]/i;
+test('6. no feedback line of the site starts with a verdict of its own', () => {
+  const bad = [];
+  const walk = (rel) => {
+    for (const e of fs.readdirSync(path.join(SITE_DIR, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) { if (!r.startsWith('assets') && !r.startsWith('search')) walk(r); continue; }
+      if (!e.name.endsWith('.html')) continue;
+      for (const m of fs.readFileSync(path.join(SITE_DIR, r), 'utf8').matchAll(/<p class="quiz-feedback"[^>]*>([^<]*)/g)) {
+        if (VERDICT.test(m[1].trim())) bad.push(`${r}: ${m[1].trim().slice(0, 60)}`);
+      }
+    }
+  };
+  walk('');
+  assert.deepEqual(bad, [], 'feedback that says its own verdict (the script says one before it)');
+});
+
+describe('6. a quiz answered says its verdict once (375 and 1280 px, light and dark), with axe-core in that state', T, () => {
+  for (const [width, viewport] of Object.entries(WIDTHS)) {
+    for (const colorScheme of ['light', 'dark']) {
+      test(`${width} px, ${colorScheme}`, T, async () => {
+        await withPage(browser, url(PAGES.lesson), { viewport, colorScheme }, async ({ page, log }) => {
+          const form = page.locator('form.quiz').first();
+          await form.locator('button[type="submit"]').waitFor();
+          // A wrong answer first where there is one, else the first.
+          for (const q of await form.locator('fieldset.quiz-question').all()) {
+            const wrong = q.locator('input:not([data-correct])').first();
+            await ((await wrong.count()) ? wrong : q.locator('input').first()).check();
+          }
+          await form.locator('button[type="submit"]').click();
+          await form.locator('.quiz-result:not(:empty)').waitFor();
+          const shown = await form.locator('.quiz-feedback:not([hidden])').allTextContents();
+          assert.ok(shown.length >= 2, 'no feedback shown');
+          for (const f of shown.map((x) => x.replace(/\s+/g, ' ').trim())) {
+            assert.match(f, /^(Correct|Not quite)\. /, `feedback without its verdict: ${f}`);
+            const rest = f.replace(/^(Correct|Not quite)\. /, '');
+            assert.doesNotMatch(rest, VERDICT, `the verdict said twice: ${f}`);
+          }
+          // Said once to a screen reader too: the verdict is text of the feedback, not a second announcement.
+          const tree = await form.ariaSnapshot();
+          assert.doesNotMatch(tree, /Not quite\.\s+Not quite|Correct\.\s+Correct/, tree);
+          await assertNoAxeViolations(page, `quiz answered (${width} px, ${colorScheme})`);
+          assertClean(log);
+        });
+      });
+    }
+  }
+});
+
+// ---------------------------------------------------------------- 9. button states
+describe('9. the lesson button says what it will do; Continue leads on (375 and 1280 px, light and dark)', T, () => {
+  for (const [width, viewport] of Object.entries(WIDTHS)) {
+    for (const colorScheme of ['light', 'dark']) {
+      test(`${width} px, ${colorScheme}`, T, async () => {
+        await withPage(browser, url(PAGES.firstLesson), { viewport, colorScheme }, async ({ page, log }) => {
+          const button = page.locator('#complete-toggle');
+          await button.waitFor({ state: 'visible' });
+          const state = async () => ({ button: (await button.textContent()).trim(), state: (await page.locator('#complete-state').textContent()).trim(), done: await button.getAttribute('data-done') });
+          assert.deepEqual(await state(), { button: 'Mark lesson complete', state: 'Not completed yet', done: 'false' });
+          await button.focus();
+          await page.keyboard.press('Enter');
+          await page.locator('#complete-toggle[data-done="true"]').waitFor();
+          assert.deepEqual(await state(), { button: 'Mark as not complete', state: '✓ Completed', done: 'true' });
+          assert.match(await page.locator('#progress-announce').textContent(), /^Lesson complete\./);
+          assert.equal(await button.getAttribute('aria-pressed'), null, 'a button whose words change is not also a toggle');
+          await assertNoAxeViolations(page, `a completed lesson (${width} px, ${colorScheme})`);
+          // The course page's Continue leads to the next lesson not complete.
+          await page.goto(url(PAGES.course), { waitUntil: 'load' });
+          const cta = page.locator('#start-link');
+          await page.locator('#start-link[data-state="continue"]').waitFor();
+          assert.equal(await cta.getAttribute('href'), `${BASE}${PAGES.secondLesson}`);
+          // Undo: the button says so, and the lesson is not complete any more.
+          await page.goto(url(PAGES.firstLesson), { waitUntil: 'load' });
+          await page.locator('#complete-toggle[data-done="true"]').waitFor();
+          await button.click();
+          await page.locator('#complete-toggle[data-done="false"]').waitFor();
+          assert.deepEqual(await state(), { button: 'Mark lesson complete', state: 'Not completed yet', done: 'false' });
+          assertClean(log);
+        });
+      });
+    }
+  }
+});
+
 // ---------------------------------------------------------------- 7. heading anchors
 describe('7. heading anchors', T, () => {
   test('each heading is announced once, by its words; the anchor shows on hover', T, async () => {
@@ -316,6 +403,28 @@ describe('7. heading anchors', T, () => {
         return a.getBoundingClientRect().left - range.getBoundingClientRect().right;
       });
       assert.ok(gap >= 4, `no space before the anchor (${gap}px)`);
+    });
+  });
+
+  test('Chromium\'s own accessibility tree (CDP) names each heading once, with its words only, and has no link inside it', T, async () => {
+    await withPage(browser, url(PAGES.chapter), { viewport: LAPTOP }, async ({ page }) => {
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      await cdp.detach();
+      const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+      const headings = nodes.filter((n) => !n.ignored && n.role?.value === 'heading');
+      const words = await page.locator('main h2, main h3').evaluateAll((hs) => hs.map((h) => h.firstChild.textContent.trim()));
+      assert.ok(words.length >= 3);
+      for (const w of words) {
+        const hits = headings.filter((h) => h.name?.value === w);
+        assert.equal(hits.length, 1, `"${w}": ${hits.length} heading(s) of that name in the tree`);
+        // Nothing under the heading is announced besides its words: no link, no "Link to this section".
+        const below = [];
+        const walk = (n) => { for (const c of n.childIds ?? []) { const k = byId.get(c); if (!k) continue; if (!k.ignored) below.push(`${k.role?.value}:${k.name?.value ?? ''}`); walk(k); } };
+        walk(hits[0]);
+        assert.ok(below.every((b) => /^(StaticText|InlineTextBox):/.test(b) || b === 'generic:'), `under "${w}": ${below.join(', ')}`);
+        assert.ok(!below.some((b) => b.startsWith('link')), `a link inside the heading "${w}"`);
+      }
     });
   });
 
