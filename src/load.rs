@@ -118,7 +118,7 @@ fn control_characters(name: &str, text: &str) -> Option<Diagnostic> {
 
 /// Returns true if and only if a file or folder name is one the loader passes over: hidden
 /// files and editors' backup and swap files.
-fn is_ignored(name: &str) -> bool {
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with('#')
 }
 

@@ -160,27 +160,14 @@ pub fn export_zip(opts: &Options, out: &Path) -> Result<Built, Failed> {
 /// The relative URL from the file at output path `from` to output path `to` (a folder when it
 /// ends with `/`, or is empty for the root folder). Never empty: the folder itself is `./`.
 pub fn relative_url(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = match from.rsplit_once('/') {
-        Some((d, _)) => d.split('/').collect(),
-        None => Vec::new(),
-    };
-    let (to_dir, name): (Vec<&str>, &str) = match to.rsplit_once('/') {
-        Some((d, n)) => (d.split('/').collect(), n),
-        None => (Vec::new(), to),
-    };
-    let common = from_dir
-        .iter()
-        .zip(&to_dir)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out = "../".repeat(from_dir.len() - common);
-    for seg in &to_dir[common..] {
-        out.push_str(seg);
-        out.push('/');
-    }
-    out.push_str(name);
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out = relative_path::RelativePath::new(dir)
+        .relative(to.trim_end_matches('/'))
+        .into_string();
     if out.is_empty() {
         out.push_str("./");
+    } else if to.is_empty() || to.ends_with('/') {
+        out.push('/');
     }
     out
 }
@@ -198,23 +185,9 @@ fn internal<'u>(url: &'u str, base: &str) -> Option<(&'u str, &'u str)> {
 
 /// Decodes `%XX` escapes (a URL path to the file name it names).
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// How a URL attribute is rewritten.
@@ -439,6 +412,10 @@ mod tests {
 
     #[test]
     fn relative_urls_between_files_and_folders() {
+        assert_eq!(relative_url("a/b/index.html", ""), "../../");
+        assert_eq!(relative_url("index.html", ""), "./");
+        assert_eq!(relative_url("a/index.html", "a/"), "./");
+        assert_eq!(relative_url("a/index.html", "b/c/"), "../b/c/");
         assert_eq!(relative_url("index.html", "assets/a.css"), "assets/a.css");
         assert_eq!(
             relative_url("courses/x/index.html", "assets/a.css"),

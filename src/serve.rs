@@ -346,10 +346,27 @@ impl Watch {
     }
 }
 
+/// Adds the paths an event of the watcher names to `paths`. A watcher error (say, too many
+/// folders to watch) is printed with the paths it names: changes there may go unseen.
 fn collect(ev: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>) {
-    if let Ok(ev) = ev {
-        if !matches!(ev.kind, notify::EventKind::Access(_)) {
-            paths.extend(ev.paths);
+    match ev {
+        Ok(ev) if !matches!(ev.kind, notify::EventKind::Access(_)) => paths.extend(ev.paths),
+        Ok(_) => {}
+        Err(e) => {
+            let named: Vec<String> = e.paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "warning: watching for changes failed{}: {e}\n  hint: changes there may not be seen until you restart `playbook serve`{}",
+                if named.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for `{}`", named.join("`, `"))
+                },
+                if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
+                    "; the system's limit on watched folders is reached (on Linux, raise fs.inotify.max_user_watches)"
+                } else {
+                    ""
+                }
+            );
         }
     }
 }
@@ -425,22 +442,13 @@ async fn live_js() -> Response {
     r
 }
 
-/// Decodes `%XX` escapes; `None` for malformed escapes or text that is not UTF-8.
+/// Decodes `%XX` escapes; `None` for text that is not UTF-8 once decoded (a `%` not followed
+/// by two hex digits stays as it is).
 fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// The site path a request names, or `None` when it tries to leave the site (`..`, NUL,
@@ -468,33 +476,27 @@ pub fn folder_location(raw: &str) -> String {
     }
 }
 
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit_once('.').map(|(_, e)| e) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("xml") => "application/xml",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("woff2") => "font/woff2",
-        Some("pdf") => "application/pdf",
-        _ => "application/octet-stream",
-    }
+/// The `Content-Type` of the file at site path `path`, from its extension (`mime_guess`'s
+/// table, which knows the video and caption files lessons use: `.webm`, `.vtt`); text in
+/// UTF-8, as the build writes it.
+pub fn content_type(path: &str) -> HeaderValue {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || matches!(mime.subtype().as_str(), "javascript" | "json" | "xml");
+    let value = if text && mime.get_param("charset").is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    };
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
 }
 
 async fn file(State(state): State<AppState>, uri: Uri) -> Response {
     let respond = |status: StatusCode, path: &str, body: Arc<[u8]>| {
         let mut r = Response::new(Body::from(body.to_vec()));
         *r.status_mut() = status;
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(content_type(path)),
-        );
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, content_type(path));
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r
@@ -545,10 +547,32 @@ mod tests {
             "/a/..%2f..%2fetc",
             "/a%5c..%5cb",
             "/a%00",
-            "/%zz",
+            "/%ff",
             "/./a",
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn escapes_decode_as_utf_8_and_a_lone_percent_stays() {
+        assert_eq!(site_path("/%C3%A9t%C3%A9.svg").as_deref(), Some("été.svg"));
+        assert_eq!(site_path("/100%25/%zz").as_deref(), Some("100%/%zz"));
+    }
+
+    #[test]
+    fn content_types_cover_video_and_captions() {
+        for (path, want) in [
+            ("a/index.html", "text/html; charset=utf-8"),
+            ("assets/style.1.css", "text/css; charset=utf-8"),
+            ("assets/a.1.js", "text/javascript; charset=utf-8"),
+            ("media/roci.webm", "video/webm"),
+            ("media/roci.en.vtt", "text/vtt; charset=utf-8"),
+            ("search/index.json", "application/json; charset=utf-8"),
+            ("img/f.svg", "image/svg+xml"),
+            ("no-extension", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(path), want, "{path}");
         }
     }
 

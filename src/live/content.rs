@@ -262,7 +262,7 @@ impl Live {
                 return;
             }
             if let Err(e) = p.extra_files(&mut |rel, bytes| {
-                let _ = sink.write(&rel, bytes);
+                super::report(sink.write(&rel, bytes));
             }) {
                 self.structure_errors = e.to_plain_string();
             }

@@ -164,11 +164,7 @@ impl Live {
         })?;
         let rel = rel.to_string_lossy().replace('\\', "/");
         let name = rel.rsplit('/').next().unwrap_or("");
-        if name.starts_with('.')
-            || name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.starts_with('#')
-        {
+        if crate::load::is_ignored(name) {
             return None;
         }
         let theme_dir = format!("themes/{}/", self.variants[0].site.config.theme);
@@ -304,7 +300,13 @@ impl Live {
             self.olders_stale = false;
             let sink = self.sink();
             for p in &self.older_variants {
-                let _ = p.write_all(&sink, false);
+                let diags = p.write_all(&sink, false);
+                if diags.error_count() > 0 {
+                    warn(format!(
+                        "an older edition's pages were not all updated:\n{}",
+                        diags.to_plain_string()
+                    ));
+                }
             }
         }
         let books = std::mem::take(&mut self.pending_books);
@@ -318,9 +320,15 @@ impl Live {
                 continue;
             };
             let url = format!("{}print/", p.site.page(b).url);
-            if let Ok(html) = p.renderer().book_print(b) {
-                let _ = sink.write(&p.out(&output::page_file(&url)), html.into_bytes());
-                paths.push(format!("{}{url}", p.site.config.base_url.path));
+            match p.renderer().book_print(b) {
+                Ok(html) => {
+                    report(sink.write(&p.out(&output::page_file(&url)), html.into_bytes()));
+                    paths.push(format!("{}{url}", p.site.config.base_url.path));
+                }
+                Err(d) => warn(format!(
+                    "the print view {url} was not updated:\n{}",
+                    d.to_plain_string()
+                )),
             }
         }
         vec![Event::Reload(Some(paths))]
@@ -411,7 +419,7 @@ impl Live {
                 continue;
             };
             for p in &self.variants {
-                let _ = sink.write(&p.out(rel), bytes.clone());
+                report(sink.write(&p.out(rel), bytes.clone()));
             }
             if name.ends_with(".css") {
                 css.push(format!("{}{rel}", self.variants[0].site.config.root.path));
@@ -426,9 +434,9 @@ impl Live {
             for p in &self.variants {
                 let ids: Vec<PageId> = p.site.pages.iter().map(|p| p.id).collect();
                 let errs = p.write_pages(&ids, &sink, None);
-                let _ = p.extra_files(&mut |rel, bytes| {
-                    let _ = sink.write(&rel, bytes);
-                });
+                if let Err(d) = p.extra_files(&mut |rel, bytes| report(sink.write(&rel, bytes))) {
+                    self.structure_errors = d.to_plain_string();
+                }
                 summary.pages += ids.len();
                 if let Some(e) = errs.into_iter().next() {
                     self.structure_errors = e.to_plain_string();
@@ -458,7 +466,7 @@ impl Live {
             }
             for p in &mut self.variants {
                 if present {
-                    let _ = sink.copy(&p.out(rel), &path);
+                    report(sink.copy(&p.out(rel), &path));
                     p.known.static_files.insert(rel.clone());
                 } else {
                     self.files
@@ -531,4 +539,17 @@ fn prepare_all(
         return Err(build::fail(errors));
     }
     Ok((shared, loaded, variants, olders, older_variants, warnings))
+}
+
+/// Prints a problem of the preview that is no author's error (a file that could not be read
+/// or kept) on the terminal `serve` runs in: the page it concerns may be out of date.
+fn warn(message: String) {
+    eprintln!("warning: {message}");
+}
+
+/// Prints the error of a write or copy, which names its path, as [`warn`] does.
+fn report(result: anyhow::Result<()>) {
+    if let Err(e) = result {
+        warn(format!("{e:#}"));
+    }
 }

@@ -178,6 +178,11 @@ pub struct Context<'a> {
     pub texts: &'a HashMap<String, String>,
 }
 
+/// The id of a glossary term's `<dt>`: `term-` and the term's slug.
+pub fn term_id(term: &str) -> String {
+    format!("term-{}", slugify(term))
+}
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -281,6 +286,8 @@ struct Renderer<'a, 'c> {
     html_block: Option<Vec<(CowStr<'a>, Range<usize>)>>,
     footnote: Option<(String, Vec<Event<'a>>)>,
     footnote_defs: HashMap<String, Vec<Event<'a>>>,
+    /// On the glossary page: how many definition-list terms were written so far.
+    terms_seen: usize,
     footnote_order: Vec<String>,
     footnote_refs: HashMap<String, usize>,
     table: Option<tables::Table>,
@@ -318,6 +325,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
             html_block: None,
             footnote: None,
             footnote_defs: HashMap::new(),
+            terms_seen: 0,
             footnote_order: Vec::new(),
             footnote_refs: HashMap::new(),
             table: None,
@@ -503,6 +511,15 @@ impl<'a, 'c> Renderer<'a, 'c> {
                     self.footnote_defs.insert(key, evs);
                 }
             }
+            Event::Start(Tag::DefinitionListTitle) if self.page.glossary => {
+                // The glossary's terms get ids, so `{term}` roles can link to them.
+                let term = self.cx.site.glossary_terms.get(self.terms_seen);
+                self.terms_seen += 1;
+                match term {
+                    Some(t) => self.html(format!("<dt id=\"{}\">", escape_html(&term_id(t)))),
+                    None => self.emit(event),
+                }
+            }
             Event::Start(Tag::HtmlBlock) => self.html_block = Some(Vec::new()),
             Event::InlineHtml(t) => {
                 let r = self.src(&range);
@@ -621,7 +638,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
                 ),
                 None => format!("<abbr>{}</abbr>", escape_html(text)),
             },
-            "term" => format!("<dfn>{}</dfn>", escape_html(text)),
+            "term" => self.term(text, &at),
             "sub" | "sup" => format!("<{name}>{}</{name}>", escape_html(text)),
             "code" | "samp" | "file" | "command" => format!("<code>{}</code>", escape_html(text)),
             _ => {
@@ -642,6 +659,45 @@ impl<'a, 'c> Renderer<'a, 'c> {
             }
         };
         self.html(html);
+    }
+
+    /// A `{term}` role: `` {term}`text` `` or `` {term}`text <Term>` `` (MyST's form). With a
+    /// glossary page on the site, a link to the term there, or a warning if the glossary does
+    /// not define it; without one, the term marked as such.
+    fn term(&mut self, text: &str, at: &Range<usize>) -> String {
+        let (shown, target) = match text
+            .trim_end()
+            .strip_suffix('>')
+            .and_then(|t| t.rsplit_once('<'))
+        {
+            Some((shown, target)) if !shown.trim().is_empty() => (shown.trim(), target.trim()),
+            _ => (text, text),
+        };
+        let Some(glossary) = self.cx.site.glossary() else {
+            return format!("<dfn>{}</dfn>", escape_html(shown));
+        };
+        let terms = &self.cx.site.glossary_terms;
+        let wanted = slugify(target);
+        if let Some(t) = terms.iter().find(|t| slugify(t) == wanted) {
+            let base = &self.cx.site.config.base_url.path;
+            return format!(
+                "<a class=\"term\" href=\"{}#{}\">{}</a>",
+                escape_html(&format!("{base}{}", glossary.url)),
+                escape_html(&term_id(t)),
+                escape_html(shown)
+            );
+        }
+        let near = crate::diagnostics::did_you_mean(target, terms.iter().map(String::as_str));
+        self.error(
+            Diagnostic::warning(format!("the glossary does not define “{target}”"))
+                .at(self.source, at.clone())
+                .label("not in the glossary")
+                .hint(match near {
+                    Some(n) => format!("did you mean `{n}`? Or add “{target}” to {} as a term (`{target}` on a line, `: its definition` on the next).", glossary.source.name),
+                    None => format!("add “{target}” to {} as a term (`{target}` on a line, `: its definition` on the next), or write the word without `{{term}}`.", glossary.source.name),
+                }),
+        );
+        format!("<dfn>{}</dfn>", escape_html(shown))
     }
 
     fn finish_heading(&mut self) {

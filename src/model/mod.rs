@@ -297,6 +297,9 @@ pub struct Site {
     /// The translation suffixes of the site's other languages (`.es.md`).
     pub suffixes: Vec<String>,
     pub home: PageId,
+    /// The terms the glossary page defines (the titles of its definition lists, in order);
+    /// empty without a glossary page.
+    pub glossary_terms: Vec<String>,
 }
 
 impl Site {
@@ -362,6 +365,27 @@ pub fn build(config: Config, inputs: &Inputs, diags: &mut Diagnostics) -> Option
         checks::stable_ids(&site, diags);
     }
     Some(site)
+}
+
+/// The terms a glossary page's Markdown `body` defines: the titles of its definition lists
+/// (`Term` on a line, `: definition` below it), in order, as plain text.
+pub fn glossary_terms(body: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut terms = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(body, Options::ENABLE_DEFINITION_LIST) {
+        match event {
+            Event::Start(Tag::DefinitionListTitle) => current = Some(String::new()),
+            Event::End(TagEnd::DefinitionListTitle) => terms.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = &mut current {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    terms
 }
 
 /// The model of a site written as a string (`//- content/a.md` starts a file; a

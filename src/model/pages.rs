@@ -692,6 +692,11 @@ pub(super) fn assemble(
     };
     link(&mut pages, home, &index_of_dir);
     let suffixes = config.languages.iter().map(|l| l.code.clone()).collect();
+    let glossary_terms = pages
+        .iter()
+        .find(|p| p.glossary)
+        .map(|p| super::glossary_terms(p.body_text()))
+        .unwrap_or_default();
     Some(Site {
         config,
         pages,
@@ -701,6 +706,7 @@ pub(super) fn assemble(
         elsewhere,
         suffixes,
         home,
+        glossary_terms,
     })
 }
 

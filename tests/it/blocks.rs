@@ -335,3 +335,50 @@ fn files_that_are_not_pages_are_left_alone() {
         built.diags.to_plain_string()
     );
 }
+
+#[test]
+fn term_roles_link_to_the_glossary_and_an_undefined_term_is_a_warning() {
+    let glossary = "//- content/glossary.md\n---\ntitle: Glossary\nglossary: true\n---\n\
+                    Asset-based pedagogy\n: Teaching that starts from what students bring.\n\n\
+                    `ls`\n: Lists a folder.\n";
+    let s = built(&format!(
+        "{glossary}//- content/lessons/_index.md\n---\ntitle: Lessons\nkind: lessons\n---\n\
+         //- content/lessons/01-a.md\n---\ntitle: A\nobjectives: [Read]\n---\n\
+         We practise {{term}}`asset-based pedagogy` and {{term}}`listing <ls>`.\n"
+    ));
+    let g = s.read("glossary/index.html");
+    assert!(g.contains("<dt id=\"term-asset-based-pedagogy\">"), "{g}");
+    assert!(g.contains("<dt id=\"term-ls\">"), "{g}");
+    let a = s.read("lessons/a/index.html");
+    assert!(
+        a.contains("/glossary/#term-asset-based-pedagogy\">asset-based pedagogy</a>"),
+        "{a}"
+    );
+    assert!(a.contains("/glossary/#term-ls\">listing</a>"), "{a}");
+    assert_eq!(a.matches("<a class=\"term\" href=").count(), 2, "{a}");
+
+    let warned = errors(&format!(
+        "{glossary}//- content/lessons/_index.md\n---\ntitle: Lessons\nkind: lessons\n---\n\
+         //- content/lessons/01-a.md\n---\ntitle: A\nobjectives: [Read]\n---\n\
+         We practise {{term}}`asset-based pedagogi`.\n"
+    ));
+    assert!(
+        warned.contains("the glossary does not define “asset-based pedagogi”"),
+        "{warned}"
+    );
+    assert!(
+        warned.contains("did you mean `Asset-based pedagogy`?"),
+        "{warned}"
+    );
+
+    // Without a glossary page the term is marked, and nothing is reported.
+    let plain = built(
+        "//- content/lessons/_index.md\n---\ntitle: Lessons\nkind: lessons\n---\n\
+         //- content/lessons/01-a.md\n---\ntitle: A\nobjectives: [Read]\n---\nA {term}`word`.\n",
+    );
+    assert!(
+        plain
+            .read("lessons/a/index.html")
+            .contains("<dfn>word</dfn>")
+    );
+}
