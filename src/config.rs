@@ -7,6 +7,10 @@ use crate::yaml::{self, YamlSpot};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+mod brand;
+pub use brand::{Brand, DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast, parse_color};
+use brand::{RawBrand, check_brand};
+
 pub const CONFIG_FILE: &str = "playbook.yaml";
 
 /// A value as written in playbook.yaml, with where it is.
@@ -70,93 +74,6 @@ pub struct Language {
     pub name: String,
     pub title: String,
     pub description: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBrand {
-    organization: String,
-    /// A file in `static/`, e.g. `logo.svg`.
-    logo: Option<At<String>>,
-    /// Links and buttons, on the light background.
-    accent: Option<At<String>>,
-    /// Links and buttons in the dark theme.
-    accent_dark: Option<At<String>>,
-    /// An email address or a web address.
-    contact: Option<At<String>>,
-    #[serde(default)]
-    footer_links: Vec<RawLink>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLink {
-    title: String,
-    url: At<String>,
-}
-
-/// A site's own branding, checked: colours meet WCAG AA contrast where they are used.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Brand {
-    pub organization: String,
-    pub logo: Option<String>,
-    pub accent: Option<String>,
-    pub accent_dark: Option<String>,
-    /// `mailto:` or a web address.
-    pub contact: Option<String>,
-    pub contact_label: Option<String>,
-    pub footer_links: Vec<(String, String)>,
-    /// Where `logo:` is written in playbook.yaml.
-    #[serde(skip)]
-    pub logo_at: std::ops::Range<usize>,
-}
-
-/// The theme's backgrounds a brand colour is checked against.
-pub const LIGHT_BACKGROUNDS: [(&str, &str); 2] = [
-    ("the page background", "#ffffff"),
-    ("the header and box background", "#f5f6f8"),
-];
-pub const DARK_BACKGROUNDS: [(&str, &str); 2] = [
-    ("the dark page background", "#15181d"),
-    ("the dark header and box background", "#1e2229"),
-];
-
-/// Parses `#rgb` or `#rrggbb`.
-pub fn parse_color(text: &str) -> Option<(u8, u8, u8)> {
-    let hex = text.strip_prefix('#')?;
-    let expand = |s: &str| -> Option<u8> { u8::from_str_radix(s, 16).ok() };
-    match hex.len() {
-        3 => {
-            let c: Vec<u8> = hex
-                .chars()
-                .map(|c| expand(&format!("{c}{c}")))
-                .collect::<Option<_>>()?;
-            Some((c[0], c[1], c[2]))
-        }
-        6 => Some((
-            expand(&hex[0..2])?,
-            expand(&hex[2..4])?,
-            expand(&hex[4..6])?,
-        )),
-        _ => None,
-    }
-}
-
-/// WCAG 2 contrast ratio of two colours (1 to 21).
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
-    let lum = |(r, g, b): (u8, u8, u8)| {
-        let ch = |v: u8| {
-            let c = f64::from(v) / 255.0;
-            if c <= 0.03928 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
-    };
-    let (la, lb) = (lum(a), lum(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -404,6 +321,9 @@ impl Config {
         }
     }
 
+    /// Reads `playbook.yaml`: `Err` when the YAML cannot be read or when what a build cannot
+    /// go on without (the base URL, the languages) is wrong; else the configuration and every
+    /// problem found in the rest.
     fn read_inner(
         source: &Source,
         base_url_override: Option<&str>,
@@ -421,44 +341,14 @@ impl Config {
         };
         let raw: RawConfig = yaml::parse(&spot).map_err(one)?;
         let mut diags = Diagnostics::default();
-        let at = |s: &Spanned<String>| yaml::value_range(&spot, &s.referenced, s.value.len());
         let base_url = base_url(&raw, source, base_url_override, &mut diags);
         let languages = languages(&raw, &spot, &mut diags);
         // What a build cannot go on without: an address, and languages.
         if diags.has_errors() {
             return Err(diags);
         }
-        let theme = match &raw.theme {
-            Some(t) if !is_folder_name(&t.value) => {
-                diags.push(
-                    Diagnostic::error(format!("`{}` is not a theme name", t.value))
-                        .at(source, at(t))
-                        .label("a theme is a folder under `themes/`")
-                        .hint("write the name of a folder in this site's `themes/` folder, e.g. `theme: district`; a path elsewhere on the computer would publish files from outside the site."),
-                );
-                "default".to_string()
-            }
-            Some(t) => t.value.clone(),
-            None => "default".to_string(),
-        };
-        let mut editions = Vec::new();
-        for e in raw.editions {
-            if !crate::util::is_valid_id(&e.name.value) {
-                diags.push(Diagnostic::error(format!("`{}` cannot be used as an edition name", e.name.value))
-                    .at(source, at(&e.name))
-                    .label("not a usable name")
-                    .hint("use a year or lowercase letters, digits and hyphens, e.g. `2025`: it becomes part of the edition's address and the name of its folder under `versions/`."));
-                continue;
-            }
-            let label = e
-                .label
-                .unwrap_or_else(|| format!("{} edition", e.name.value));
-            editions.push(Edition {
-                name: e.name.value,
-                label,
-                archived: e.archived,
-            });
-        }
+        let theme = theme(raw.theme.as_ref(), &spot, &mut diags);
+        let editions = editions(raw.editions, &spot, &mut diags);
         let brand = raw.brand.map(|b| check_brand(b, &spot, &mut diags));
         let ignore = ignore(&raw.ignore, &spot, &mut diags);
         let first = languages.first().cloned().unwrap_or_else(|| Language {
@@ -487,6 +377,47 @@ impl Config {
             diags,
         ))
     }
+}
+
+/// The `theme:` folder name (default `default`); one that is not a plain folder name is
+/// reported and replaced by the default theme.
+fn theme(raw: Option<&Spanned<String>>, spot: &YamlSpot, diags: &mut Diagnostics) -> String {
+    match raw {
+        Some(t) if !is_folder_name(&t.value) => {
+            diags.push(
+                Diagnostic::error(format!("`{}` is not a theme name", t.value))
+                    .at(spot.source, yaml::value_range(spot, &t.referenced, t.value.len()))
+                    .label("a theme is a folder under `themes/`")
+                    .hint("write the name of a folder in this site's `themes/` folder, e.g. `theme: district`; a path elsewhere on the computer would publish files from outside the site."),
+            );
+            "default".to_string()
+        }
+        Some(t) => t.value.clone(),
+        None => "default".to_string(),
+    }
+}
+
+/// The `editions:` list; an edition whose name cannot be an address is reported and left out.
+fn editions(raw: Vec<RawEdition>, spot: &YamlSpot, diags: &mut Diagnostics) -> Vec<Edition> {
+    let mut editions = Vec::new();
+    for e in raw {
+        if !crate::util::is_valid_id(&e.name.value) {
+            diags.push(Diagnostic::error(format!("`{}` cannot be used as an edition name", e.name.value))
+                .at(spot.source, yaml::value_range(spot, &e.name.referenced, e.name.value.len()))
+                .label("not a usable name")
+                .hint("use a year or lowercase letters, digits and hyphens, e.g. `2025`: it becomes part of the edition's address and the name of its folder under `versions/`."));
+            continue;
+        }
+        let label = e
+            .label
+            .unwrap_or_else(|| format!("{} edition", e.name.value));
+        editions.push(Edition {
+            name: e.name.value,
+            label,
+            archived: e.archived,
+        });
+    }
+    editions
 }
 
 /// Returns true if and only if `name` names a folder directly inside another (no `/`, `\`,
@@ -632,105 +563,6 @@ fn ignore(globs: &[Spanned<String>], spot: &YamlSpot, diags: &mut Diagnostics) -
     }
     Ignore {
         set: builder.build().ok(),
-    }
-}
-
-fn check_brand(b: RawBrand, spot: &YamlSpot, diags: &mut Diagnostics) -> Brand {
-    let source = spot.source;
-    let at = |s: &Spanned<String>| yaml::value_range(spot, &s.referenced, s.value.len());
-    /// A brand colour key, its value, the backgrounds it is read on, and the text drawn on it.
-    type Check<'a> = (
-        &'a str,
-        &'a Option<Spanned<String>>,
-        &'a [(&'a str, &'a str)],
-        &'a str,
-    );
-    let checks: [Check; 2] = [
-        ("accent", &b.accent, &LIGHT_BACKGROUNDS, "#ffffff"),
-        ("accent_dark", &b.accent_dark, &DARK_BACKGROUNDS, "#0b1220"),
-    ];
-    for (key, value, backgrounds, button_text) in checks {
-        let Some(v) = value else { continue };
-        let text = &v.value;
-        let Some(color) = parse_color(text) else {
-            diags.push(Diagnostic::error(format!("`{text}` is not a colour"))
-                .at(source, at(v))
-                .hint("write colours as hexadecimal, e.g. `accent: \"#0a4fc2\"` (in quotes, because of the `#`)."));
-            continue;
-        };
-        let mut pairs: Vec<(String, f64)> = backgrounds
-            .iter()
-            .map(|(name, bg)| {
-                (
-                    format!("`{key}` {text} as link text on {name} {bg}"),
-                    contrast(color, parse_color(bg).unwrap_or((255, 255, 255))),
-                )
-            })
-            .collect();
-        pairs.push((
-            format!("button text {button_text} on `{key}` {text}"),
-            contrast(color, parse_color(button_text).unwrap_or((255, 255, 255))),
-        ));
-        if let Some((pair, ratio)) = pairs.into_iter().find(|(_, r)| *r < 4.5) {
-            let hint = if key == "accent" {
-                "choose a darker colour: links and button text need a contrast of at least 4.5:1 (WCAG AA) with what is around them."
-            } else {
-                "choose a lighter colour for the dark theme: links and button text need a contrast of at least 4.5:1 (WCAG AA)."
-            };
-            diags.push(Diagnostic::error(format!("the brand colour fails contrast: {pair} has a contrast of {ratio:.2}:1, below 4.5:1"))
-                .at(source, at(v))
-                .label("not readable enough")
-                .hint(hint));
-        }
-    }
-    if let Some(logo) = &b.logo {
-        if !stays_inside(&logo.value) {
-            diags.push(
-                Diagnostic::error(format!("the logo `{}` is not a file in `static/`", logo.value))
-                    .at(source, at(logo))
-                    .label("outside the site's `static/` folder")
-                    .hint("put the logo in the `static` folder beside playbook.yaml and give its name there, e.g. `logo: logo.svg` or `logo: images/logo.svg`; a path elsewhere on the computer would publish a file from outside the site."),
-            );
-        }
-    }
-    let link_error = |s: &Spanned<String>| {
-        let scheme = crate::util::url::scheme(&s.value).unwrap_or_default();
-        Diagnostic::error(format!("a link to a `{scheme}:` address is not allowed"))
-            .at(source, at(s))
-            .label("this address would run or embed code")
-            .hint("links may go to web addresses (`https://…`), email (`mailto:` or just the address) or telephone numbers (`tel:`).")
-    };
-    let contact = b.contact.as_ref().and_then(|c| {
-        if c.value.contains('@') && !c.value.contains(':') {
-            return Some(format!("mailto:{}", c.value));
-        }
-        if crate::util::url::safe_link(&c.value) {
-            Some(c.value.clone())
-        } else {
-            diags.push(link_error(c));
-            None
-        }
-    });
-    let contact_label = contact
-        .as_ref()
-        .map(|c| c.trim_start_matches("mailto:").to_string());
-    let mut footer_links = Vec::new();
-    for l in b.footer_links {
-        if crate::util::url::safe_link(&l.url.value) {
-            footer_links.push((l.title, l.url.value));
-        } else {
-            diags.push(link_error(&l.url));
-        }
-    }
-    Brand {
-        organization: b.organization,
-        logo_at: b.logo.as_ref().map_or(0..0, at),
-        logo: b.logo.map(|l| l.value),
-        accent: b.accent.map(|a| a.value),
-        accent_dark: b.accent_dark.map(|a| a.value),
-        contact,
-        contact_label,
-        footer_links,
     }
 }
 

@@ -85,14 +85,54 @@ fn group_of(p: &Prepared, id: PageId) -> PageId {
 /// The guide's files: `index.html`, one page per collection with notes, `style.css`, and the
 /// files the notes show.
 fn guide_files(p: &Prepared) -> Result<BTreeMap<String, Vec<u8>>, Failed> {
+    let mut files = BTreeMap::new();
+    let groups = gather_notes(p, &mut files)?;
+    files.insert("index.html".into(), render_guide(p, &groups, None)?);
+    for g in &groups {
+        files.insert(g.file.clone(), render_guide(p, &groups, Some(g))?);
+    }
+    for (name, out) in [("style.css", "style.css"), ("favicon.svg", "favicon.svg")] {
+        if let Some(bytes) = theme_asset(p, name) {
+            files.insert(out.into(), bytes.clone());
+        }
+    }
+    if groups.is_empty() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error("the site has no facilitator notes, so there is no guide to write").hint("write notes for whoever leads a session inside a `::: facilitator` block in a lesson; they stay out of the learner site and go into this guide."));
+        return Err(Failed { diags: d });
+    }
+    Ok(files)
+}
+
+/// Where the guide links to: the site's absolute addresses (the guide is kept apart from it).
+struct Links<'a> {
+    p: &'a Prepared,
+    /// The path the site's files are under (`/pd/playbook/` and the edition's prefix).
+    files_base: String,
+}
+
+impl Links<'_> {
+    /// The absolute address of a path on the site (`/pd/playbook/lessons/`).
+    fn absolute(&self, url: &str) -> String {
+        let base = &self.p.site.config.base_url;
+        base.absolute(url.strip_prefix(&base.path).unwrap_or(url))
+    }
+
+    /// The absolute address of a page's `url` (relative to the base URL).
+    fn page(&self, url: &str) -> String {
+        self.absolute(&format!("{}{url}", self.p.site.config.base_url.path))
+    }
+}
+
+/// Every page's notes in reading order, grouped by the collection each belongs to (groups in
+/// the order their first note comes); the files the notes show are added to `files`.
+fn gather_notes(p: &Prepared, files: &mut BTreeMap<String, Vec<u8>>) -> Result<Vec<Group>, Failed> {
     let site = &p.site;
     let strings = p.tables.of(&site.config.language);
-    let absolute = |url: &str| {
-        let rel = url.strip_prefix(&site.config.base_url.path).unwrap_or(url);
-        site.config.base_url.absolute(rel)
+    let links = Links {
+        p,
+        files_base: format!("{}{}", site.config.root.path, site.config.edition_prefix()),
     };
-    let files_base = format!("{}{}", site.config.root.path, site.config.edition_prefix());
-    let mut files = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut index_of: BTreeMap<PageId, usize> = BTreeMap::new();
     for id in reading_order(p) {
@@ -103,45 +143,11 @@ fn guide_files(p: &Prepared) -> Result<BTreeMap<String, Vec<u8>>, Failed> {
         let page = site.page(id);
         let g = group_of(p, id);
         let gi = *index_of.entry(g).or_insert_with(|| {
-            let gp = site.page(g);
-            let slug = gp.url.trim_end_matches('/').replace('/', "-");
-            groups.push(Group {
-                title: gp.title.clone(),
-                url: absolute(&format!("{}{}", site.config.base_url.path, gp.url)),
-                file: format!(
-                    "{}.html",
-                    if slug.is_empty() { "home".into() } else { slug }
-                ),
-                pages: Vec::new(),
-                count: 0,
-            });
+            groups.push(new_group(&links, g));
             groups.len() - 1
         });
-        let url = absolute(&format!("{}{}", site.config.base_url.path, page.url));
-        let mut views = Vec::new();
-        for n in notes {
-            for rel in &n.uses {
-                if let Some(a) = p.loaded.assets.iter().find(|a| &a.rel == rel) {
-                    let bytes = crate::util::fs::read(&a.path)
-                        .map_err(|e| build::one(Diagnostic::error(format!("{e:#}"))))?;
-                    files.insert(format!("files/{rel}"), bytes);
-                }
-            }
-            // Files the notes show are in the guide; links into the site lead to it wherever
-            // the guide is kept.
-            let html = rewrite_urls(&n.html, |url| match url.strip_prefix(&files_base) {
-                Some(rel) if n.uses.iter().any(|u| u == rel) => Some(format!("files/{rel}")),
-                _ if url.starts_with(&site.config.root.path) => Some(absolute(url)),
-                _ => None,
-            });
-            views.push(NoteView {
-                heading: n
-                    .heading
-                    .as_ref()
-                    .map(|(anchor, title)| (title.clone(), format!("{url}#{anchor}"))),
-                html,
-            });
-        }
+        let url = links.page(&page.url);
+        let views = note_views(&links, notes, &url, files)?;
         groups[gi].count += views.len();
         groups[gi].pages.push(PageNotes {
             title: page.title.clone(),
@@ -150,52 +156,103 @@ fn guide_files(p: &Prepared) -> Result<BTreeMap<String, Vec<u8>>, Failed> {
             notes: views,
         });
     }
-    let render = |group: Option<&Group>| -> Result<Vec<u8>, Failed> {
-        let view = GuideView {
-            site: &site.config.title,
-            lang: &site.config.language,
-            groups: &groups,
-            group,
-        };
-        let context = tera::Context::from_serialize(&view).map_err(|e| {
-            build::one(Diagnostic::error(format!(
-                "internal error preparing the guide: {e}"
-            )))
-        })?;
-        p.theme
-            .tera_for(&site.config.language)
-            .render("facilitator.html", &context)
-            .map(String::into_bytes)
-            .map_err(|e| {
-                build::one(crate::theme::render_error(
-                    &e,
-                    "facilitator.html",
-                    "the facilitator guide",
-                    &site.config.theme,
-                ))
-            })
-    };
-    files.insert("index.html".into(), render(None)?);
-    for g in &groups {
-        files.insert(g.file.clone(), render(Some(g))?);
+    Ok(groups)
+}
+
+/// The group of collection page `g`, still without pages: its title, address and file name.
+fn new_group(links: &Links, g: PageId) -> Group {
+    let gp = links.p.site.page(g);
+    let slug = gp.url.trim_end_matches('/').replace('/', "-");
+    Group {
+        title: gp.title.clone(),
+        url: links.page(&gp.url),
+        file: format!(
+            "{}.html",
+            if slug.is_empty() { "home".into() } else { slug }
+        ),
+        pages: Vec::new(),
+        count: 0,
     }
-    for (name, out) in [("style.css", "style.css"), ("favicon.svg", "favicon.svg")] {
-        let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
-        let asset = p.theme.files.iter().find(|(rel, _)| {
+}
+
+/// A page's notes as the guide shows them (the page is at `url`): the files they show are read
+/// into `files` and linked there; links into the site become absolute.
+fn note_views(
+    links: &Links,
+    notes: &[crate::markdown::Note],
+    url: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<NoteView>, Failed> {
+    let config = &links.p.site.config;
+    let mut views = Vec::new();
+    for n in notes {
+        for rel in &n.uses {
+            if let Some(a) = links.p.loaded.assets.iter().find(|a| &a.rel == rel) {
+                let bytes = crate::util::fs::read(&a.path)
+                    .map_err(|e| build::one(Diagnostic::error(format!("{e:#}"))))?;
+                files.insert(format!("files/{rel}"), bytes);
+            }
+        }
+        // Files the notes show are in the guide; links into the site lead to it wherever
+        // the guide is kept.
+        let html = rewrite_urls(&n.html, |u| match u.strip_prefix(&links.files_base) {
+            Some(rel) if n.uses.iter().any(|x| x == rel) => Some(format!("files/{rel}")),
+            _ if u.starts_with(&config.root.path) => Some(links.absolute(u)),
+            _ => None,
+        });
+        views.push(NoteView {
+            heading: n
+                .heading
+                .as_ref()
+                .map(|(anchor, title)| (title.clone(), format!("{url}#{anchor}"))),
+            html,
+        });
+    }
+    Ok(views)
+}
+
+/// One page of the guide through the theme's `facilitator.html`: the index (`group` `None`)
+/// or one group's notes.
+fn render_guide(p: &Prepared, groups: &[Group], group: Option<&Group>) -> Result<Vec<u8>, Failed> {
+    let config = &p.site.config;
+    let view = GuideView {
+        site: &config.title,
+        lang: &config.language,
+        groups,
+        group,
+    };
+    let context = tera::Context::from_serialize(&view).map_err(|e| {
+        build::one(Diagnostic::error(format!(
+            "internal error preparing the guide: {e}"
+        )))
+    })?;
+    p.theme
+        .tera_for(&config.language)
+        .render("facilitator.html", &context)
+        .map(String::into_bytes)
+        .map_err(|e| {
+            build::one(crate::theme::render_error(
+                &e,
+                "facilitator.html",
+                "the facilitator guide",
+                &config.theme,
+            ))
+        })
+}
+
+/// The theme's asset `name` (`style.css`), also when its name carries a hash
+/// (`style.1a2b3c.css`).
+fn theme_asset<'a>(p: &'a Prepared, name: &str) -> Option<&'a Vec<u8>> {
+    let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+    p.theme
+        .files
+        .iter()
+        .find(|(rel, _)| {
             rel.strip_prefix("assets/").is_some_and(|f| {
                 f == name || f.starts_with(&format!("{stem}.")) && f.ends_with(&format!(".{ext}"))
             })
-        });
-        if let Some((_, bytes)) = asset {
-            files.insert(out.into(), bytes.clone());
-        }
-    }
-    if groups.is_empty() {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic::error("the site has no facilitator notes, so there is no guide to write").hint("write notes for whoever leads a session inside a `::: facilitator` block in a lesson; they stay out of the learner site and go into this guide."));
-        return Err(Failed { diags: d });
-    }
-    Ok(files)
+        })
+        .map(|(_, bytes)| bytes)
 }
 
 /// `html` with each `href` and `src` that `f` maps replaced (read with lol_html: only those

@@ -193,61 +193,11 @@ impl Tables {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        for (lang, source) in site {
-            let Ok(over) = parse_table(source).map_err(|d| diags.push(d)) else {
-                continue;
-            };
-            for (key, text) in over {
-                if !known.contains(&key) {
-                    let at = key_offset(source, &key);
-                    let hint = match did_you_mean(&key, known.iter().map(String::as_str)) {
-                        Some(near) => format!(
-                            "did you mean `{near}`? A site's table can only change the theme's own texts (see the theme's `i18n/{default}.yaml` for every key)."
-                        ),
-                        None => format!(
-                            "a site's table can only change the theme's own texts; see the theme's `i18n/{default}.yaml` for every key."
-                        ),
-                    };
-                    diags.push(
-                        Diagnostic::error(format!("`{key}` is not a text of the theme"))
-                            .at(source, at)
-                            .label("unknown key")
-                            .hint(hint),
-                    );
-                    continue;
-                }
-                tables.entry(lang.clone()).or_default().insert(key, text);
-            }
-        }
+        add_site_overrides(&mut tables, site, &known, &default, diags);
         let base = tables.get(&default).cloned().unwrap_or_default();
         let mut by_lang = BTreeMap::new();
         for lang in languages {
-            let mut map: HashMap<String, Text> = tables
-                .get(lang)
-                .or_else(|| tables.get(base_lang(lang)))
-                .map(|t| t.clone().into_iter().collect())
-                .unwrap_or_default();
-            let missing: Vec<&String> = known.iter().filter(|k| !map.contains_key(*k)).collect();
-            if !missing.is_empty() && lang != &default {
-                let list: Vec<&str> = missing.iter().take(12).map(|k| k.as_str()).collect();
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "{} interface text{} of language `{lang}` {} no translation, so {} shown in `{default}`: {}{}",
-                        missing.len(),
-                        if missing.len() == 1 { "" } else { "s" },
-                        if missing.len() == 1 { "has" } else { "have" },
-                        if missing.len() == 1 { "it is" } else { "they are" },
-                        list.join(", "),
-                        if missing.len() > list.len() { ", …" } else { "" }
-                    ))
-                    .hint(format!("add them to `i18n/{lang}.yaml` beside playbook.yaml.")),
-                );
-            }
-            for k in missing {
-                if let Some(t) = base.get(k) {
-                    map.insert(k.clone(), t.clone());
-                }
-            }
+            let map = language_map(&tables, &base, &known, lang, &default, diags);
             by_lang.insert(
                 lang.clone(),
                 Strings {
@@ -271,6 +221,83 @@ impl Tables {
     }
 }
 
+/// Adds the site's own tables (`site`, by language) over the theme's `tables`; a key that is
+/// not among the theme's `known` keys is an error with the nearest key.
+fn add_site_overrides(
+    tables: &mut BTreeMap<String, BTreeMap<String, Text>>,
+    site: &BTreeMap<String, Source>,
+    known: &[String],
+    default: &str,
+    diags: &mut Diagnostics,
+) {
+    for (lang, source) in site {
+        let Ok(over) = parse_table(source).map_err(|d| diags.push(d)) else {
+            continue;
+        };
+        for (key, text) in over {
+            if !known.contains(&key) {
+                let at = key_offset(source, &key);
+                let hint = match did_you_mean(&key, known.iter().map(String::as_str)) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? A site's table can only change the theme's own texts (see the theme's `i18n/{default}.yaml` for every key)."
+                    ),
+                    None => format!(
+                        "a site's table can only change the theme's own texts; see the theme's `i18n/{default}.yaml` for every key."
+                    ),
+                };
+                diags.push(
+                    Diagnostic::error(format!("`{key}` is not a text of the theme"))
+                        .at(source, at)
+                        .label("unknown key")
+                        .hint(hint),
+                );
+                continue;
+            }
+            tables.entry(lang.clone()).or_default().insert(key, text);
+        }
+    }
+}
+
+/// The texts of `lang`: its table (or its base language's, `es` for `es-MX`), with the keys
+/// it lacks taken from the `default` language's table `base` and named in one warning.
+fn language_map(
+    tables: &BTreeMap<String, BTreeMap<String, Text>>,
+    base: &BTreeMap<String, Text>,
+    known: &[String],
+    lang: &String,
+    default: &str,
+    diags: &mut Diagnostics,
+) -> HashMap<String, Text> {
+    let mut map: HashMap<String, Text> = tables
+        .get(lang)
+        .or_else(|| tables.get(base_lang(lang)))
+        .map(|t| t.clone().into_iter().collect())
+        .unwrap_or_default();
+    let missing: Vec<&String> = known.iter().filter(|k| !map.contains_key(*k)).collect();
+    if !missing.is_empty() && lang != default {
+        let list: Vec<&str> = missing.iter().take(12).map(|k| k.as_str()).collect();
+        diags.push(
+            Diagnostic::warning(format!(
+                "{} interface text{} of language `{lang}` {} no translation, so {} shown in `{default}`: {}{}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                if missing.len() == 1 { "has" } else { "have" },
+                if missing.len() == 1 { "it is" } else { "they are" },
+                list.join(", "),
+                if missing.len() > list.len() { ", …" } else { "" }
+            ))
+            .hint(format!("add them to `i18n/{lang}.yaml` beside playbook.yaml.")),
+        );
+    }
+    for k in missing {
+        if let Some(t) = base.get(k) {
+            map.insert(k.clone(), t.clone());
+        }
+    }
+    map
+}
+
+/// The language a regional tag falls back to: `es` for `es-MX`.
 fn base_lang(lang: &str) -> &str {
     lang.split(['-', '_']).next().unwrap_or(lang)
 }

@@ -43,6 +43,83 @@ pub struct Loaded {
     pub i18n: BTreeMap<String, Source>,
 }
 
+/// Reads the Markdown files `md` (path relative to `content/`, path on disk) in parallel, in
+/// their order; a file that cannot be read, or is not good text, is reported in `diags`.
+fn read_markdown(
+    content: &str,
+    md: &[(String, PathBuf)],
+    diags: &mut Diagnostics,
+) -> Vec<ContentFile> {
+    let read: Vec<Result<(ContentFile, Vec<Diagnostic>)>> = md
+        .par_iter()
+        .map(|(rel, path)| {
+            let name = format!("{content}/{rel}");
+            let (text, problems) = decode(&name, fs::read(path)?);
+            Ok((
+                ContentFile {
+                    rel: rel.clone(),
+                    source: Source::new(name, text),
+                },
+                problems,
+            ))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok((f, problems)) => {
+                files.push(f);
+                for d in problems {
+                    diags.push(d);
+                }
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!("{e:#}"))
+                    .hint("check that the file exists and can be read."),
+            ),
+        }
+    }
+    files
+}
+
+/// Reads the text files among `files` (captions and chapters) into `texts`, keyed by `key`
+/// and their path (`name` and their path is what messages call them).
+fn read_texts(
+    files: &[AssetFile],
+    name: &str,
+    key: &str,
+    texts: &mut std::collections::HashMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    for a in files.iter().filter(|a| is_text_asset(&a.rel)) {
+        let (text, problems) = decode(&format!("{name}{}", a.rel), fs::read(&a.path)?);
+        for d in problems {
+            diags.push(d);
+        }
+        texts.insert(format!("{key}{}", a.rel), text);
+    }
+    Ok(())
+}
+
+/// Reads the site's string tables (`i18n/<lang>.yaml`), by language.
+fn read_i18n(
+    files: Vec<(String, PathBuf)>,
+    diags: &mut Diagnostics,
+) -> Result<BTreeMap<String, Source>> {
+    let mut i18n = BTreeMap::new();
+    for (rel, path) in files {
+        if let Some(lang) = rel.strip_suffix(".yaml") {
+            let name = format!("i18n/{rel}");
+            let (text, problems) = decode(&name, fs::read(&path)?);
+            for d in problems {
+                diags.push(d);
+            }
+            i18n.insert(lang.to_string(), Source::new(name, text));
+        }
+    }
+    Ok(i18n)
+}
+
 /// Files read as text for the Markdown stage: captions and chapters.
 fn is_text_asset(rel: &str) -> bool {
     rel.ends_with(".vtt")
@@ -186,69 +263,18 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
     let (md, other): (Vec<_>, Vec<_>) = content_files
         .into_iter()
         .partition(|(rel, _)| rel.ends_with(".md"));
-    let read: Vec<Result<(ContentFile, Vec<Diagnostic>)>> = md
-        .par_iter()
-        .map(|(rel, path)| {
-            let name = format!("{content}/{rel}");
-            let (text, problems) = decode(&name, fs::read(path)?);
-            Ok((
-                ContentFile {
-                    rel: rel.clone(),
-                    source: Source::new(name, text),
-                },
-                problems,
-            ))
-        })
-        .collect();
-    let content_name = content;
-    let mut content = Vec::with_capacity(read.len());
-    for r in read {
-        match r {
-            Ok((f, problems)) => {
-                content.push(f);
-                for d in problems {
-                    diags.push(d);
-                }
-            }
-            Err(e) => diags.push(
-                Diagnostic::error(format!("{e:#}"))
-                    .hint("check that the file exists and can be read."),
-            ),
-        }
-    }
-    let to_assets = |v: Vec<(String, PathBuf)>| {
+    let content_files = read_markdown(content, &md, &mut diags);
+    let to_assets = |v: Vec<(String, PathBuf)>| -> Vec<AssetFile> {
         v.into_iter()
             .map(|(rel, path)| AssetFile { rel, path })
             .collect()
     };
-    let mut texts = std::collections::HashMap::new();
-    for (rel, path) in other.iter().filter(|(rel, _)| is_text_asset(rel)) {
-        let (text, problems) = decode(&format!("{content_name}/{rel}"), fs::read(path)?);
-        for d in problems {
-            diags.push(d);
-        }
-        texts.insert(rel.clone(), text);
-    }
     let assets = to_assets(other);
-    let static_files: Vec<AssetFile> = to_assets(static_walk);
-    for a in static_files.iter().filter(|a| is_text_asset(&a.rel)) {
-        let (text, problems) = decode(&format!("static/{}", a.rel), fs::read(&a.path)?);
-        for d in problems {
-            diags.push(d);
-        }
-        texts.insert(format!("/{}", a.rel), text);
-    }
-    let mut i18n = BTreeMap::new();
-    for (rel, path) in i18n_walk {
-        if let Some(lang) = rel.strip_suffix(".yaml") {
-            let name = format!("i18n/{rel}");
-            let (text, problems) = decode(&name, fs::read(&path)?);
-            for d in problems {
-                diags.push(d);
-            }
-            i18n.insert(lang.to_string(), Source::new(name, text));
-        }
-    }
+    let static_files = to_assets(static_walk);
+    let mut texts = std::collections::HashMap::new();
+    read_texts(&assets, &format!("{content}/"), "", &mut texts, &mut diags)?;
+    read_texts(&static_files, "static/", "/", &mut texts, &mut diags)?;
+    let i18n = read_i18n(i18n_walk, &mut diags)?;
     let mut theme_files = BTreeMap::new();
     for (rel, path) in theme_walk {
         theme_files.insert(rel, fs::read(&path)?);
@@ -256,7 +282,7 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
     Ok((
         Loaded {
             root: root.to_path_buf(),
-            content,
+            content: content_files,
             assets,
             static_files,
             theme_files,

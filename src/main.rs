@@ -241,60 +241,20 @@ fn under(root: &std::path::Path, path: &std::path::Path) -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
+    let (root, quiet) = (cli.root, cli.quiet);
     match cli.command {
         Command::Build {
             out,
             base_url,
             drafts,
         } => {
-            let opts = one_shot(&cli.root, base_url, drafts, progress);
-            let out_path = under(&cli.root, &out);
-            report(
-                build::build(&opts, Target::Dir(&out_path)),
-                cli.quiet,
-                "Build",
-                |b| {
-                    format!(
-                        "Built {} pages in {:.2} s → {}",
-                        b.pages,
-                        b.elapsed.as_secs_f64(),
-                        out.display()
-                    )
-                },
-            )
+            let opts = one_shot(&root, base_url, drafts, progress);
+            build_site(&opts, &out, quiet)
         }
-        Command::Export { what } => {
-            let (output, base_url, drafts) = match &what {
-                Export::Zip { output, base_url, drafts } => (output.clone().unwrap_or_else(|| "site.zip".into()), base_url.clone(), *drafts),
-                Export::Scorm { course, output, lang, drafts } => (
-                    output.clone().unwrap_or_else(|| match lang {
-                        Some(l) => format!("{course}-scorm-{l}.zip").into(),
-                        None => format!("{course}-scorm.zip").into(),
-                    }),
-                    None,
-                    *drafts,
-                ),
-                Export::Facilitator { output, base_url, drafts, .. } => (output.clone().unwrap_or_else(|| "facilitator-guide".into()), base_url.clone(), *drafts),
-            };
-            let opts = one_shot(&cli.root, base_url, drafts, progress);
-            let path = under(&cli.root, &output);
-            let result = match &what {
-                Export::Zip { .. } => portable::export_zip(&opts, &path),
-                Export::Scorm { course, lang, .. } => scorm::export(&opts, course, &path, lang.as_deref()),
-                Export::Facilitator { lang, .. } => guide::export(&opts, &path, lang.as_deref()),
-            };
-            report(result, cli.quiet, "Export", |b| {
-                format!(
-                    "Exported {} pages in {:.2} s → {}",
-                    b.pages,
-                    b.elapsed.as_secs_f64(),
-                    output.display()
-                )
-            })
-        }
+        Command::Export { what } => export(&root, &what, quiet, progress),
         Command::Check { drafts } => {
-            let opts = one_shot(&cli.root, None, drafts, progress);
-            report(build::build(&opts, Target::Check), cli.quiet, "Build", |b| {
+            let opts = one_shot(&root, None, drafts, progress);
+            report(build::build(&opts, Target::Check), quiet, "Build", |b| {
                 format!(
                     "Checked {} pages in {:.2} s: no errors",
                     b.pages,
@@ -307,58 +267,145 @@ fn main() -> ExitCode {
             bind,
             open,
             drafts,
-        } => {
-            let opts = serve::Options {
-                root: cli.root,
-                port,
-                bind,
-                open,
-                drafts,
-                quiet: cli.quiet,
-            };
-            match serve::serve(&opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Init { dir, from } => {
-            let result = match &from {
-                Some(site) => scaffold::init_from(site, &dir),
-                None => scaffold::init(&dir),
-            };
-            done(
-                result.map(|()| format!("Created a new site in {}. Next: cd {} && playbook serve", dir.display(), dir.display())),
-                cli.quiet,
-            )
-        }
+        } => serve_site(serve::Options {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+            quiet,
+        }),
+        Command::Init { dir, from } => init(&dir, from.as_deref(), quiet),
         Command::Version { action: VersionAction::Cut { name, label } } => done(
-            scaffold::cut_edition(&cli.root, &name, label.as_deref()).map(|d| {
+            scaffold::cut_edition(&root, &name, label.as_deref()).map(|d| {
                 format!("Froze content/ as edition `{name}` in {}. The next build publishes it under editions/{name}/.", d.display())
             }),
-            cli.quiet,
+            quiet,
         ),
         Command::Translations { action: Some(TranslationsAction::Mark { files }), .. } => done(
-            scaffold::mark_translations(&cli.root, &files).map(|f| format!("Marked {} translation{} as up to date.", f.len(), if f.len() == 1 { "" } else { "s" })),
-            cli.quiet,
+            scaffold::mark_translations(&root, &files).map(|f| format!("Marked {} translation{} as up to date.", f.len(), if f.len() == 1 { "" } else { "s" })),
+            quiet,
         ),
-        Command::Translations { action: None, json } => translations(&cli.root, json),
-        Command::New { kind, path, title } => {
-            let kind = match kind {
-                NewKind::Chapter => scaffold::NewKind::Chapter,
-                NewKind::Monograph => scaffold::NewKind::Monograph,
-                NewKind::Lesson => scaffold::NewKind::Lesson,
-                NewKind::Course => scaffold::NewKind::Course,
-                NewKind::Module => scaffold::NewKind::Module,
-                NewKind::CourseLesson => scaffold::NewKind::CourseLesson,
-            };
-            done(
-                scaffold::new_page(kind, &path, title.as_deref())
-                    .map(|p| format!("Created {}", p.display())),
-                cli.quiet,
+        Command::Translations { action: None, json } => translations(&root, json),
+        Command::New { kind, path, title } => done(
+            scaffold::new_page(kind.into(), &path, title.as_deref())
+                .map(|p| format!("Created {}", p.display())),
+            quiet,
+        ),
+    }
+}
+
+/// `playbook build`: the site into `out` (under the site folder when relative).
+fn build_site(opts: &build::Options, out: &std::path::Path, quiet: bool) -> ExitCode {
+    let out_path = under(&opts.root, out);
+    report(
+        build::build(opts, Target::Dir(&out_path)),
+        quiet,
+        "Build",
+        |b| {
+            format!(
+                "Built {} pages in {:.2} s → {}",
+                b.pages,
+                b.elapsed.as_secs_f64(),
+                out.display()
             )
+        },
+    )
+}
+
+impl Export {
+    /// Where the export goes as given (relative to the site folder), its default when none.
+    fn output(&self) -> PathBuf {
+        match self {
+            Export::Zip { output, .. } => output.clone().unwrap_or_else(|| "site.zip".into()),
+            Export::Scorm {
+                course,
+                output,
+                lang,
+                ..
+            } => output.clone().unwrap_or_else(|| match lang {
+                Some(l) => format!("{course}-scorm-{l}.zip").into(),
+                None => format!("{course}-scorm.zip").into(),
+            }),
+            Export::Facilitator { output, .. } => {
+                output.clone().unwrap_or_else(|| "facilitator-guide".into())
+            }
+        }
+    }
+
+    /// The options of the build behind the export.
+    fn options(&self, root: &std::path::Path, progress: bool) -> build::Options {
+        let (base_url, drafts) = match self {
+            Export::Zip {
+                base_url, drafts, ..
+            } => (base_url.clone(), *drafts),
+            Export::Scorm { drafts, .. } => (None, *drafts),
+            Export::Facilitator {
+                base_url, drafts, ..
+            } => (base_url.clone(), *drafts),
+        };
+        one_shot(root, base_url, drafts, progress)
+    }
+}
+
+/// `playbook export …`: the site as a zip, a course as SCORM, or the facilitator guide.
+fn export(root: &std::path::Path, what: &Export, quiet: bool, progress: bool) -> ExitCode {
+    let output = what.output();
+    let opts = what.options(root, progress);
+    let path = under(root, &output);
+    let result = match what {
+        Export::Zip { .. } => portable::export_zip(&opts, &path),
+        Export::Scorm { course, lang, .. } => scorm::export(&opts, course, &path, lang.as_deref()),
+        Export::Facilitator { lang, .. } => guide::export(&opts, &path, lang.as_deref()),
+    };
+    report(result, quiet, "Export", |b| {
+        format!(
+            "Exported {} pages in {:.2} s → {}",
+            b.pages,
+            b.elapsed.as_secs_f64(),
+            output.display()
+        )
+    })
+}
+
+/// `playbook serve`: the preview server, until it is stopped.
+fn serve_site(opts: serve::Options) -> ExitCode {
+    match serve::serve(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `playbook init`: a new site in `dir`, from the starter site or a copy of `from`.
+fn init(dir: &std::path::Path, from: Option<&std::path::Path>, quiet: bool) -> ExitCode {
+    let result = match from {
+        Some(site) => scaffold::init_from(site, dir),
+        None => scaffold::init(dir),
+    };
+    done(
+        result.map(|()| {
+            format!(
+                "Created a new site in {}. Next: cd {} && playbook serve",
+                dir.display(),
+                dir.display()
+            )
+        }),
+        quiet,
+    )
+}
+
+impl From<NewKind> for scaffold::NewKind {
+    fn from(kind: NewKind) -> Self {
+        match kind {
+            NewKind::Chapter => scaffold::NewKind::Chapter,
+            NewKind::Monograph => scaffold::NewKind::Monograph,
+            NewKind::Lesson => scaffold::NewKind::Lesson,
+            NewKind::Course => scaffold::NewKind::Course,
+            NewKind::Module => scaffold::NewKind::Module,
+            NewKind::CourseLesson => scaffold::NewKind::CourseLesson,
         }
     }
 }

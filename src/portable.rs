@@ -245,10 +245,15 @@ fn rewrite_html(
     seen: &mut Seen,
 ) -> Result<String, lol_html::errors::RewritingError> {
     use lol_html::{RewriteStrSettings, element, rewrite_str};
-    let seen = RefCell::new(seen);
-    let home = match scope {
-        Scope::Package { home, .. } => Some(relative_url(from, home)),
-        Scope::Site => None,
+    let page = Page {
+        from,
+        base,
+        scope,
+        home: match scope {
+            Scope::Package { home, .. } => Some(relative_url(from, home)),
+            Scope::Site => None,
+        },
+        seen: RefCell::new(seen),
     };
     let mut settings = RewriteStrSettings::new();
     if let Scope::Package { .. } = scope {
@@ -257,93 +262,141 @@ fn rewrite_html(
             Ok(())
         }));
     }
-    settings = settings.append_element_content_handler(element!("*", |el| {
-        if el.removed() {
-            return Ok(());
-        }
-        let attrs: Vec<(String, String)> = el
-            .attributes()
-            .iter()
-            .map(|a| (a.name(), a.value()))
-            .collect();
-        let tag = el.tag_name();
-        let module = tag == "script" && el.get_attribute("type").as_deref() == Some("module");
-        for (name, value) in &attrs {
-            // No service worker in a copy: a zip on disk is offline already, an LMS serves the
-            // package at an address the worker's list of files does not know, and neither
-            // should leave a worker behind in the reader's browser.
-            if tag == "body" && name == "data-sw" {
-                el.remove_attribute(name);
-                continue;
-            }
-            let kind = if URL_ATTRS.contains(&name.as_str()) {
-                UrlKind::Nav
-            } else if name.starts_with("data-") && name != "data-site" {
-                UrlKind::Data
-            } else if name == "srcset" {
-                let mut parts = Vec::new();
-                for candidate in value.split(',') {
-                    let c = candidate.trim();
-                    let (url, descriptor) = c.split_once(' ').unwrap_or((c, ""));
-                    let rewritten =
-                        rewrite_url(url, UrlKind::Nav, from, base, scope, &mut seen.borrow_mut());
-                    let url = match rewritten {
-                        Rewritten::To(u, _) => u,
-                        _ => url.to_string(),
-                    };
-                    parts.push(format!("{url} {descriptor}").trim_end().to_string());
-                }
-                el.set_attribute(name, &parts.join(", "))?;
-                continue;
-            } else {
-                continue;
-            };
-            let rewritten = rewrite_url(value, kind, from, base, scope, &mut seen.borrow_mut());
-            match rewritten {
-                Rewritten::Same => {}
-                Rewritten::To(url, file) => {
-                    if module && name == "src" {
-                        seen.borrow_mut().modules.insert(file);
-                    }
-                    if tag == "body"
-                        && name == "data-base"
-                        && el.get_attribute("data-site").is_none()
-                    {
-                        el.set_attribute("data-site", value)?;
-                    }
-                    el.set_attribute(name, &url)?;
-                }
-                Rewritten::Leaves => match (&home, tag.as_str()) {
-                    (Some(home), "a")
-                        if el
-                            .get_attribute("class")
-                            .is_some_and(|c| c.split(' ').any(|c| c == "site-title")) =>
-                    {
-                        el.set_attribute(name, home)?;
-                    }
-                    (_, "a") if el.has_attribute("id") || el.has_attribute("hidden") => {
-                        // A link a script shows (certificate, continue): it has nowhere to go.
-                        el.remove();
-                        return Ok(());
-                    }
-                    (_, "a") => {
-                        el.remove_and_keep_content();
-                        return Ok(());
-                    }
-                    _ => {
-                        el.remove();
-                        return Ok(());
-                    }
-                },
-            }
-        }
-        if module {
-            el.remove_attribute("type");
-            el.set_attribute("defer", "")?;
-        }
-        Ok(())
-    }));
+    settings =
+        settings.append_element_content_handler(element!("*", |el| { rewrite_element(el, &page) }));
     rewrite_str(html, settings)
+}
+
+/// A page being rewritten: its output path, the site's base path, what the copy holds, where
+/// the site title leads in a package, and the files seen so far.
+struct Page<'a, 's> {
+    from: &'a str,
+    base: &'a str,
+    scope: &'a Scope<'a>,
+    home: Option<String>,
+    seen: RefCell<&'s mut Seen>,
+}
+
+impl Page<'_, '_> {
+    /// `url` rewritten for this page (a folder read as its `index.html` when `kind` is `Nav`).
+    fn rewrite(&self, url: &str, kind: UrlKind) -> Rewritten {
+        rewrite_url(
+            url,
+            kind,
+            self.from,
+            self.base,
+            self.scope,
+            &mut self.seen.borrow_mut(),
+        )
+    }
+}
+
+/// Rewrites the URLs of one element's attributes (`href`, `src`, `srcset`, `data-*`…); an
+/// element whose link leaves the copy loses it, and a module script becomes a deferred one.
+fn rewrite_element<H: lol_html::HandlerTypes>(
+    el: &mut lol_html::html_content::Element<'_, '_, H>,
+    page: &Page,
+) -> lol_html::HandlerResult {
+    if el.removed() {
+        return Ok(());
+    }
+    let attrs: Vec<(String, String)> = el
+        .attributes()
+        .iter()
+        .map(|a| (a.name(), a.value()))
+        .collect();
+    let tag = el.tag_name();
+    let module = tag == "script" && el.get_attribute("type").as_deref() == Some("module");
+    for (name, value) in &attrs {
+        // No service worker in a copy: a zip on disk is offline already, an LMS serves the
+        // package at an address the worker's list of files does not know, and neither
+        // should leave a worker behind in the reader's browser.
+        if tag == "body" && name == "data-sw" {
+            el.remove_attribute(name);
+            continue;
+        }
+        let kind = if URL_ATTRS.contains(&name.as_str()) {
+            UrlKind::Nav
+        } else if name.starts_with("data-") && name != "data-site" {
+            UrlKind::Data
+        } else if name == "srcset" {
+            el.set_attribute(name, &srcset(value, page))?;
+            continue;
+        } else {
+            continue;
+        };
+        match page.rewrite(value, kind) {
+            Rewritten::Same => {}
+            Rewritten::To(url, file) => {
+                if module && name == "src" {
+                    page.seen.borrow_mut().modules.insert(file);
+                }
+                if tag == "body" && name == "data-base" && el.get_attribute("data-site").is_none() {
+                    el.set_attribute("data-site", value)?;
+                }
+                el.set_attribute(name, &url)?;
+            }
+            Rewritten::Leaves => {
+                if leave(el, page, &tag, name)? {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    if module {
+        el.remove_attribute("type");
+        el.set_attribute("defer", "")?;
+    }
+    Ok(())
+}
+
+/// A `srcset` with each candidate's URL rewritten (one that leaves the copy is kept as it is).
+fn srcset(value: &str, page: &Page) -> String {
+    let mut parts = Vec::new();
+    for candidate in value.split(',') {
+        let c = candidate.trim();
+        let (url, descriptor) = c.split_once(' ').unwrap_or((c, ""));
+        let url = match page.rewrite(url, UrlKind::Nav) {
+            Rewritten::To(u, _) => u,
+            _ => url.to_string(),
+        };
+        parts.push(format!("{url} {descriptor}").trim_end().to_string());
+    }
+    parts.join(", ")
+}
+
+/// An element whose attribute `name` links out of the copy: the site title leads to the
+/// package's home, a link a script shows goes, another link becomes its text, and anything
+/// else goes. Returns true if and only if the element was removed.
+fn leave<H: lol_html::HandlerTypes>(
+    el: &mut lol_html::html_content::Element<'_, '_, H>,
+    page: &Page,
+    tag: &str,
+    name: &str,
+) -> Result<bool, lol_html::errors::AttributeNameError> {
+    match (&page.home, tag) {
+        (Some(home), "a")
+            if el
+                .get_attribute("class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "site-title")) =>
+        {
+            el.set_attribute(name, home)?;
+            Ok(false)
+        }
+        (_, "a") if el.has_attribute("id") || el.has_attribute("hidden") => {
+            // A link a script shows (certificate, continue): it has nowhere to go.
+            el.remove();
+            Ok(true)
+        }
+        (_, "a") => {
+            el.remove_and_keep_content();
+            Ok(true)
+        }
+        _ => {
+            el.remove();
+            Ok(true)
+        }
+    }
 }
 
 /// Rewrites every `url(…)` in a stylesheet at output path `from` that starts with the base

@@ -61,24 +61,91 @@ pub fn export(
                 "the build made no readable `courses.json`",
             ))
         })?;
-    let Some(course) = list.courses.iter().find(|c| c.id == course_id) else {
-        let ids: Vec<&str> = list.courses.iter().map(|c| c.id.as_str()).collect();
-        let hint = match (did_you_mean(course_id, ids.iter().copied()), ids.is_empty()) {
-            (_, true) => "this site has no courses yet; a course is a folder under content/ whose `_index.md` says `kind: course`.".to_string(),
-            (Some(near), _) => format!("did you mean `{near}`? The site's courses are: {}.", ids.join(", ")),
-            (None, _) => format!("the site's courses are: {}. A course's id is the `id:` in its `_index.md`.", ids.join(", ")),
-        };
-        return Err(one(Diagnostic::error(format!(
-            "there is no course with the id `{course_id}`"
-        ))
-        .hint(hint)));
-    };
+    let course = find_course(&list, course_id)?;
     let page = |url: &str| {
         format!(
             "{}index.html",
             url.strip_prefix(base.as_str()).unwrap_or(url)
         )
     };
+    let c = course_pages(&built, course, &page);
+    check_size(course_id, &c)?;
+    let mut files = portable::relativize(
+        &built.files,
+        &base,
+        &Scope::Package {
+            pages: &c.pages,
+            home: &c.home,
+        },
+    )
+    .map_err(|diags| Failed { diags })?;
+    let theme = &built.latest.theme;
+    let asset = |name: &str| {
+        theme
+            .assets
+            .get(name)
+            .map(|u| u.strip_prefix(base.as_str()).unwrap_or(u).to_string())
+    };
+    let scorm_js = add_theme_files(&built, &asset, &config.language, &mut files)?;
+    let launch = Launch {
+        lang: &config.language,
+        site: &base,
+        course,
+        home: &c.home,
+        lessons: &c.lessons,
+        quiz: &c.quiz,
+        page: &page,
+        asset: &asset,
+        scorm_js: &scorm_js,
+    };
+    files.insert(LAUNCH.into(), launch.html().into_bytes());
+    let manifest = manifest(course, &files);
+    files.insert("imsmanifest.xml".into(), manifest.into_bytes());
+    output::write_zip(out, &files)?;
+    let mut diags = built.diags;
+    diags.sort();
+    Ok(Built {
+        pages: c.pages.len(),
+        elapsed: start.elapsed(),
+        diags,
+    })
+}
+
+/// The course of id `course_id` in the site's list, or an error naming the near one.
+fn find_course<'a>(list: &'a CoursesJson, course_id: &str) -> Result<&'a Course, Failed> {
+    if let Some(course) = list.courses.iter().find(|c| c.id == course_id) {
+        return Ok(course);
+    }
+    let ids: Vec<&str> = list.courses.iter().map(|c| c.id.as_str()).collect();
+    let hint = match (did_you_mean(course_id, ids.iter().copied()), ids.is_empty()) {
+        (_, true) => "this site has no courses yet; a course is a folder under content/ whose `_index.md` says `kind: course`.".to_string(),
+        (Some(near), _) => format!("did you mean `{near}`? The site's courses are: {}.", ids.join(", ")),
+        (None, _) => format!("the site's courses are: {}. A course's id is the `id:` in its `_index.md`.", ids.join(", ")),
+    };
+    Err(one(Diagnostic::error(format!(
+        "there is no course with the id `{course_id}`"
+    ))
+    .hint(hint)))
+}
+
+/// The pages of a course in a package.
+struct CoursePages<'a> {
+    /// The course's own page (output path).
+    home: String,
+    /// The output paths of the course's, its modules' and its lessons' pages.
+    pages: BTreeSet<String>,
+    /// The lessons in reading order.
+    lessons: Vec<&'a Lesson>,
+    /// For each lesson, whether it has a knowledge check.
+    quiz: Vec<bool>,
+}
+
+/// The pages of `course` (`page` gives a URL's output path) and which lessons have a quiz.
+fn course_pages<'a>(
+    built: &build::InMemory,
+    course: &'a Course,
+    page: &dyn Fn(&str) -> String,
+) -> CoursePages<'a> {
     let home = page(&course.url);
     let mut pages = BTreeSet::from([home.clone()]);
     let lessons: Vec<&Lesson> = course.modules.iter().flat_map(|m| &m.lessons).collect();
@@ -96,31 +163,37 @@ pub fn export(
         );
         pages.insert(file);
     }
-    let quizzes = quiz.iter().filter(|q| **q).count();
-    let need = suspend_bound(lessons.len(), quizzes);
-    if need > SUSPEND_LIMIT || lessons.len() > MAX_LESSONS {
+    CoursePages {
+        home,
+        pages,
+        lessons,
+        quiz,
+    }
+}
+
+/// Refuses a course whose progress may not fit in SCORM 1.2's `cmi.suspend_data`.
+fn check_size(course_id: &str, c: &CoursePages) -> Result<(), Failed> {
+    let quizzes = c.quiz.iter().filter(|q| **q).count();
+    let need = suspend_bound(c.lessons.len(), quizzes);
+    if need > SUSPEND_LIMIT || c.lessons.len() > MAX_LESSONS {
         return Err(one(Diagnostic::error(format!(
             "the course `{course_id}` is too large for one SCORM 1.2 package: with {} lessons and {quizzes} knowledge checks, its progress could need {need} characters of `cmi.suspend_data`, and SCORM 1.2 allows {SUSPEND_LIMIT}",
-            lessons.len()
+            c.lessons.len()
         ))
         .hint("split the course into two courses (each is exported on its own), or remove knowledge checks: each one takes 4 characters, each lesson one sixth of one.")));
     }
-    let mut files = portable::relativize(
-        &built.files,
-        &base,
-        &Scope::Package {
-            pages: &pages,
-            home: &home,
-        },
-    )
-    .map_err(|diags| Failed { diags })?;
-    let theme = &built.latest.theme;
-    let asset = |name: &str| {
-        theme
-            .assets
-            .get(name)
-            .map(|u| u.strip_prefix(base.as_str()).unwrap_or(u).to_string())
-    };
+    Ok(())
+}
+
+/// Adds the theme files the launch page uses to `files` (`asset` gives a theme asset's output
+/// path): `scorm.js` made a classic script, the stylesheets, the strings of language `lang`,
+/// `theme.js` and the icon. Returns the output path of `scorm.js`.
+fn add_theme_files(
+    built: &build::InMemory,
+    asset: &dyn Fn(&str) -> Option<String>,
+    lang: &str,
+    files: &mut Files,
+) -> Result<String, Failed> {
     let Some(scorm_js) = asset("scorm.js") else {
         return Err(one(Diagnostic::error("the theme has no `static/scorm.js`")));
     };
@@ -131,7 +204,7 @@ pub fn export(
         )))
     })?;
     files.insert(scorm_js.clone(), js.into_bytes());
-    let strings = format!("strings.{}.js", config.language);
+    let strings = format!("strings.{lang}.js");
     for name in [
         "style.css",
         "brand.css",
@@ -145,28 +218,7 @@ pub fn export(
             files.entry(a).or_insert_with(|| bytes.clone());
         }
     }
-    let launch = Launch {
-        lang: &config.language,
-        site: &base,
-        course,
-        home: &home,
-        lessons: &lessons,
-        quiz: &quiz,
-        page: &page,
-        asset: &asset,
-        scorm_js: &scorm_js,
-    };
-    files.insert(LAUNCH.into(), launch.html().into_bytes());
-    let manifest = manifest(course, &files);
-    files.insert("imsmanifest.xml".into(), manifest.into_bytes());
-    output::write_zip(out, &files)?;
-    let mut diags = built.diags;
-    diags.sort();
-    Ok(Built {
-        pages: pages.len(),
-        elapsed: start.elapsed(),
-        diags,
-    })
+    Ok(scorm_js)
 }
 
 struct Launch<'a> {

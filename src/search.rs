@@ -637,11 +637,18 @@ pub fn build(
         }
     }
     let build = build_hash.finalize().to_hex()[..10].to_string();
+    // The languages of the pages in this index (not of pages shown here in another language,
+    // which are in their own language's index): the browser stems a query in each.
     let mut langs: Vec<String> = site
         .pages
         .iter()
-        .map(|p| base_lang(&p.lang).to_string())
+        .enumerate()
+        .filter(|(i, _)| terms[*i].is_some())
+        .map(|(_, p)| base_lang(&p.lang).to_string())
         .collect();
+    if langs.is_empty() {
+        langs.extend(site.pages.iter().map(|p| base_lang(&p.lang).to_string()));
+    }
     langs.sort();
     langs.dedup();
     let manifest = Manifest {
@@ -806,6 +813,27 @@ mod tests {
         d.decompress_vec(&with, &mut out, flate2::FlushDecompress::Finish)
             .unwrap();
         assert_eq!(out, page.to_vec());
+    }
+
+    #[test]
+    fn pages_that_list_others_count_less_than_pages_that_answer() {
+        for kind in [
+            PageKind::Home,
+            PageKind::Book,
+            PageKind::Lessons,
+            PageKind::Course,
+            PageKind::Module,
+        ] {
+            assert_eq!(prior(kind), LISTING_PRIOR, "{kind:?}");
+        }
+        for kind in [
+            PageKind::Chapter,
+            PageKind::Lesson,
+            PageKind::CourseLesson,
+            PageKind::Article,
+        ] {
+            assert_eq!(prior(kind), 1.0, "{kind:?}");
+        }
     }
 
     #[test]

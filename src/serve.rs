@@ -224,73 +224,21 @@ struct Watch {
 const SOURCE_DIRS: [&str; 4] = ["content", "static", "themes", "versions"];
 
 impl Watch {
+    /// Watches the sources and applies each batch of changes to the live site (starting it
+    /// when the first build failed), until the watcher is gone.
     fn run(self, mut live: Option<Live>) -> Result<()> {
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let mut watcher = notify::recommended_watcher(tx)?;
-        // Only what can change the site: not `public/` or `target/` beside the sources.
-        for dir in SOURCE_DIRS {
-            let path = self.root.join(dir);
-            if crate::util::fs::is_dir(&path) {
-                watcher.watch(&path, RecursiveMode::Recursive)?;
-            }
-        }
-        watcher.watch(&self.root, RecursiveMode::NonRecursive)?;
-        let mut watched: Vec<PathBuf> = SOURCE_DIRS
-            .iter()
-            .map(|d| self.root.join(d))
-            .filter(|p| crate::util::fs::is_dir(p))
-            .collect();
+        let mut watched = self.watch_sources(&mut watcher)?;
         let mut last_printed = String::new();
         loop {
-            // Work that can wait (the search index, print views) runs only when no change has
-            // come for IDLE, so a burst of saves is never queued behind it.
-            let pending = live.as_ref().is_some_and(Live::has_secondary);
-            let first = if pending {
-                match rx.recv_timeout(IDLE) {
-                    Ok(ev) => ev,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if let Some(l) = live.as_mut() {
-                            for e in l.secondary() {
-                                let _ = self.state.events.send(e);
-                            }
-                        }
-                        continue;
-                    }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-                }
-            } else {
-                match rx.recv() {
-                    Ok(ev) => ev,
-                    Err(_) => return Ok(()),
-                }
+            let Some(first) = self.wait_for_change(&rx, &mut live) else {
+                return Ok(());
             };
-            let mut paths = Vec::new();
-            collect(first, &mut paths);
-            let deadline = Instant::now() + MAX_WAIT;
-            loop {
-                match rx.recv_timeout(QUIET) {
-                    Ok(ev) => collect(ev, &mut paths),
-                    Err(mpsc::RecvTimeoutError::Timeout) => break,
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-                }
-                if Instant::now() > deadline {
-                    break;
-                }
-            }
-            // A source folder created after the start (say `themes/`) is watched from now on, and
-            // what was written into it before the watch began counts as changed.
-            for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
-                if crate::util::fs::is_dir(&dir)
-                    && !watched.contains(&dir)
-                    && paths
-                        .iter()
-                        .any(|p| p.starts_with(&dir) || dir.starts_with(p))
-                {
-                    watcher.watch(&dir, RecursiveMode::Recursive)?;
-                    paths.extend(crate::load::walk_files(&dir).into_iter().map(|(_, p)| p));
-                    watched.push(dir);
-                }
-            }
+            let Some(mut paths) = gather(&rx, first) else {
+                return Ok(());
+            };
+            self.watch_new_dirs(&mut watcher, &mut watched, &mut paths)?;
             paths.sort();
             paths.dedup();
             paths.retain(|p| self.relevant(p));
@@ -308,13 +256,7 @@ impl Watch {
             let (events, summary) = l.apply(&paths);
             for e in events {
                 if let Event::Errors(text) = &e {
-                    *self.state.errors.write().unwrap_or_else(|e| e.into_inner()) = text.clone();
-                    if text.is_empty() && !last_printed.is_empty() {
-                        eprintln!("Fixed: the site builds again.");
-                    } else if !text.is_empty() && *text != last_printed {
-                        eprint!("{text}");
-                    }
-                    last_printed = text.clone();
+                    self.show_errors(text, &mut last_printed);
                 }
                 let _ = self.state.events.send(e);
             }
@@ -327,6 +269,85 @@ impl Watch {
                 );
             }
         }
+    }
+
+    /// Watches the site's source folders that exist (recursively) and the site folder itself
+    /// (for `playbook.yaml`); returns the source folders watched.
+    fn watch_sources(&self, watcher: &mut impl Watcher) -> Result<Vec<PathBuf>> {
+        // Only what can change the site: not `public/` or `target/` beside the sources.
+        for dir in SOURCE_DIRS {
+            let path = self.root.join(dir);
+            if crate::util::fs::is_dir(&path) {
+                watcher.watch(&path, RecursiveMode::Recursive)?;
+            }
+        }
+        watcher.watch(&self.root, RecursiveMode::NonRecursive)?;
+        Ok(SOURCE_DIRS
+            .iter()
+            .map(|d| self.root.join(d))
+            .filter(|p| crate::util::fs::is_dir(p))
+            .collect())
+    }
+
+    /// The next change of the sources; `None` when the watcher is gone. Work that can wait
+    /// (the search index, print views) runs only when no change has come for IDLE, so a burst
+    /// of saves is never queued behind it.
+    fn wait_for_change(
+        &self,
+        rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+        live: &mut Option<Live>,
+    ) -> Option<notify::Result<notify::Event>> {
+        loop {
+            if !live.as_ref().is_some_and(Live::has_secondary) {
+                return rx.recv().ok();
+            }
+            match rx.recv_timeout(IDLE) {
+                Ok(ev) => return Some(ev),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Some(l) = live.as_mut() {
+                        for e in l.secondary() {
+                            let _ = self.state.events.send(e);
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// A source folder created after the start (say `themes/`) is watched from now on, and
+    /// what was written into it before the watch began counts as changed (added to `paths`).
+    fn watch_new_dirs(
+        &self,
+        watcher: &mut impl Watcher,
+        watched: &mut Vec<PathBuf>,
+        paths: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        for dir in SOURCE_DIRS.map(|d| self.root.join(d)) {
+            if crate::util::fs::is_dir(&dir)
+                && !watched.contains(&dir)
+                && paths
+                    .iter()
+                    .any(|p| p.starts_with(&dir) || dir.starts_with(p))
+            {
+                watcher.watch(&dir, RecursiveMode::Recursive)?;
+                paths.extend(crate::load::walk_files(&dir).into_iter().map(|(_, p)| p));
+                watched.push(dir);
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the build's errors (`text`, empty when it builds) for the overlay and prints
+    /// them, once each, to the terminal (`last_printed` is what was printed last).
+    fn show_errors(&self, text: &str, last_printed: &mut String) {
+        *self.state.errors.write().unwrap_or_else(|e| e.into_inner()) = text.to_string();
+        if text.is_empty() && !last_printed.is_empty() {
+            eprintln!("Fixed: the site builds again.");
+        } else if !text.is_empty() && text != last_printed.as_str() {
+            eprint!("{text}");
+        }
+        *last_printed = text.to_string();
     }
 
     /// Returns true if and only if `path` is a source of the site (not output, not VCS data).
@@ -369,6 +390,28 @@ fn collect(ev: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>) {
             );
         }
     }
+}
+
+/// The paths of change `first` and of the changes that follow it until QUIET passes without
+/// one (or MAX_WAIT in all); `None` when the watcher is gone.
+fn gather(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    first: notify::Result<notify::Event>,
+) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    collect(first, &mut paths);
+    let deadline = Instant::now() + MAX_WAIT;
+    loop {
+        match rx.recv_timeout(QUIET) {
+            Ok(ev) => collect(ev, &mut paths),
+            Err(mpsc::RecvTimeoutError::Timeout) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+        }
+        if Instant::now() > deadline {
+            break;
+        }
+    }
+    Some(paths)
 }
 
 fn error_page(text: &str, inject: &str) -> String {

@@ -116,41 +116,12 @@ fn to_diagnostic(err: &YamlError, spot: &YamlSpot) -> Diagnostic {
                 .label("written a second time here")
                 .hint(format!("keep one `{key}:` line (with everything under it): a second one would replace the first."))
         }
-        YamlError::Budget { breach, .. } => {
-            let what_kind = match breach {
-                serde_saphyr::budget::BudgetBreach::Depth { .. } => "nested too deeply",
-                serde_saphyr::budget::BudgetBreach::Aliases { .. }
-                | serde_saphyr::budget::BudgetBreach::Anchors { .. } => {
-                    "uses too many anchors and aliases (`&name`, `*name`)"
-                }
-                _ => "too large",
-            };
-            return Diagnostic::error(format!("{what} is {what_kind} to read"))
-                .at(spot.source, range)
-                .label("the reading stopped here")
-                .hint("front matter and playbook.yaml hold settings, not data: keep them short, and put long content in the page's text.");
-        }
+        YamlError::Budget { breach, .. } => return too_large(breach, spot, range),
         other
             if other.to_string().starts_with("invalid u")
                 || other.to_string().starts_with("invalid i") =>
         {
-            let line_start = spot.source.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-            let line = &spot.source.text[line_start..];
-            let line = line.lines().next().unwrap_or("");
-            let key = line
-                .split(':')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_start_matches("- ");
-            let value = spot.source.text[range.clone()].trim();
-            Diagnostic::error(format!("`{value}` is not {}", number_words(key)))
-                .label("not a number")
-                .hint(format!(
-                    "write {} in digits, e.g. `{key}: {}`.",
-                    number_words(key),
-                    if key == "pass_mark" { "80" } else { "30" }
-                ))
+            not_a_number(spot, offset, range.clone())
         }
         other => {
             let text = other.to_string();
@@ -168,6 +139,49 @@ fn to_diagnostic(err: &YamlError, spot: &YamlSpot) -> Diagnostic {
 }
 
 /// Drops a leading "line N column M: " that the YAML library puts before its messages.
+/// The error for YAML that breaks a reading limit (`breach`): nested too deeply, too many
+/// anchors and aliases, or too large.
+fn too_large(
+    breach: &serde_saphyr::budget::BudgetBreach,
+    spot: &YamlSpot,
+    range: std::ops::Range<usize>,
+) -> Diagnostic {
+    let what_kind = match breach {
+        serde_saphyr::budget::BudgetBreach::Depth { .. } => "nested too deeply",
+        serde_saphyr::budget::BudgetBreach::Aliases { .. }
+        | serde_saphyr::budget::BudgetBreach::Anchors { .. } => {
+            "uses too many anchors and aliases (`&name`, `*name`)"
+        }
+        _ => "too large",
+    };
+    Diagnostic::error(format!("{} is {what_kind} to read", spot.what))
+        .at(spot.source, range)
+        .label("the reading stopped here")
+        .hint("front matter and playbook.yaml hold settings, not data: keep them short, and put long content in the page's text.")
+}
+
+/// The error for a value that should be a whole number (at `range`, on the line of
+/// `offset`), named by its key (`pass_mark`, `duration_minutes`, `weight`).
+fn not_a_number(spot: &YamlSpot, offset: usize, range: std::ops::Range<usize>) -> Diagnostic {
+    let line_start = spot.source.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &spot.source.text[line_start..];
+    let line = line.lines().next().unwrap_or("");
+    let key = line
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("- ");
+    let value = spot.source.text[range].trim();
+    Diagnostic::error(format!("`{value}` is not {}", number_words(key)))
+        .label("not a number")
+        .hint(format!(
+            "write {} in digits, e.g. `{key}: {}`.",
+            number_words(key),
+            if key == "pass_mark" { "80" } else { "30" }
+        ))
+}
+
 fn strip_position_prefix(message: &str) -> &str {
     if let Some(rest) = message.strip_prefix("line ") {
         if let Some(idx) = rest.find(": ") {

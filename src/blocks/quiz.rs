@@ -68,6 +68,8 @@ fn nth_key_offset(spot: &BlockSpot, key: &str, n: usize) -> usize {
     spot.offset
 }
 
+/// A quiz block: its YAML read and checked (questions with two choices or more, one right at
+/// least) and rendered as a form of fieldsets, with the right answers in a `details` at its end.
 pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
     let y = YamlSpot {
         source: spot.source,
@@ -89,68 +91,8 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
         spot.index
     );
     for (qi, q) in quiz.questions.iter().enumerate() {
-        let correct: Vec<usize> = q
-            .choices
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.correct)
-            .map(|(i, _)| i)
-            .collect();
-        let at = nth_key_offset(spot, "prompt", qi);
-        if q.choices.len() < 2 {
-            return Err(Diagnostic::error(format!(
-                "question {} of this quiz has fewer than two choices",
-                qi + 1
-            ))
-            .at(spot.source, at..at + "prompt".len())
-            .label("this question")
-            .hint("give each question at least two `choices:`, each `- text: …`."));
-        }
-        if correct.is_empty() {
-            return Err(Diagnostic::error(format!(
-                "question {} of this quiz has no correct answer",
-                qi + 1
-            ))
-            .at(spot.source, at..at + "prompt".len())
-            .label("no choice below is marked correct")
-            .hint("mark the right choice (or choices) with `correct: true`."));
-        }
-        let multiple = correct.len() > 1;
-        let input_type = if multiple { "checkbox" } else { "radio" };
-        let name = format!("quiz-{}-q{}", spot.index, qi + 1);
-        html.push_str(&format!(
-            "<fieldset class=\"quiz-question\" data-question=\"{}\"{}>\n<legend>{}</legend>\n",
-            qi + 1,
-            if multiple {
-                " data-multiple=\"true\""
-            } else {
-                ""
-            },
-            escape_html(&q.prompt)
-        ));
-        if multiple {
-            html.push_str(&format!(
-                "<p class=\"quiz-instructions\">{}</p>\n",
-                escape_html(s.get("quiz.choose_all"))
-            ));
-        }
-        for (ci, c) in q.choices.iter().enumerate() {
-            let id = format!("{name}-c{}", ci + 1);
-            html.push_str(&format!(
-                "<div class=\"quiz-choice\"><input type=\"{input_type}\" name=\"{name}\" id=\"{id}\" value=\"{}\"{}><label for=\"{id}\">{}</label>",
-                ci + 1,
-                if c.correct { " data-correct=\"true\"" } else { "" },
-                escape_html(&c.text)
-            ));
-            if let Some(f) = &c.feedback {
-                html.push_str(&format!(
-                    "<p class=\"quiz-feedback\" id=\"{id}-feedback\" hidden>{}</p>",
-                    escape_html(f)
-                ));
-            }
-            html.push_str("</div>\n");
-        }
-        html.push_str("</fieldset>\n");
+        let correct = correct_choices(spot, qi, q)?;
+        html.push_str(&question_html(spot, qi, q, correct.len() > 1));
         let right: Vec<String> = correct
             .iter()
             .map(|&i| escape_html(&q.choices[i].text))
@@ -162,6 +104,79 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
         escape_html(s.get("quiz.show_answers"))
     ));
     Ok(html)
+}
+
+/// The indexes of question `qi`'s correct choices, or the error at its prompt when it has
+/// fewer than two choices or no correct one.
+fn correct_choices(spot: &BlockSpot, qi: usize, q: &RawQuestion) -> Result<Vec<usize>, Diagnostic> {
+    let correct: Vec<usize> = q
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.correct)
+        .map(|(i, _)| i)
+        .collect();
+    let at = nth_key_offset(spot, "prompt", qi);
+    if q.choices.len() < 2 {
+        return Err(Diagnostic::error(format!(
+            "question {} of this quiz has fewer than two choices",
+            qi + 1
+        ))
+        .at(spot.source, at..at + "prompt".len())
+        .label("this question")
+        .hint("give each question at least two `choices:`, each `- text: …`."));
+    }
+    if correct.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "question {} of this quiz has no correct answer",
+            qi + 1
+        ))
+        .at(spot.source, at..at + "prompt".len())
+        .label("no choice below is marked correct")
+        .hint("mark the right choice (or choices) with `correct: true`."));
+    }
+    Ok(correct)
+}
+
+/// Question `qi` as a fieldset: its prompt as the legend, one labelled radio button (or
+/// checkbox, when `multiple` choices are right) per choice with its hidden feedback.
+fn question_html(spot: &BlockSpot, qi: usize, q: &RawQuestion, multiple: bool) -> String {
+    let input_type = if multiple { "checkbox" } else { "radio" };
+    let name = format!("quiz-{}-q{}", spot.index, qi + 1);
+    let mut html = format!(
+        "<fieldset class=\"quiz-question\" data-question=\"{}\"{}>\n<legend>{}</legend>\n",
+        qi + 1,
+        if multiple {
+            " data-multiple=\"true\""
+        } else {
+            ""
+        },
+        escape_html(&q.prompt)
+    );
+    if multiple {
+        html.push_str(&format!(
+            "<p class=\"quiz-instructions\">{}</p>\n",
+            escape_html(spot.strings.get("quiz.choose_all"))
+        ));
+    }
+    for (ci, c) in q.choices.iter().enumerate() {
+        let id = format!("{name}-c{}", ci + 1);
+        html.push_str(&format!(
+            "<div class=\"quiz-choice\"><input type=\"{input_type}\" name=\"{name}\" id=\"{id}\" value=\"{}\"{}><label for=\"{id}\">{}</label>",
+            ci + 1,
+            if c.correct { " data-correct=\"true\"" } else { "" },
+            escape_html(&c.text)
+        ));
+        if let Some(f) = &c.feedback {
+            html.push_str(&format!(
+                "<p class=\"quiz-feedback\" id=\"{id}-feedback\" hidden>{}</p>",
+                escape_html(f)
+            ));
+        }
+        html.push_str("</div>\n");
+    }
+    html.push_str("</fieldset>\n");
+    html
 }
 
 pub fn render_reflection(spot: &BlockSpot) -> Result<String, Diagnostic> {

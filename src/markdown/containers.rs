@@ -25,136 +25,23 @@ impl<'a> Renderer<'a, '_> {
     /// The HTML of block `d` around its rendered text `inner`.
     pub(super) fn container(&mut self, d: &Directive, inner: &str) -> String {
         self.check_options(d);
-        let s = self.cx.strings;
         match d.kind {
-            Kind::Callout(style, key) => {
-                let title = self
-                    .title_html(d)
-                    .unwrap_or_else(|| escape_html(s.get(key)));
-                let collapse = d.option("collapse").is_some_and(|(_, v, _)| v != "false");
-                if collapse {
-                    format!(
-                        "<details class=\"callout callout-{0}\"><summary class=\"callout-title\">{title}</summary>\n<div class=\"details-body\">\n{inner}</div>\n</details>\n",
-                        style.class()
-                    )
-                } else {
-                    format!(
-                        "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n{inner}</div>\n",
-                        style.class()
-                    )
-                }
-            }
-            Kind::Exercise => {
-                let id = self.block_id(d, "exercise");
-                let label = escape_html(s.get("block.exercise"));
-                let title = match self.title_html(d) {
-                    Some(t) => format!("<span class=\"block-label\">{label}:</span> {t}"),
-                    None => format!("<span class=\"block-label\">{label}</span>"),
-                };
-                format!(
-                    "<div class=\"exercise\" role=\"group\" aria-labelledby=\"{id}\">\n<p class=\"block-title\" id=\"{id}\">{title}</p>\n{inner}</div>\n"
-                )
-            }
-            Kind::Solution | Kind::Hint => {
-                let (class, key) = if d.kind == Kind::Solution {
-                    ("solution", "block.solution")
-                } else {
-                    ("hint", "block.hint")
-                };
-                if d.kind == Kind::Solution {
-                    self.out.extras.solutions += 1;
-                }
-                let label = s.get(key);
-                let summary = match &d.title {
-                    Some((t, _)) if !t.trim().eq_ignore_ascii_case(label) => {
-                        format!("{}: {}", escape_html(label), super::inline(t))
-                    }
-                    _ => escape_html(label),
-                };
-                format!(
-                    "<details class=\"{class}\"><summary>{summary}</summary>\n<div class=\"details-body\">\n{inner}</div>\n</details>\n"
-                )
-            }
-            Kind::Keypoints => {
-                self.out.extras.keypoints.push_str(inner);
-                let id = self.ids.unique(&slugify(s.get("block.keypoints")));
-                self.keypoints_heading = Some((id.clone(), s.get("block.keypoints").to_string()));
-                format!(
-                    "<section class=\"keypoints\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n{inner}</section>\n",
-                    escape_html(s.get("block.keypoints"))
-                )
-            }
-            Kind::Objectives | Kind::Questions => {
-                let (class, key) = if d.kind == Kind::Objectives {
-                    ("objectives", "block.objectives")
-                } else {
-                    ("questions", "block.questions")
-                };
-                if d.kind == Kind::Objectives {
-                    self.out.extras.objectives.push_str(inner);
-                } else {
-                    self.out.extras.questions.push_str(inner);
-                }
-                let id = self.ids.unique(&format!("{class}-title"));
-                let title = self
-                    .title_html(d)
-                    .unwrap_or_else(|| escape_html(s.get(key)));
-                format!(
-                    "<section class=\"{class}\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{title}</h2>\n{inner}</section>\n"
-                )
-            }
-            Kind::Discussion => {
-                let id = self.block_id(d, "discussion");
-                let label = escape_html(s.get("block.discussion"));
-                let title = match self.title_html(d) {
-                    Some(t) => format!("<span class=\"block-label\">{label}:</span> {t}"),
-                    None => format!("<span class=\"block-label\">{label}</span>"),
-                };
-                format!(
-                    "<div class=\"discussion\" role=\"group\" aria-labelledby=\"{id}\">\n<p class=\"block-title\" id=\"{id}\">{title}</p>\n{inner}</div>\n"
-                )
-            }
+            Kind::Callout(style, key) => self.callout(d, style.class(), key, inner),
+            Kind::Exercise => self.labelled_group(d, "exercise", inner),
+            Kind::Solution | Kind::Hint => self.solution_or_hint(d, inner),
+            Kind::Keypoints => self.keypoints(inner),
+            Kind::Objectives | Kind::Questions => self.objectives_or_questions(d, inner),
+            Kind::Discussion => self.labelled_group(d, "discussion", inner),
             // Never rendered for learners: the pre-pass leaves these out of the text.
             Kind::Facilitator => String::new(),
             Kind::Figure => self.figure(d, inner),
             Kind::Video | Kind::Audio => self.media(d, inner),
-            Kind::Tabs => {
-                self.out.extras.tabs = true;
-                let group = d
-                    .option("sync-group")
-                    .or_else(|| d.option("group"))
-                    .map_or_else(String::new, |(_, v, _)| {
-                        format!(" data-tab-group=\"{}\"", escape_html(v))
-                    });
-                format!("<div class=\"tabs\" data-tabs{group}>\n{inner}</div>\n")
-            }
-            Kind::Tab => {
-                let label = d
-                    .title
-                    .as_ref()
-                    .map_or_else(String::new, |(t, _)| t.clone());
-                let key = d
-                    .option("sync")
-                    .map_or_else(|| slugify(&label), |(_, v, _)| v.clone());
-                let id = self.ids.unique(&format!(
-                    "tab-{}",
-                    if key.is_empty() {
-                        "x".into()
-                    } else {
-                        key.clone()
-                    }
-                ));
-                let level = (self.last_level + 1).clamp(3, 6);
-                format!(
-                    "<section class=\"tab-panel\" data-tab=\"{}\" aria-labelledby=\"{id}\">\n<h{level} class=\"tab-label\" id=\"{id}\">{}</h{level}>\n{inner}</section>\n",
-                    escape_html(&key),
-                    super::inline(&label)
-                )
-            }
+            Kind::Tabs => self.tabs(d, inner),
+            Kind::Tab => self.tab(d, inner),
             Kind::Details => {
                 let summary = self
                     .title_html(d)
-                    .unwrap_or_else(|| escape_html(s.get("block.details")));
+                    .unwrap_or_else(|| escape_html(self.cx.strings.get("block.details")));
                 let open = if d.option("open").is_some() {
                     " open"
                 } else {
@@ -172,6 +59,132 @@ impl<'a> Renderer<'a, '_> {
                 None => inner.to_string(),
             },
         }
+    }
+
+    /// A callout (`note`, `warning`…) of CSS class `class`, titled by its title or the text
+    /// `key`; a `details` that opens when it has `:collapse:`.
+    fn callout(&mut self, d: &Directive, class: &str, key: &str, inner: &str) -> String {
+        let title = self
+            .title_html(d)
+            .unwrap_or_else(|| escape_html(self.cx.strings.get(key)));
+        let collapse = d.option("collapse").is_some_and(|(_, v, _)| v != "false");
+        if collapse {
+            format!(
+                "<details class=\"callout callout-{class}\"><summary class=\"callout-title\">{title}</summary>\n<div class=\"details-body\">\n{inner}</div>\n</details>\n"
+            )
+        } else {
+            format!(
+                "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n{inner}</div>\n"
+            )
+        }
+    }
+
+    /// An exercise or a discussion prompt (`class`, also its label's key `block.{class}`): a
+    /// group labelled by its title line, "Exercise: the title".
+    fn labelled_group(&mut self, d: &Directive, class: &str, inner: &str) -> String {
+        let id = self.block_id(d, class);
+        let label = escape_html(self.cx.strings.get(&format!("block.{class}")));
+        let title = match self.title_html(d) {
+            Some(t) => format!("<span class=\"block-label\">{label}:</span> {t}"),
+            None => format!("<span class=\"block-label\">{label}</span>"),
+        };
+        format!(
+            "<div class=\"{class}\" role=\"group\" aria-labelledby=\"{id}\">\n<p class=\"block-title\" id=\"{id}\">{title}</p>\n{inner}</div>\n"
+        )
+    }
+
+    /// A solution or a hint: a closed `details` whose summary is its label and its title.
+    fn solution_or_hint(&mut self, d: &Directive, inner: &str) -> String {
+        let (class, key) = if d.kind == Kind::Solution {
+            ("solution", "block.solution")
+        } else {
+            ("hint", "block.hint")
+        };
+        if d.kind == Kind::Solution {
+            self.out.extras.solutions += 1;
+        }
+        let label = self.cx.strings.get(key);
+        let summary = match &d.title {
+            Some((t, _)) if !t.trim().eq_ignore_ascii_case(label) => {
+                format!("{}: {}", escape_html(label), super::inline(t))
+            }
+            _ => escape_html(label),
+        };
+        format!(
+            "<details class=\"{class}\"><summary>{summary}</summary>\n<div class=\"details-body\">\n{inner}</div>\n</details>\n"
+        )
+    }
+
+    /// The key points: a section with a heading of its own, kept for the page's extras too.
+    fn keypoints(&mut self, inner: &str) -> String {
+        let s = self.cx.strings;
+        self.out.extras.keypoints.push_str(inner);
+        let id = self.ids.unique(&slugify(s.get("block.keypoints")));
+        self.keypoints_heading = Some((id.clone(), s.get("block.keypoints").to_string()));
+        format!(
+            "<section class=\"keypoints\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n{inner}</section>\n",
+            escape_html(s.get("block.keypoints"))
+        )
+    }
+
+    /// A lesson's objectives or questions: a section with a heading, kept for the page's
+    /// extras (search, the course page).
+    fn objectives_or_questions(&mut self, d: &Directive, inner: &str) -> String {
+        let (class, key) = if d.kind == Kind::Objectives {
+            ("objectives", "block.objectives")
+        } else {
+            ("questions", "block.questions")
+        };
+        if d.kind == Kind::Objectives {
+            self.out.extras.objectives.push_str(inner);
+        } else {
+            self.out.extras.questions.push_str(inner);
+        }
+        let id = self.ids.unique(&format!("{class}-title"));
+        let title = self
+            .title_html(d)
+            .unwrap_or_else(|| escape_html(self.cx.strings.get(key)));
+        format!(
+            "<section class=\"{class}\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{title}</h2>\n{inner}</section>\n"
+        )
+    }
+
+    /// A tab set, with the group its choice is synced across (`:sync-group:`).
+    fn tabs(&mut self, d: &Directive, inner: &str) -> String {
+        self.out.extras.tabs = true;
+        let group = d
+            .option("sync-group")
+            .or_else(|| d.option("group"))
+            .map_or_else(String::new, |(_, v, _)| {
+                format!(" data-tab-group=\"{}\"", escape_html(v))
+            });
+        format!("<div class=\"tabs\" data-tabs{group}>\n{inner}</div>\n")
+    }
+
+    /// One tab: a section headed by its label one level below the heading before it (`h3` at
+    /// least), keyed by `:sync:` or its label.
+    fn tab(&mut self, d: &Directive, inner: &str) -> String {
+        let label = d
+            .title
+            .as_ref()
+            .map_or_else(String::new, |(t, _)| t.clone());
+        let key = d
+            .option("sync")
+            .map_or_else(|| slugify(&label), |(_, v, _)| v.clone());
+        let id = self.ids.unique(&format!(
+            "tab-{}",
+            if key.is_empty() {
+                "x".into()
+            } else {
+                key.clone()
+            }
+        ));
+        let level = (self.last_level + 1).clamp(3, 6);
+        format!(
+            "<section class=\"tab-panel\" data-tab=\"{}\" aria-labelledby=\"{id}\">\n<h{level} class=\"tab-label\" id=\"{id}\">{}</h{level}>\n{inner}</section>\n",
+            escape_html(&key),
+            super::inline(&label)
+        )
     }
 
     /// Options a block does not take are errors, with the ones it does.
@@ -273,69 +286,8 @@ impl<'a> Renderer<'a, '_> {
                     .hint("use WebM (`.webm`) or MP4 (`.mp4`) for video, and MP3, M4A, Ogg or WAV for sound."),
             );
         }
-        let mut tracks = String::new();
-        let captions: Vec<(String, std::ops::Range<usize>)> = d
-            .options
-            .iter()
-            .filter(|(k, _, _)| k == "captions")
-            .flat_map(|(_, v, r)| {
-                v.split_whitespace()
-                    .map(move |p| (p.trim_matches(',').to_string(), r.clone()))
-            })
-            .collect();
-        if captions.is_empty() && video {
-            self.error(
-                Diagnostic::error("this video has no captions")
-                    .at(self.source, d.open.clone())
-                    .label("a video needs captions")
-                    .hint("add a line `:captions: media/intro.en.vtt` (a WebVTT file of what is said, one per language: `intro.es.vtt` for Spanish) under the first line. Captions are required (WCAG 1.2.2): some readers cannot hear, and many watch in a classroom with the sound off."),
-            );
-        }
-        for (k, (file, r)) in captions.iter().enumerate() {
-            let lang = media::lang_of(file).unwrap_or(&self.page.lang).to_string();
-            self.check_vtt(file, r, "captions file");
-            if let Some(url) = self.resolve_file(file, r, "captions file") {
-                let _ = writeln!(
-                    tracks,
-                    "<track kind=\"captions\" src=\"{}\" srclang=\"{}\" label=\"{}\"{}>",
-                    escape_html(&url),
-                    escape_html(&lang),
-                    escape_html(&language_name(&lang)),
-                    if k == 0 { " default" } else { "" }
-                );
-            }
-        }
-        let mut chapters = String::new();
-        if let Some((_, file, r)) = d.option("chapters").cloned() {
-            if let Some(list) = self.check_vtt(&file, &r, "chapters file") {
-                if let Some(url) = self.resolve_file(&file, &r, "chapters file") {
-                    let _ = writeln!(
-                        tracks,
-                        "<track kind=\"chapters\" src=\"{}\" srclang=\"{}\">",
-                        escape_html(&url),
-                        escape_html(&self.page.lang)
-                    );
-                }
-                let _ = writeln!(
-                    chapters,
-                    "<nav class=\"media-chapters\" aria-label=\"{}\"><ol>",
-                    escape_html(s.get("block.chapters"))
-                );
-                for c in list {
-                    let time = media::clock(c.start);
-                    let _ = writeln!(
-                        chapters,
-                        "<li><button type=\"button\" class=\"chapter\" data-seek=\"{}\" aria-label=\"{}\"><span class=\"chapter-time\">{time}</span> {}</button></li>",
-                        c.start,
-                        escape_html(
-                            &s.fill("block.chapter_at", &[("time", &time), ("title", &c.title)])
-                        ),
-                        escape_html(&c.title)
-                    );
-                }
-                chapters.push_str("</ol></nav>\n");
-            }
-        }
+        let mut tracks = self.caption_tracks(d, video);
+        let chapters = self.chapters(d, &mut tracks);
         let poster = match d.option("poster").cloned() {
             Some((_, p, r)) if video => self
                 .resolve_file(&p, &r, "poster image")
@@ -378,6 +330,82 @@ impl<'a> Renderer<'a, '_> {
             escape_html(&src),
             escape_html(s.get(download)),
         )
+    }
+
+    /// The `<track>` lines of a block's captions files (`:captions:`, one or more), the first
+    /// the default; a video without captions is an error.
+    fn caption_tracks(&mut self, d: &Directive, video: bool) -> String {
+        let mut tracks = String::new();
+        let captions: Vec<(String, std::ops::Range<usize>)> = d
+            .options
+            .iter()
+            .filter(|(k, _, _)| k == "captions")
+            .flat_map(|(_, v, r)| {
+                v.split_whitespace()
+                    .map(move |p| (p.trim_matches(',').to_string(), r.clone()))
+            })
+            .collect();
+        if captions.is_empty() && video {
+            self.error(
+                Diagnostic::error("this video has no captions")
+                    .at(self.source, d.open.clone())
+                    .label("a video needs captions")
+                    .hint("add a line `:captions: media/intro.en.vtt` (a WebVTT file of what is said, one per language: `intro.es.vtt` for Spanish) under the first line. Captions are required (WCAG 1.2.2): some readers cannot hear, and many watch in a classroom with the sound off."),
+            );
+        }
+        for (k, (file, r)) in captions.iter().enumerate() {
+            let lang = media::lang_of(file).unwrap_or(&self.page.lang).to_string();
+            self.check_vtt(file, r, "captions file");
+            if let Some(url) = self.resolve_file(file, r, "captions file") {
+                let _ = writeln!(
+                    tracks,
+                    "<track kind=\"captions\" src=\"{}\" srclang=\"{}\" label=\"{}\"{}>",
+                    escape_html(&url),
+                    escape_html(&lang),
+                    escape_html(&language_name(&lang)),
+                    if k == 0 { " default" } else { "" }
+                );
+            }
+        }
+        tracks
+    }
+
+    /// The chapters of a block's `:chapters:` file as buttons that play from their start; its
+    /// `<track>` line is added to `tracks`. Empty without chapters.
+    fn chapters(&mut self, d: &Directive, tracks: &mut String) -> String {
+        let s = self.cx.strings;
+        let mut chapters = String::new();
+        let Some((_, file, r)) = d.option("chapters").cloned() else {
+            return chapters;
+        };
+        let Some(list) = self.check_vtt(&file, &r, "chapters file") else {
+            return chapters;
+        };
+        if let Some(url) = self.resolve_file(&file, &r, "chapters file") {
+            let _ = writeln!(
+                tracks,
+                "<track kind=\"chapters\" src=\"{}\" srclang=\"{}\">",
+                escape_html(&url),
+                escape_html(&self.page.lang)
+            );
+        }
+        let _ = writeln!(
+            chapters,
+            "<nav class=\"media-chapters\" aria-label=\"{}\"><ol>",
+            escape_html(s.get("block.chapters"))
+        );
+        for c in list {
+            let time = media::clock(c.start);
+            let _ = writeln!(
+                chapters,
+                "<li><button type=\"button\" class=\"chapter\" data-seek=\"{}\" aria-label=\"{}\"><span class=\"chapter-time\">{time}</span> {}</button></li>",
+                c.start,
+                escape_html(&s.fill("block.chapter_at", &[("time", &time), ("title", &c.title)])),
+                escape_html(&c.title)
+            );
+        }
+        chapters.push_str("</ol></nav>\n");
+        chapters
     }
 
     /// Reads a WebVTT file the page names; reports one that is missing or is not WebVTT.

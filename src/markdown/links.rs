@@ -11,6 +11,23 @@ use crate::util::url;
 use pulldown_cmark::LinkType;
 use std::ops::Range;
 
+/// A link inside the site as written: its destination, the `#fragment` of it, and where it is.
+struct Link<'a> {
+    dest: &'a str,
+    fragment: Option<&'a str>,
+    range: &'a Range<usize>,
+}
+
+impl Link<'_> {
+    /// `url` with the link's fragment, when it has one.
+    fn with_fragment(&self, url: String) -> String {
+        match self.fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url,
+        }
+    }
+}
+
 /// Returns true if and only if `dest` names a scheme (`https:`, `mailto:`) or is
 /// protocol-relative (`//host`).
 pub fn is_external(dest: &str) -> bool {
@@ -90,7 +107,6 @@ impl<'a> Renderer<'a, '_> {
         if is_external(dest) {
             return dest.to_string();
         }
-        let base = self.cx.site.config.base_url.path.clone();
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
@@ -105,34 +121,50 @@ impl<'a> Renderer<'a, '_> {
             }
             return dest.to_string();
         }
-        let with_fragment = |url: String| match fragment {
-            Some(f) => format!("{url}#{f}"),
-            None => url,
+        let link = Link {
+            dest,
+            fragment,
+            range,
         };
+        match path.strip_prefix('/') {
+            Some(abs) => self.absolute_link(&link, abs),
+            None => self.relative_link(&link, path),
+        }
+    }
+
+    /// Where a link to `/abs` (a path under the base URL) leads: a file of `static/` or of
+    /// `content/`, or a page's address, which is an error when no page has it.
+    fn absolute_link(&mut self, link: &Link, abs: &str) -> String {
         let config = &self.cx.site.config;
         let files = format!("{}{}", config.root.path, config.edition_prefix());
         let root = config.root.path.clone();
-        if let Some(abs) = path.strip_prefix('/') {
-            let decoded = percent_decode(abs);
-            if self.cx.static_files.contains(decoded.as_ref()) {
-                return with_fragment(format!("{root}{abs}"));
-            }
-            if self.cx.assets.contains(decoded.as_ref()) {
-                self.out.uses.push(decoded.to_string());
-                return with_fragment(format!("{files}{abs}"));
-            }
-            let rel = decoded.trim_end_matches("index.html");
-            let known = self.cx.urls.contains(rel) || rel.is_empty();
-            if !known {
-                self.link_error(
-                    range,
-                    Diagnostic::error(format!("the link `{dest}` points to nothing in this site"))
-                        .label("no page or file has this address")
-                        .hint("link to other pages by their Markdown file, relative to this one, e.g. `[the rubric](../playbook/08-transformation-rubric.md)`."),
-                );
-            }
-            return with_fragment(format!("{base}{abs}"));
+        let base = config.base_url.path.clone();
+        let decoded = percent_decode(abs);
+        if self.cx.static_files.contains(decoded.as_ref()) {
+            return link.with_fragment(format!("{root}{abs}"));
         }
+        if self.cx.assets.contains(decoded.as_ref()) {
+            self.out.uses.push(decoded.to_string());
+            return link.with_fragment(format!("{files}{abs}"));
+        }
+        let rel = decoded.trim_end_matches("index.html");
+        let known = self.cx.urls.contains(rel) || rel.is_empty();
+        if !known {
+            let dest = link.dest;
+            self.link_error(
+                link.range,
+                Diagnostic::error(format!("the link `{dest}` points to nothing in this site"))
+                    .label("no page or file has this address")
+                    .hint("link to other pages by their Markdown file, relative to this one, e.g. `[the rubric](../playbook/08-transformation-rubric.md)`."),
+            );
+        }
+        link.with_fragment(format!("{base}{abs}"))
+    }
+
+    /// Where a link to `path`, relative to the page, leads: a page by its `.md` file (or its
+    /// folder's `_index.md`), else a file beside the page; anything else is an error.
+    fn relative_link(&mut self, link: &Link, path: &str) -> String {
+        let base = self.cx.site.config.base_url.path.clone();
         let joined = join_rel(self.page_dir(), path);
         let target_rel = match &joined {
             Some(j) if j.ends_with(".md") => Some(self.cx.site.source_key(j)),
@@ -148,25 +180,31 @@ impl<'a> Renderer<'a, '_> {
             _ => None,
         };
         if let Some(target_rel) = target_rel {
-            return self.link_to_page(dest, &target_rel, fragment, range, &base);
+            return self.link_to_page(link.dest, &target_rel, link.fragment, link.range, &base);
         }
         match joined {
             Some(j) if self.cx.assets.contains(&j) => {
                 self.out.uses.push(j.clone());
-                with_fragment(format!("{files}{j}"))
+                let config = &self.cx.site.config;
+                link.with_fragment(format!(
+                    "{}{}{j}",
+                    config.root.path,
+                    config.edition_prefix()
+                ))
             }
             _ => {
                 self.link_error(
-                    range,
-                    Diagnostic::error(format!("the link `{dest}` points to a file that does not exist"))
+                    link.range,
+                    Diagnostic::error(format!("the link `{}` points to a file that does not exist", link.dest))
                         .label("not found next to this page")
                         .hint("put the file in the page's folder (or a sub-folder of it) under `content/`, or link to a page by its `.md` file."),
                 );
-                dest.to_string()
+                link.dest.to_string()
             }
         }
     }
 
+    /// The address of page `target_rel` a link leads to; its fragment is checked later.
     fn link_to_page(
         &mut self,
         dest: &str,

@@ -922,6 +922,13 @@ impl<'a, 'c> Renderer<'a, 'c> {
     }
 
     fn open_block(&mut self, i: usize) {
+        // A block's title (The Carpentries' `## Title` inside a challenge) is searched like the
+        // heading it was written as.
+        let d = &self.parsed.directives[i];
+        if let (Some((title, _)), false) = (&d.title, d.kind == blocks::Kind::Facilitator) {
+            let title = format!("{title}\n");
+            self.text(&title);
+        }
         self.frames.push(Frame {
             dir: Some(i),
             events: Vec::new(),

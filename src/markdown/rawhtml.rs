@@ -202,8 +202,15 @@ pub struct Judgement {
     pub dropped: Vec<Range<usize>>,
 }
 
-/// An attribute: name, value, where the name is and where the value is (when it has one).
-type Attr = (String, String, Range<usize>, Option<Range<usize>>);
+/// An attribute of a tag as written.
+struct Attr {
+    name: String,
+    value: String,
+    /// Where its name is (empty when the tokenizer does not say).
+    name_range: Range<usize>,
+    /// Where its value is, when it has one.
+    value_range: Option<Range<usize>>,
+}
 
 struct Tag {
     name: String,
@@ -220,12 +227,12 @@ fn tags(html: &str) -> Vec<Tag> {
             .iter()
             .map(|a| {
                 let name_range = a.name_source_location().map_or(0..0, |l| l.bytes());
-                (
-                    a.name(),
-                    a.value(),
+                Attr {
+                    name: a.name(),
+                    value: a.value(),
                     name_range,
-                    a.value_source_location().map(|l| l.bytes()),
-                )
+                    value_range: a.value_source_location().map(|l| l.bytes()),
+                }
             })
             .collect();
         found.borrow_mut().push(Tag {
@@ -280,82 +287,106 @@ pub fn judge(html: &str) -> Judgement {
             }
             continue;
         };
-        for (attr, value, name_range, value_range) in &tag.attrs {
-            let at = if name_range.is_empty() {
+        for attr in &tag.attrs {
+            let at = if attr.name_range.is_empty() {
                 tag.range.clone()
             } else {
-                name_range.clone()
+                attr.name_range.clone()
             };
-            let refuse = |message: String, hint: &'static str| Refusal {
-                message,
-                range: at.clone(),
-                hint,
-            };
-            if attr == "markdown" {
-                // kramdown's hint to read the element's text as Markdown, which CommonMark
-                // does anyway after a blank line: dropped, with its value and the space before.
-                let end = value_range.as_ref().map_or(at.end, |v| {
-                    v.end + usize::from(matches!(html.as_bytes().get(v.end), Some(b'"' | b'\'')))
-                });
-                j.dropped.push(at.start.saturating_sub(1)..end);
-            } else if attr.starts_with("on") {
-                j.refused.push(refuse(
-                    format!("the event handler `{attr}` is not allowed"),
-                    "a page runs no script of its own: remove the attribute. Interactive parts (quizzes, reflections, tabs, solutions) come from Markdown blocks.",
-                ));
-            } else if attr == "style" {
-                j.refused.push(refuse(
-                    "inline styles (`style=`) are not allowed".into(),
-                    "the site's security policy blocks inline styles, so the browser would ignore it: remove it, and ask for a class in the theme's stylesheet if the look matters.",
-                ));
-            } else if attr.starts_with("data-") {
-                j.refused.push(refuse(
-                    format!("the attribute `{attr}` is not allowed"),
-                    "`data-` attributes are for the theme's scripts; remove it.",
-                ));
-            } else if !(GLOBAL.contains(&attr.as_str())
-                || attr.starts_with("aria-")
-                || extra.contains(&attr.as_str()))
-            {
-                j.refused.push(refuse(
-                    format!("`<{name}>` cannot have the attribute `{attr}`"),
-                    "remove the attribute; the allowed ones are the common ones (`id`, `class`, `title`, `lang`, `aria-*`) and each element's own (`href` of a link, `src` and `alt` of an image, `colspan` of a cell, …).",
-                ));
-            } else if attr == "id" && !crate::markdown::headings::valid_id(value) {
-                j.refused.push(refuse(
-                    format!("`{value}` cannot be used as an id"),
-                    "use letters, digits, `-` and `_` in ids, e.g. `id=\"step-2\"`.",
-                ));
-            } else if matches!(attr.as_str(), "href" | "src" | "cite") {
-                let scheme = url::scheme(value);
-                let image = attr == "src";
-                match scheme.as_deref() {
-                    Some(s) if image && !matches!(s, "http" | "https") => j.refused.push(refuse(
-                        format!("an image address starting `{s}:` is not allowed"),
-                        "save the image beside the page (or in `static/`) and give its file name.",
-                    )),
-                    _ if !image && !url::safe_link(value) => j.refused.push(refuse(
-                        format!(
-                            "a link to a `{}:` address is not allowed",
-                            scheme.unwrap_or_default()
-                        ),
-                        LINK_HINT,
-                    )),
-                    _ if attr == "cite" => {}
-                    _ => {
-                        if let Some(r) = value_range {
-                            j.urls.push(Url {
-                                image,
-                                value: value.clone(),
-                                range: r.clone(),
-                            });
-                        }
-                    }
-                }
-            }
+            judge_attribute(&mut j, html, &name, extra, attr, at);
         }
     }
     j
+}
+
+/// Judges attribute `a` of an allowed element `<name>` (whose own attributes are `extra`),
+/// written at `at`: kramdown's `markdown=` is dropped, scripts, styles, `data-` and
+/// attributes the element does not take are refused, and URLs are handed back to resolve.
+fn judge_attribute(
+    j: &mut Judgement,
+    html: &str,
+    name: &str,
+    extra: &[&str],
+    a: &Attr,
+    at: Range<usize>,
+) {
+    let (attr, value) = (a.name.as_str(), &a.value);
+    let refuse = |message: String, hint: &'static str| Refusal {
+        message,
+        range: at.clone(),
+        hint,
+    };
+    if attr == "markdown" {
+        // kramdown's hint to read the element's text as Markdown, which CommonMark
+        // does anyway after a blank line: dropped, with its value and the space before.
+        let end = a.value_range.as_ref().map_or(at.end, |v| {
+            v.end + usize::from(matches!(html.as_bytes().get(v.end), Some(b'"' | b'\'')))
+        });
+        j.dropped.push(at.start.saturating_sub(1)..end);
+    } else if attr.starts_with("on") {
+        j.refused.push(refuse(
+            format!("the event handler `{attr}` is not allowed"),
+            "a page runs no script of its own: remove the attribute. Interactive parts (quizzes, reflections, tabs, solutions) come from Markdown blocks.",
+        ));
+    } else if attr == "style" {
+        j.refused.push(refuse(
+            "inline styles (`style=`) are not allowed".into(),
+            "the site's security policy blocks inline styles, so the browser would ignore it: remove it, and ask for a class in the theme's stylesheet if the look matters.",
+        ));
+    } else if attr.starts_with("data-") {
+        j.refused.push(refuse(
+            format!("the attribute `{attr}` is not allowed"),
+            "`data-` attributes are for the theme's scripts; remove it.",
+        ));
+    } else if !(GLOBAL.contains(&attr) || attr.starts_with("aria-") || extra.contains(&attr)) {
+        j.refused.push(refuse(
+            format!("`<{name}>` cannot have the attribute `{attr}`"),
+            "remove the attribute; the allowed ones are the common ones (`id`, `class`, `title`, `lang`, `aria-*`) and each element's own (`href` of a link, `src` and `alt` of an image, `colspan` of a cell, …).",
+        ));
+    } else if attr == "id" && !crate::markdown::headings::valid_id(value) {
+        j.refused.push(refuse(
+            format!("`{value}` cannot be used as an id"),
+            "use letters, digits, `-` and `_` in ids, e.g. `id=\"step-2\"`.",
+        ));
+    } else if matches!(attr, "href" | "src" | "cite") {
+        judge_url(j, a, at);
+    }
+}
+
+/// Judges a URL attribute (`href`, `src`, `cite`) written at `at`: an image from anywhere but
+/// the web, or a link that would run code, is refused; an `href` or `src` is kept to resolve.
+fn judge_url(j: &mut Judgement, a: &Attr, at: Range<usize>) {
+    let (attr, value) = (a.name.as_str(), &a.value);
+    let refuse = |message: String, hint: &'static str| Refusal {
+        message,
+        range: at.clone(),
+        hint,
+    };
+    let scheme = url::scheme(value);
+    let image = attr == "src";
+    match scheme.as_deref() {
+        Some(s) if image && !matches!(s, "http" | "https") => j.refused.push(refuse(
+            format!("an image address starting `{s}:` is not allowed"),
+            "save the image beside the page (or in `static/`) and give its file name.",
+        )),
+        _ if !image && !url::safe_link(value) => j.refused.push(refuse(
+            format!(
+                "a link to a `{}:` address is not allowed",
+                scheme.unwrap_or_default()
+            ),
+            LINK_HINT,
+        )),
+        _ if attr == "cite" => {}
+        _ => {
+            if let Some(r) = &a.value_range {
+                j.urls.push(Url {
+                    image,
+                    value: value.clone(),
+                    range: r.clone(),
+                });
+            }
+        }
+    }
 }
 
 fn element_hint(name: &str) -> &'static str {

@@ -8,7 +8,12 @@
 //      a reload, "More results" only past ten;
 //   d. without JavaScript: no header box, and the search page explains why;
 //   e. axe-core WCAG 2.2 A/AA with the listbox open (light, dark) and on the results page;
-//   f. under the sub-path, from a deep URL, every request stays under BASE_PATH.
+//   f. under the sub-path, from a deep URL, every request stays under BASE_PATH;
+//   g. relevance as a reader meets it: the box shows the results page's ranking; a typo is
+//      corrected with "Showing results for …" and a link to the words as typed; a quoted phrase;
+//      each result opens the heading of its section; other languages' results only when ticked,
+//      marked with their language; a Spanish page searches the Spanish index; axe-core 0 in
+//      each of those states.
 // Every test fails on a request to another host, outside BASE_PATH, failed, or on a page error.
 // Expected results are computed from the index on disk with search.js's own pure functions
 // (tests/js/search.test.mjs checks those), plus first results known from the content.
@@ -19,7 +24,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { serve } from './lib/serve.mjs';
 import { assertClean, assertNoAxeViolations, basePathFromEnv, isRootFavicon, launchBrowser, poll, siteDirFromEnv, withPage } from './lib/harness.mjs';
-import { parseQuery, parseShard, rank } from '../../themes/default/static/search.js';
+import { find, parseShard } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
 
 const SITE_DIR = siteDirFromEnv('search/index.json.gz', 'a built site with a search index');
@@ -34,16 +39,29 @@ const KIND_LABELS = { p: 'Playbook', m: 'Monograph', l: 'Lesson', c: 'Course', o
 const FIRST_QUERY_MAX_BYTES = 50 * 1024;
 
 // ---------------------------------------------------------------- the index on disk
-const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(SITE_DIR, 'search', rel)));
-const manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
-const allTerms = new Map(manifest.shards.flatMap(([, file]) => [...parseShard(new Uint8Array(gunzipFile(file)))]));
-const dict = gunzipFile(manifest.dict);
-const fragmentUrl = (page) => JSON.parse(zlib.inflateRawSync(
-  fs.readFileSync(path.join(SITE_DIR, 'search', `f/${page}.bin`)), { dictionary: dict }).toString('utf8')).u;
-// The URLs (without anchors) of the results of a query, in order, as search.js ranks them.
-function expected(text, kinds = null) {
+// Each language's index (`''` the default language's, `'es/'` Spanish), read from disk, as
+// find() takes an Index; results are computed with search.js's own code.
+const indexes = new Map();
+function diskIndex(lang = '') {
+  if (indexes.has(lang)) return indexes.get(lang);
+  const dir = path.join(SITE_DIR, lang, 'search');
+  const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(dir, rel)));
+  const manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
+  const shards = manifest.shards.map(([, file]) => parseShard(new Uint8Array(gunzipFile(file))));
+  const dict = gunzipFile(manifest.dict);
+  const index = {
+    manifest, stem,
+    shard: (i) => Promise.resolve(shards[i]),
+    fragment: (page) => Promise.resolve(JSON.parse(zlib.inflateRawSync(
+      fs.readFileSync(path.join(dir, `f/${page}.bin`)), { dictionary: dict }).toString('utf8'))),
+  };
+  indexes.set(lang, index);
+  return index;
+}
+// The URLs (without anchors) of the results of a query, in order, as the results page ranks them.
+async function expected(text, kinds = null, lang = '') {
   const allow = kinds && kinds.length < 5 ? new Set(kinds) : null;
-  return rank(parseQuery(text, manifest, stem, false), allTerms, manifest.page_kinds, allow).map((r) => fragmentUrl(r.page));
+  return (await find(text, diskIndex(lang), { allow, limit: 1e6 })).results.map((r) => r.fragment.u);
 }
 const chapterRel = fs.readdirSync(path.join(SITE_DIR, 'playbook'), { withFileTypes: true })
   .filter((e) => e.isDirectory()).map((e) => `playbook/${e.name}/`).sort()
@@ -160,7 +178,7 @@ const resultsPage = (page) => page.evaluate(() => {
 const withoutAnchor = (href) => href.replace(/#.*$/, '');
 // Waits until the results page shows the first `n` expected URLs for the query and kinds.
 async function resultsShow(page, text, kinds, n = 10) {
-  const want = expected(text, kinds);
+  const want = await expected(text, kinds);
   const s = await poll(async () => {
     const r = await resultsPage(page);
     return { ok: r.status.includes(`${want.length} `) && r.hrefs.length === Math.min(n, want.length), ...r };
@@ -369,8 +387,8 @@ test('f. under the sub-path, from a deep URL, the index loads and every search r
   const deep = urlOf('a/b/c/missing/');
   await withSearchPage(deep, { expectStatus: 404 }, async ({ page, log }) => {
     const before = log.requests.length;
-    const s = await typeQuery(page, log, 'confianza');
-    assert.ok(s.options[0].href.startsWith(BASE_PATH + 'lessons/la-confianza-es-la-base/'), `first option links to ${s.options[0].href}`);
+    const s = await typeQuery(page, log, QUERY);
+    assert.ok(s.options[0].href.startsWith(BASE_PATH + QUERY_FIRST.path), `first option links to ${s.options[0].href}`);
     const reqs = log.requests.slice(before).map((r) => new URL(r.url).pathname);
     assert.ok(reqs.includes(BASE_PATH + 'search/index.json.gz'), `the manifest was not fetched from ${BASE_PATH}search/:\n${reqs.join('\n')}`);
     assert.ok(reqs.some((p) => p.startsWith(BASE_PATH + 'search/t/')), 'no shard was fetched');
@@ -379,5 +397,106 @@ test('f. under the sub-path, from a deep URL, the index loads and every search r
     assert.deepEqual(outside, [], `search requests outside ${BASE_PATH}search/ and ${BASE_PATH}assets/`);
     assert.ok(s.options.every((o) => o.href.startsWith(BASE_PATH) || o.href.startsWith(new URL(BASE_PATH, server.url).href)),
       `result links outside ${BASE_PATH}: ${s.options.map((o) => o.href).join(', ')}`);
+  });
+});
+
+// ---------------------------------------------------------------- g. relevance
+const fixedNote = (page) => page.evaluate(() => {
+  const p = document.getElementById('search-fixed');
+  const a = p.querySelector('a');
+  return { hidden: p.hidden, text: p.textContent, link: a?.textContent ?? null };
+});
+
+test('g. the header box shows, after the last key, the ranking of the results page', async () => {
+  for (const text of [QUERY, 'distributed leadership', 'teacher']) {
+    await withSearchPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+      const s = await typeQuery(page, log, text);
+      const want = (await expected(text)).slice(0, 5);
+      assert.deepEqual(s.options.slice(0, -1).map((o) => withoutAnchor(o.href)), want, `box for ${JSON.stringify(text)}`);
+    });
+  }
+});
+
+test('g. a misspelt word: "Showing results for …" in the box and on the results page, with the words as typed a click away', async () => {
+  const typo = 'cycle of inquiy';
+  await withSearchPage(urlOf(chapterRel), {}, async ({ page, log }) => {
+    const s = await typeQuery(page, log, typo);
+    assert.ok(s.options[0].href.startsWith(BASE_PATH + QUERY_FIRST.path), `first option links to ${s.options[0].href}`);
+    assert.match(s.options.at(-1).title, /^Showing results for “cycle of inquiry”\. See all \d+ results$/);
+    assert.match(s.status, /^Showing results for “cycle of inquiry”\. \d+ results$/);
+  });
+  await withSearchPage(`${urlOf('search/')}?q=${encodeURIComponent(typo)}`, {}, async ({ page }) => {
+    const want = await expected(typo);
+    const r = await poll(async () => { const x = await resultsPage(page); return { ok: x.hrefs.length > 0, ...x }; });
+    assert.deepEqual(r.hrefs.map(withoutAnchor), want.slice(0, 10));
+    assert.equal(withoutAnchor(r.hrefs[0]), BASE_PATH + QUERY_FIRST.path);
+    const note = await fixedNote(page);
+    assert.ok(!note.hidden);
+    assert.equal(note.text, `Showing results for “cycle of inquiry”. Search instead for “${typo}”`);
+    assert.equal(r.status, `${want.length} pages match “cycle of inquiry”.`);
+    await assertNoAxeViolations(page, '(a corrected query)');
+    await page.getByRole('link', { name: `Search instead for “${typo}”` }).click();
+    const none = await poll(async () => { const x = await resultsPage(page); return { ok: x.status.startsWith('No pages'), ...x }; });
+    assert.equal(none.status, `No pages match “${typo}”.`);
+    assert.deepEqual(none.hrefs, []);
+    assert.ok((await fixedNote(page)).hidden);
+    assert.equal(new URLSearchParams(none.search).get('exact'), '1', 'the URL keeps the choice');
+  });
+});
+
+test('g. a quoted phrase: pages with the words side by side first; each result opens the heading of its section', async () => {
+  const text = '"cycle of inquiry"';
+  await withSearchPage(`${urlOf('search/')}?q=${encodeURIComponent(text)}`, {}, async ({ page }) => {
+    const s = await resultsShow(page, text, null);
+    assert.equal(withoutAnchor(s.hrefs[0]), BASE_PATH + QUERY_FIRST.path);
+    const first = await page.evaluate(() => {
+      const li = document.querySelector('#search-results-list > li');
+      return { title: li.querySelector('.result-title').textContent, section: li.querySelector('.result-section')?.textContent ?? null };
+    });
+    assert.ok(first.title.startsWith(QUERY_FIRST.title), first.title);
+    const href = s.hrefs[0];
+    assert.match(href, /#./, 'the result links to a section');
+    await Promise.all([page.waitForURL((u) => u.pathname.endsWith(QUERY_FIRST.path)), page.locator('#search-results-list > li > a').first().click()]);
+    const target = await page.evaluate(() => {
+      const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      return el && { tag: el.tagName, text: el.textContent.trim() };
+    });
+    assert.ok(target, `${href}: no element with that id`);
+    assert.match(target.tag, /^H[2-6]$/, 'the anchor is a heading');
+    if (first.section) assert.ok(target.text.startsWith(first.section), `the result named "${first.section}", the page shows "${target.text}"`);
+  });
+});
+
+test('g. languages: other languages only when ticked, after this one\'s, marked; the Spanish page searches Spanish', async () => {
+  const word = 'confianza';
+  await withSearchPage(`${urlOf('search/')}?q=${word}`, {}, async ({ page }) => {
+    const own = await expected(word);
+    const spanish = await expected(word, null, 'es/');
+    assert.ok(spanish.length > 0);
+    let r = await poll(async () => { const x = await resultsPage(page); return { ok: x.status !== '', ...x }; });
+    assert.deepEqual(r.hrefs.map(withoutAnchor), own.slice(0, 10), 'English results only');
+    await page.getByLabel('Español').check();
+    r = await poll(async () => { const x = await resultsPage(page); return { ok: x.hrefs.length === Math.min(10, own.length + spanish.length), ...x }; });
+    assert.deepEqual(r.hrefs.map(withoutAnchor), [...own, ...spanish].slice(0, 10), 'English first, then Spanish');
+    assert.deepEqual(new URLSearchParams(r.search).getAll('lang'), ['es']);
+    const marks = await page.evaluate(() => [...document.querySelectorAll('#search-results-list > li')].map((li) => ({
+      lang: li.querySelector('.result-title').lang, label: li.querySelector('.result-lang')?.textContent ?? null,
+      labelLang: li.querySelector('.result-lang')?.lang ?? null,
+    })));
+    assert.deepEqual(marks, [...own.map(() => ({ lang: 'en', label: null, labelLang: null })),
+      ...spanish.map(() => ({ lang: 'es', label: 'Español', labelLang: 'es' }))].slice(0, 10));
+    await assertNoAxeViolations(page, '(with Spanish results)');
+    await page.reload({ waitUntil: 'load' });
+    r = await poll(async () => { const x = await resultsPage(page); return { ok: x.hrefs.length === Math.min(10, own.length + spanish.length), ...x }; });
+    assert.ok(await page.getByLabel('Español').isChecked(), 'the choice is kept across a reload');
+  });
+  await withSearchPage(urlOf('es/lecciones/'), {}, async ({ page, log }) => {
+    const s = await typeQuery(page, log, word);
+    const want = (await expected(word, null, 'es/')).slice(0, 5);
+    assert.deepEqual(s.options.slice(0, -1).map((o) => withoutAnchor(o.href)), want, 'the Spanish index, as on its results page');
+    assert.ok(want[0].startsWith(BASE_PATH + 'es/lecciones/la-confianza-es-la-base/'));
+    assert.match(s.status, /^\d+ resultados?$/, 'the count in Spanish');
+    assert.match(s.options.at(-1).title, /^Ver (los \d+ resultados|el resultado)/);
+    await assertNoAxeViolations(page, '(Spanish box open)');
   });
 });

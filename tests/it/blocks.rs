@@ -382,3 +382,21 @@ fn term_roles_link_to_the_glossary_and_an_undefined_term_is_a_warning() {
             .contains("<dfn>word</dfn>")
     );
 }
+
+/// The Carpentries write a challenge's title as its first `## heading`, which becomes the
+/// block's title: it was in no search index ("¿Qué tubería?" found nothing).
+#[test]
+fn a_block_title_is_searchable() {
+    let s = built(&course(
+        "## Warm-up\n\nText.\n\n::: challenge\n## Which BLOCKTITLEWORD pipe?\n\nA question.\n:::\n\n::: facilitator\n## FACILITATORTITLEWORD\n\nNotes.\n:::\n",
+    ));
+    let text = search_text(&s);
+    assert!(
+        text.contains("BLOCKTITLEWORD"),
+        "the challenge's title is searchable"
+    );
+    assert!(
+        !text.contains("FACILITATORTITLEWORD"),
+        "never a facilitator note's"
+    );
+}

@@ -14,10 +14,24 @@ const MAX_FN_LINES: usize = 80;
 const MAX_MODULE_LINES: usize = 600;
 
 /// Functions allowed to be longer, with why: (file, function name, reason).
-const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[];
+const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
+    ("src/build/mod.rs", "build", PERF),
+    ("src/build/plan.rs", "plan_olders", PERF),
+    ("src/build/prepared.rs", "extra_files", PERF),
+    ("src/live/content.rs", "rebuild_structure", PERF),
+    ("src/markdown/mod.rs", "event", PERF),
+    ("src/search.rs", "build", PERF),
+];
 
 /// Modules allowed to be longer, with why: (file, reason).
-const LONG_MODULES: &[(&str, &str)] = &[];
+const LONG_MODULES: &[(&str, &str)] = &[
+    ("src/build/prepared.rs", PERF),
+    ("src/markdown/mod.rs", PERF),
+    ("src/search.rs", PERF),
+];
+
+/// The reason of the exceptions in files other branches are changing at the same time.
+const PERF: &str = "being reworked on branch perf/search (issue 18/14); split after that lands";
 
 fn src_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

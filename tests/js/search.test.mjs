@@ -12,8 +12,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
+  kindLabel,
   FORMAT_VERSION, fold, words, textWords, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
-  inflate, gunzip,
+  inflate, gunzip, edits, correct, resolve, evidence, rerank, find, say, K, WEIGHTS,
 } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
 
@@ -61,9 +62,25 @@ function shardBytes(entries) {
 const termMap = (entries) =>
   new Map(entries.map(([t, truncated, ps]) => [t, { truncated, postings: new Map(ps) }]));
 const pagesOf = (results) => results.map((r) => r.page);
-const q = (word, terms, prefix = null) => ({ word, terms, prefix });
+const q = (word, terms, prefix = null) => ({ word, terms, form: fold(word.toLowerCase()), prefix });
+// A parsed query as a plain array (parseQuery also sets `.phrases` on it).
+const parse = (text, manifest = EN) => [...parseQuery(text, manifest, stem)];
 const marked = (snip) => snip.parts.filter((p) => p.mark).map((p) => p.text);
 const plain = (snip) => snip.parts.map((p) => p.text).join('');
+
+// A hand-made index in one shard: what find() needs from an Index.
+const fakeIndex = (entries, frags, langs = ['en']) => {
+  const terms = termMap(entries);
+  const asked = [];
+  return {
+    asked,
+    manifest: { shards: [['', 't/0']], page_kinds: 'p'.repeat(frags.length), langs, stop: { en: STOP.en } },
+    stem,
+    shard: (i) => { asked.push(i); return Promise.resolve(terms); },
+    fragment: (page) => Promise.resolve(frags[page]),
+  };
+};
+const frag = (t, ...s) => ({ t, u: `/${t}/`, k: 'Playbook', b: '', l: 'en', s });
 
 // ---------------------------------------------------------------- unit tests
 describe('inflate and gunzip', () => {
@@ -159,29 +176,41 @@ describe('termsOf', () => {
 });
 
 describe('parseQuery', () => {
-  test('drops stop words; each word has its terms and no prefix when not typing', () => {
-    assert.deepEqual(parseQuery('The cycle of Inquiry', EN, stem, false), [
+  test('drops stop words; each word has its terms and folded form; only the last a prefix', () => {
+    assert.deepEqual(parse('The cycle of Inquiry'), [
       q('cycle', ['cycl']),
-      q('Inquiry', ['inquiri']),
+      q('Inquiry', ['inquiri'], 'inquiry'),
     ]);
   });
   test('a query of stop words only is empty', () => {
-    assert.deepEqual(parseQuery('of the', EN, stem, false), []);
-    assert.deepEqual(parseQuery('  ', EN, stem, true), []);
+    assert.deepEqual(parse('of the'), []);
+    assert.deepEqual(parse('  '), []);
   });
-  test('while typing, the last word also carries its folded spelling as a prefix', () => {
-    const parsed = parseQuery('Cycle of INQUÍ', EN, stem, true);
+  test('the last word carries its folded spelling as a prefix', () => {
+    const parsed = parse('Cycle of INQUÍ');
     assert.deepEqual(parsed.map((w) => w.prefix), [null, 'inqui']);
     assert.equal(parsed[1].word, 'INQUÍ');
   });
+  test('words in double quotes are a phrase, stop words kept; a quoted last word is no prefix', () => {
+    const parsed = parseQuery('"Group by" clause "the staging area"', EN, stem);
+    assert.deepEqual(parsed.map((w) => w.word), ['Group', 'clause', 'staging', 'area']);
+    assert.deepEqual(parsed.phrases, [
+      [{ form: 'group', at: 0 }, { form: 'by', at: -1 }],
+      [{ form: 'the', at: -1 }, { form: 'staging', at: 2 }, { form: 'area', at: 3 }],
+    ]);
+    assert.equal(parsed.at(-1).prefix, null, 'a closed quote ends the word');
+    assert.equal(parseQuery('“staging area”', EN, stem).phrases.length, 1, 'typographic quotes too');
+    assert.equal(parseQuery('"staging area', EN, stem).phrases.length, 0, 'an unclosed quote is no phrase');
+    assert.equal(parseQuery('"staging area', EN, stem).at(-1).prefix, 'area');
+  });
   test('words get the terms of every index language, and the stop words of every language', () => {
-    const parsed = parseQuery('la confianza', EN_ES, stem, false);
+    const parsed = parse('la confianza', EN_ES);
     assert.equal(parsed.length, 1, '"la" is a Spanish stop word');
     assert.deepEqual(new Set(parsed[0].terms), new Set(['confianza', 'confianz']));
-    assert.deepEqual(new Set(parseQuery('Educación', EN_ES, stem, false)[0].terms), new Set(['educacion', 'educ']));
+    assert.deepEqual(new Set(parse('Educación', EN_ES)[0].terms), new Set(['educacion', 'educ']));
   });
   test('a manifest without langs parses queries as English', () => {
-    assert.deepEqual(parseQuery('teaching', {}, stem, false), [q('teaching', ['teach'])]);
+    assert.deepEqual(parse('teaching', {}), [q('teaching', ['teach'], 'teaching')]);
   });
 });
 
@@ -249,6 +278,18 @@ describe('rank', () => {
   const data = q('data', ['data']);
   const team = q('team', ['team']);
 
+  test('a query of 3+ words held whole by fewer than K pages: pages with all but one follow, after every full match', async () => {
+    const frags = [frag('A', ['', '', 'x']), frag('Lines', ['', '', 'count the lines of a file']), frag('Words', ['', '', 'count words in a file'])];
+    const index = fakeIndex([['count', false, [[1, 9], [2, 9]]], ['file', false, [[1, 9], [2, 9]]], ['line', false, [[1, 9]]], ['word', false, [[2, 9]]]], frags);
+    assert.deepEqual((await find('count lines file', index, { limit: 5 })).results.map((r) => [r.page, r.miss]), [[1, 0], [2, 1]]);
+    assert.deepEqual(pagesOf((await find('count lines', index, { limit: 5 })).results), [1], 'two words: both required');
+    const t = termMap([['a', false, [[1, 1], [2, 50], [3, 50]]], ['b', false, [[1, 1], [2, 50]]], ['c', false, [[1, 1], [3, 90]]]]);
+    const abc = [q('a', ['a']), q('b', ['b']), q('c', ['c'])];
+    assert.deepEqual(rank(abc, t, 'pppp', null), [{ page: 1, score: 3 }]);
+    assert.deepEqual(rank(abc, t, 'pppp', null, true), [{ page: 1, score: 3, miss: 0 }, { page: 3, score: 140, miss: 1 }, { page: 2, score: 100, miss: 1 }]);
+    const reranked = rerank(rank(abc, t, 'pppp', null, true), (p) => ({ boost: p === 1 ? 1 : 9, phrases: 0 }));
+    assert.equal(reranked[0].page, 1, 'evidence never lifts a page missing a word above one with all');
+  });
   test('every word is required', () => {
     assert.deepEqual(pagesOf(rank([data, team], terms, KINDS, null)), [3, 2]);
     assert.deepEqual(rank([data, q('absent', ['absent'])], terms, KINDS, null), [], 'a word found nowhere finds nothing');
@@ -286,6 +327,131 @@ describe('rank', () => {
     assert.deepEqual(pagesOf(rank([q('teachi', ['teachi'], 'teachi')], t, KINDS, null)), [1]);
     assert.deepEqual(pagesOf(rank([q('te', ['te'], 'te')], t, KINDS, null)), [1, 2, 3, 4]);
     assert.deepEqual(pagesOf(rank([q('teachi', ['teachi'], null)], t, KINDS, null)), [], 'not typing: no prefix');
+  });
+});
+
+describe('ranking rules (ARCHITECTURE.md, "Ranking")', () => {
+  const pagesFound = async (index, text, opts) => pagesOf((await find(text, index, { limit: 10, ...opts })).results);
+
+  test('the last word is read as the start of a word only when none of its terms is in the index', () => {
+    const terms = termMap([['lead', false, [[1, 9]]], ['leadership', false, [[2, 9]]], ['inquiri', false, [[3, 9]]]]);
+    const r = (text) => resolve(parseQuery(text, EN, stem), terms, stem, ['en']);
+    assert.equal(r('lead')[0].prefix, null, '"lead" is a term: no prefix');
+    assert.deepEqual(pagesOf(rank(r('lead'), terms, 'pppp', null)), [1]);
+    assert.equal(r('inq')[0].prefix, 'inq', '"inq" is no term: it is completed');
+    assert.deepEqual(pagesOf(rank(r('inq'), terms, 'pppp', null)), [3]);
+    assert.equal(r('inq data')[0].prefix, null, 'only the last word is completed');
+  });
+
+  test('the header box lists the pages of the words the last one begins after those of the results page', async () => {
+    const frags = [frag('A', ['', '', 'x']), frag('Lead', ['', '', 'lead']), frag('Leadership', ['', '', 'leadership'])];
+    const index = fakeIndex([['lead', false, [[1, 5]]], ['leadership', false, [[2, 200]]]], frags);
+    assert.deepEqual(await pagesFound(index, 'lead'), [1], 'the results page: the word itself');
+    assert.deepEqual(await pagesFound(index, 'lead', { typing: true }), [1, 2], 'the box: the same first, then completions');
+  });
+
+  test('typos: every spelling one edit away (deletion, transposition, substitution, insertion)', () => {
+    const e = edits('abc');
+    for (const w of ['bc', 'ac', 'ab', 'bac', 'acb', 'xbc', 'abx', 'xabc', 'abcx', 'aXbc'.toLowerCase()]) assert.ok(e.has(w), w);
+    assert.ok(!e.has('abc') && !e.has('cba'), 'not the word itself, not two edits');
+    assert.equal(e.size, new Set(e).size);
+  });
+
+  test('typos: a word of 5+ letters found nowhere takes the correction in most pages; shorter words are not corrected', () => {
+    const terms = termMap([
+      ['district', false, [[1, 9], [2, 9], [3, 9]]], ['distract', false, [[4, 9]]], ['teach', false, [[5, 9]]],
+    ]);
+    const fixed = resolve(parseQuery('distrcit teach', EN, stem), terms, stem, ['en']);
+    assert.equal(fixed[0].word, 'district');
+    assert.ok(fixed[0].fixed && !fixed[1].fixed);
+    assert.deepEqual(fixed[0].terms, ['district']);
+    // "distrct" is one edit from both; "district" is in more pages.
+    assert.equal(correct(parseQuery('distrct', EN, stem)[0], terms, stem, ['en']).word, 'district');
+    assert.equal(resolve(parseQuery('tech x', EN, stem), terms, stem, ['en'])[0].fixed, undefined, '4 letters: as typed');
+    assert.equal(resolve(parseQuery('distrcit', EN, stem), terms, stem, ['en'], false)[0].fixed, undefined, 'fix: false');
+    assert.equal(correct(parseQuery('zzzzzz', EN, stem)[0], terms, stem, ['en']), null);
+  });
+
+  test('typos: the correction is stemmed in each index language and the results say what was searched', async () => {
+    const frags = [frag('Repositories', ['', '', 'Create a repository.'])];
+    const index = fakeIndex([['repositori', false, [[0, 9]]]], frags);
+    const found = await find('create a repositroy', index, { limit: 5 });
+    assert.equal(found.fixed, 'create a repository');
+    assert.deepEqual(pagesOf(found.results), [], '"create" is found nowhere, and every word of two is required');
+    const three = await find('create new repositroy', index, { limit: 5 });
+    assert.deepEqual(pagesOf(three.results), [], 'two of three words found nowhere: nothing');
+    const one = await find('repositroy', index, { limit: 5 });
+    assert.equal(one.fixed, 'repository');
+    assert.deepEqual(pagesOf(one.results), [0]);
+    assert.deepEqual(marked(one.results[0].snip), ['repository']);
+    assert.equal((await find('repositroy', index, { fix: false })).total, 0, 'searching for the words as typed');
+  });
+
+  test('evidence: title, heading, all words in one section, neighbours and exact forms each add their weight', () => {
+    const query = parseQuery('merge conflicts', EN, stem);
+    const plainSections = [['a', 'Intro', 'A merge can fail.'], ['b', 'Later', 'Some conflicts happen.']];
+    const base = evidence(frag('Other', ...plainSections), query, stem).boost;
+    assert.equal(base, 1 + WEIGHTS.exact, 'both words in their exact form, nothing else');
+    const inTitle = evidence(frag('Merge conflicts', ...plainSections), query, stem).boost;
+    assert.equal(inTitle - base, WEIGHTS.title + WEIGHTS.near, 'the title holds both, next to each other');
+    const heading = evidence(frag('Other', ['a', 'Merge', 'x'], ['b', 'Conflicts', 'y']), query, stem).boost;
+    assert.equal(heading, 1 + WEIGHTS.heading / 2 + WEIGHTS.exact, 'half the words in one heading');
+    const together = evidence(frag('Other', ['a', 'Intro', 'A merge may end in one of many conflicts.']), query, stem).boost;
+    assert.equal(together, 1 + WEIGHTS.together + WEIGHTS.exact, 'both in one section, far apart');
+    const near = evidence(frag('Other', ['a', 'Intro', 'Resolve merge conflicts now.']), query, stem);
+    assert.equal(near.boost, 1 + WEIGHTS.together + WEIGHTS.near + WEIGHTS.exact, 'and next to each other');
+    const stems = evidence(frag('Other', ['a', 'Intro', 'Resolve merging conflict now.']), query, stem).boost;
+    assert.equal(stems, 1 + WEIGHTS.together + WEIGHTS.near, 'by their stems only: no exact bonus');
+  });
+
+  test('re-ranking: the first K results by score × evidence; phrases found first; the rest keep their order', () => {
+    const ranked = Array.from({ length: K + 2 }, (_, i) => ({ page: i, score: 100 - i }));
+    const ev = { 0: { boost: 1, phrases: 0 }, 1: { boost: 1.5, phrases: 0 }, 2: { boost: 1, phrases: 1 } };
+    const out = rerank(ranked, (p) => ev[p] ?? { boost: 1, phrases: 0 });
+    assert.deepEqual(pagesOf(out), [2, 1, 0, 3, 4, 5, 6]);
+    assert.deepEqual(pagesOf(rerank(ranked, () => ({ boost: 1, phrases: 0 }))), pagesOf(ranked), 'no evidence, same order');
+    const beyond = rerank(ranked, (p) => ({ boost: p === K ? 9 : 1, phrases: 0 }));
+    assert.equal(beyond[K].page, K, 'a page past the first K is not moved');
+    assert.deepEqual(pagesOf(rerank(ranked, (p) => ev[p] ?? { boost: 1, phrases: 0 }, 2)).slice(0, 3), [1, 0, 2],
+      'only the first n (the results page\'s own) are re-ranked');
+  });
+
+  test('quoted phrases: a page with the words side by side comes before one with them apart', async () => {
+    const frags = [
+      frag('Apart', ['a', 'Intro', 'The area where we keep staging notes.']),
+      frag('Together', ['b', 'Intro', 'Files go to the staging area first.']),
+    ];
+    const index = fakeIndex([['area', false, [[0, 50], [1, 10]]], ['stage', false, [[0, 50], [1, 10]]]], frags);
+    assert.deepEqual(await pagesFound(index, 'staging area'), [0, 1], 'unquoted, the score decides');
+    assert.deepEqual(await pagesFound(index, '"staging area"'), [1, 0], 'quoted, the phrase first');
+    const stop = frag('By', ['a', 'Intro', 'Group the rows by year.'], ['b', 'Grouping', 'Use GROUP BY to count.']);
+    const e = evidence(stop, parseQuery('"group by"', EN, stem), stem);
+    assert.equal(e.phrases, 1, 'stop words in a phrase are matched as written');
+    assert.equal(e.best, 1, 'the section with the phrase answers');
+  });
+
+  test('the result links to the section that answers: most query words, its heading counting, then neighbours', () => {
+    const f = frag('Page', ['a', 'Intro', 'merge here, and far away conflicts'], ['b', 'Resolving', 'merge conflicts are common']);
+    const s = snippet(f, parseQuery('merge conflicts', EN, stem), stem);
+    assert.equal(s.anchor, 'b', 'both words in each; b has them side by side');
+  });
+
+  test('interface text comes from the string tables, plural by count, with {names} filled in', () => {
+    const text = { 'search.count': { one: '{n} resultado', other: '{n} resultados' }, 'search.showing': 'Mostrando «{q}».' };
+    assert.equal(say('count', { n: 1 }, text), '1 resultado');
+    assert.equal(say('count', { n: 3 }, text), '3 resultados');
+    assert.equal(say('showing', { q: 'x' }, text), 'Mostrando «x».');
+    const en = fs.readFileSync(path.join(ROOT, 'themes/default/i18n/en.yaml'), 'utf8');
+    const es = fs.readFileSync(path.join(ROOT, 'themes/default/i18n/es.yaml'), 'utf8');
+    const used = [...fs.readFileSync(path.join(ROOT, 'themes/default/static/search.js'), 'utf8')
+      .matchAll(/say\('(\w+)'|fail\('(\w+)'|say\(allow\(\) \? '(\w+)' : '(\w+)'/g)].flatMap((m) => m.slice(1).filter(Boolean));
+    assert.ok(used.length > 10);
+    // The `search:` group: its lines up to the next group.
+    const block = (y) => y.slice(y.indexOf('\nsearch:\n')).split(/\n(?=\S)/)[1];
+    for (const k of new Set(used)) {
+      assert.match(block(en), new RegExp(`\\n  ${k}:`), `en.yaml has search.${k}`);
+      assert.match(block(es), new RegExp(`\\n  ${k}:`), `es.yaml has search.${k}`);
+    }
   });
 });
 
@@ -343,37 +509,44 @@ describe('snippet', () => {
 
 // ---------------------------------------------------------------- the real index of a built site
 const skipReal = SITE_DIR ? false : 'SITE_DIR is not set (a built site is needed)';
-const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(SITE_DIR, 'search', rel)));
+// The index of each language: the default language's at search/, Spanish at es/search/.
+const indexes = new Map();
+function loadIndex(lang = '') {
+  if (indexes.has(lang)) return indexes.get(lang);
+  const dir = path.join(SITE_DIR, lang, 'search');
+  const gunzipFile = (rel) => zlib.gunzipSync(fs.readFileSync(path.join(dir, rel)));
+  const manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
+  const shards = manifest.shards.map(([, file]) => parseShard(new Uint8Array(gunzipFile(file))));
+  const dict = gunzipFile(manifest.dict);
+  const fragments = new Map();
+  for (let i = 0; i < manifest.pages; i++) {
+    if (manifest.page_kinds[i] === '-') continue;
+    // Node's zlib, not search.js's inflate: the files are standard DEFLATE.
+    const raw = fs.readFileSync(path.join(dir, `f/${i}.bin`));
+    fragments.set(i, JSON.parse(zlib.inflateRawSync(raw, { dictionary: dict }).toString('utf8')));
+  }
+  // What find() needs of an Index: the files come from disk, decoded once.
+  const index = {
+    dir, manifest, shards, dict, fragments, stem,
+    shard: (i) => Promise.resolve(shards[i]),
+    fragment: (page) => Promise.resolve(fragments.get(page)),
+  };
+  indexes.set(lang, index);
+  return index;
+}
 
 describe('the index of the built site', { skip: skipReal }, () => {
   let manifest, shards, fragments, dict;
-  const load = () => {
-    if (manifest) return;
-    manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
-    shards = manifest.shards.map(([, file]) => parseShard(new Uint8Array(gunzipFile(file))));
-    dict = gunzipFile(manifest.dict);
-    fragments = new Map();
-    for (let i = 0; i < manifest.pages; i++) {
-      if (manifest.page_kinds[i] === '-') continue;
-      // Node's zlib, not search.js's inflate: the files are standard DEFLATE.
-      const raw = fs.readFileSync(path.join(SITE_DIR, 'search', `f/${i}.bin`));
-      fragments.set(i, JSON.parse(zlib.inflateRawSync(raw, { dictionary: dict }).toString('utf8')));
-    }
-  };
-  // Runs a query as the browser does, with only the shards it needs (decoded once, by load()).
-  const search = (text, { typing = false, allow = null } = {}) => {
-    load();
-    const query = parseQuery(text, manifest, stem, typing);
-    const need = shardsFor(query, manifest.shards);
-    const terms = new Map(need.flatMap((i) => [...shards[i]]));
-    return rank(query, terms, manifest.page_kinds, allow).map((r) => {
-      const f = fragments.get(r.page);
-      return { ...r, f, url: f.u, get snip() { return snippet(f, query, stem); } };
-    });
+  const load = () => ({ manifest, shards, fragments, dict } = loadIndex(''));
+  // Runs a query as the browser does (find(), with only the shards it needs): every result.
+  const search = async (text, { typing = false, allow = null, lang = '' } = {}) => {
+    const index = loadIndex(lang);
+    const found = await find(text, index, { typing, allow, limit: 1e6 });
+    return Object.assign(found.results.map((r) => ({ ...r, f: r.fragment, url: r.fragment.u })), { fixed: found.fixed });
   };
   const show = (results) => results.slice(0, 5).map((r) => `${r.score} ${r.f.t} (${r.url})`).join('\n  ');
-  const firstIs = (text, url, opts) => {
-    const r = search(text, opts);
+  const firstIs = async (text, url, opts) => {
+    const r = await search(text, opts);
     assert.ok(r.length > 0, `no results for ${JSON.stringify(text)}`);
     assert.equal(r[0].url, BASE_PATH + url, `first result for ${JSON.stringify(text)}; got:\n  ${show(r)}`);
     return r;
@@ -389,8 +562,10 @@ describe('the index of the built site', { skip: skipReal }, () => {
     assert.equal(manifest.page_kinds.length, manifest.pages);
     assert.match(manifest.page_kinds, /^[pmlco-]+$/);
     assert.deepEqual(Object.keys(manifest.kinds).sort(), ['c', 'l', 'm', 'o', 'p']);
-    assert.deepEqual(manifest.langs, ['en', 'es']);
-    assert.ok(manifest.stop.en.includes('the') && manifest.stop.es.includes('la'));
+    assert.deepEqual(manifest.langs, ['en'], 'the English index holds English pages only');
+    assert.deepEqual(loadIndex('es/').manifest.langs, ['es'], 'the Spanish one Spanish pages only');
+    assert.ok(loadIndex('es/').manifest.stop.es.includes('la'));
+    assert.ok(manifest.stop.en.includes('the'));
     assert.match(manifest.build, /^[0-9a-f]{10}$/);
     assert.match(manifest.dict, /^t\/[0-9a-z]+\.dict\.gz$/);
   });
@@ -442,6 +617,15 @@ describe('the index of the built site', { skip: skipReal }, () => {
       const where = `f/${i}.bin`;
       assert.ok(f.t && typeof f.t === 'string', `${where}: title`);
       assert.equal(f.k, manifest.kinds[manifest.page_kinds[i]], `${where}: kind label`);
+      // The reader sees the kind in the interface's language: every label maps to its key.
+      const letter = manifest.page_kinds[i];
+      const text = { [`search.result_kind_${letter}`]: `kind ${letter}` };
+      globalThis.PLAYBOOK_STRINGS = { text };
+      try {
+        assert.equal(kindLabel(f.k), `kind ${letter}`, `${where}: kind label from the tables`);
+      } finally {
+        delete globalThis.PLAYBOOK_STRINGS;
+      }
       assert.ok(f.u.startsWith(BASE_PATH), `${where}: URL ${f.u} is not under ${BASE_PATH}`);
       const file = path.join(SITE_DIR, decodeURIComponent(f.u.slice(BASE_PATH.length)), 'index.html');
       assert.ok(fs.existsSync(file), `${where}: no page at ${f.u}`);
@@ -469,32 +653,71 @@ describe('the index of the built site', { skip: skipReal }, () => {
     assert.deepEqual(missing.slice(0, 20), [], `${missing.length} words are not found on their own page`);
   });
 
-  test('English: known first results', () => {
-    const cycle = firstIs('cycle of inquiry', 'playbook/results-oriented-cycle-of-inquiry/');
+  test('English: known first results', async () => {
+    const cycle = await firstIs('cycle of inquiry', 'playbook/results-oriented-cycle-of-inquiry/');
     assert.equal(cycle[0].f.t, 'The Results-Oriented Cycle of Inquiry');
     assert.deepEqual(marked(cycle[0].snip).map(fold), ['cycle', 'inquiry']);
-    firstIs('Distributed leadership', 'playbook/distributed-leadership/');
-    firstIs('rubric', 'playbook/the-transformation-rubric/');
-    assert.deepEqual(search('of the and'), [], 'stop words alone find nothing');
+    await firstIs('Distributed leadership', 'playbook/distributed-leadership/');
+    await firstIs('rubric', 'playbook/the-transformation-rubric/');
+    assert.deepEqual([...await search('of the and')], [], 'stop words alone find nothing');
   });
 
-  test('English: a word being typed finds what it begins', () => {
-    firstIs('cycle of inq', 'playbook/results-oriented-cycle-of-inquiry/', { typing: true });
-    firstIs('iceber', 'courses/rccp-foundations/identity/the-cultural-iceberg/', { typing: true });
-    const r = firstIs('distributed lead', 'playbook/distributed-leadership/', { typing: true });
+  test('English: a word being typed finds what it begins', async () => {
+    await firstIs('cycle of inq', 'playbook/results-oriented-cycle-of-inquiry/', { typing: true });
+    await firstIs('iceber', 'courses/rccp-foundations/identity/the-cultural-iceberg/', { typing: true });
+    // ("lead" would be a word of the index, searched as itself: "leadersh" is not.)
+    const r = await firstIs('distributed leadersh', 'playbook/distributed-leadership/', { typing: true });
     assert.ok(marked(r[0].snip).some((w) => w.toLowerCase() === 'leadership'), 'the snippet marks the completed word');
-    assert.equal(search('cycle of inq').length, 0, 'not typing: "inq" is a whole word, found nowhere');
+    assert.deepEqual(pagesOf(await search('cycle of inq')), pagesOf(await search('cycle of inq', { typing: true })),
+      'the results page completes the last word as the box does');
+    assert.equal((await search('inq cycle')).length, 0, '"inq" is not the last word: a whole word, found nowhere');
+  });
+
+  // The ranking the box shows after the last key is the results page's: the box only adds,
+  // after all of those, pages of words the last one begins.
+  test('English: the header box ranks a query as the results page does', async () => {
+    for (const text of ['cycle of inquiry', 'distributed leadership', 'equity', 'teacher', 'lead', 'data teams', 'culturaly responsive']) {
+      const page = pagesOf(await search(text));
+      const box = pagesOf(await search(text, { typing: true }));
+      assert.deepEqual(box.slice(0, page.length), page, `"${text}": box ${box.slice(0, 8)} page ${page.slice(0, 8)}`);
+    }
+  });
+
+  test('English: a misspelt word of five or more letters is corrected from the shards fetched', async () => {
+    const r = await search('distrbuted leadership');
+    assert.equal(r.fixed, 'distributed leadership');
+    assert.deepEqual(pagesOf(r), pagesOf(await search('distributed leadership')));
+    const typed = await search('cultral iceberg');
+    assert.equal(typed.fixed, 'cultural iceberg');
+    assert.equal(typed[0].url, BASE_PATH + 'courses/rccp-foundations/identity/the-cultural-iceberg/');
+    // The corrections are looked up in the word's own shards and at most 3 around the start of
+    // the word: no more requests than that.
+    const index = loadIndex('');
+    const asked = new Set();
+    const counting = { ...index, shard: (i) => { asked.add(i); return index.shard(i); } };
+    assert.equal((await find('rubirc', counting, { limit: 1 })).fixed, 'rubric');
+    const own = shardsFor(parseQuery('rubirc', manifest, stem), manifest.shards);
+    assert.ok(asked.size <= own.length + 3, `${asked.size} shards for one typo`);
+  });
+
+  test('English: each result names the section that matched and links to its heading', async () => {
+    const r = await search('cycle of inquiry');
+    for (const x of r.slice(0, 5)) {
+      const sec = x.f.s.find(([a]) => a === x.snip.anchor);
+      assert.ok(sec, `${x.url}: #${x.snip.anchor} is one of its sections`);
+      assert.equal(x.snip.heading, sec[1]);
+    }
   });
 
   // Typing a word letter by letter must keep finding the pages that contain the word: a prefix
   // can only widen the results of the whole word, never drop them.
-  test('English: every prefix of a word being typed finds the pages of the whole word', () => {
+  test('English: every prefix of a word being typed finds the pages of the whole word', async () => {
     const lost = [];
     for (const word of ['making', 'using', 'education', 'information', 'teaching', 'leadership', 'iceberg']) {
-      const whole = new Set(pagesOf(search(word)));
+      const whole = new Set(pagesOf(await search(word)));
       assert.ok(whole.size > 0, `${word} is found`);
       for (let n = 3; n < word.length; n++) {
-        const found = new Set(pagesOf(search(word.slice(0, n), { typing: true })));
+        const found = new Set(pagesOf(await search(word.slice(0, n), { typing: true })));
         const gone = [...whole].filter((p) => !found.has(p));
         if (gone.length) lost.push(`"${word.slice(0, n)}" (typing "${word}") finds ${found.size} pages, loses ${gone.length} of ${whole.size}`);
       }
@@ -502,27 +725,38 @@ describe('the index of the built site', { skip: skipReal }, () => {
     assert.deepEqual(lost, [], 'prefixes that lose pages of the word being typed');
   });
 
-  test('kind filter over the real index', () => {
-    const all = search('cycle of inquiry');
-    const playbook = search('cycle of inquiry', { allow: new Set(['p']) });
+  test('kind filter over the real index', async () => {
+    const all = await search('cycle of inquiry');
+    const playbook = await search('cycle of inquiry', { allow: new Set(['p']) });
     assert.ok(playbook.length > 0 && playbook.length < all.length);
     assert.ok(playbook.every((r) => r.f.k === 'Playbook'));
-    assert.deepEqual(pagesOf(playbook), pagesOf(all.filter((r) => r.f.k === 'Playbook')), 'same order, others left out');
+    const sameSet = (a, b) => assert.deepEqual(new Set(pagesOf(a)), new Set(pagesOf(b)));
+    sameSet(playbook, all.filter((r) => r.f.k === 'Playbook'));
+    const plain = (rs) => pagesOf(rs.slice(K));
+    assert.deepEqual(plain(playbook), pagesOf(all.filter((r) => r.f.k === 'Playbook')).filter((p) => plain(playbook).includes(p)),
+      'past the re-ranked first K, the same order, others left out');
   });
 
-  test('Spanish: "confianza" finds the Spanish lesson first', () => {
-    const r = firstIs('confianza', 'lessons/la-confianza-es-la-base/');
+  test('languages: each index holds its own language; English words find no Spanish page', async () => {
+    for (const r of await search('trust')) assert.equal(r.f.l, 'en', `${r.url} in the English index`);
+    for (const r of await search('confianza')) assert.equal(r.f.l, 'en', `${r.url}: the Spanish lesson is in the Spanish index only`);
+    for (const r of await search('confianza', { lang: 'es/' })) assert.equal(r.f.l, 'es');
+  });
+
+  test('Spanish: "confianza" finds the Spanish lesson first', async () => {
+    const r = await firstIs('confianza', 'es/lecciones/la-confianza-es-la-base/', { lang: 'es/' });
     assert.equal(r[0].f.l, 'es');
     assert.ok(marked(r[0].snip).some((w) => w.toLowerCase() === 'confianza'));
-    firstIs('La confianza es la base', 'lessons/la-confianza-es-la-base/');
+    await firstIs('La confianza es la base', 'es/lecciones/la-confianza-es-la-base/', { lang: 'es/' });
   });
 
-  test('Spanish: a query without accents finds the accented word', () => {
+  test('Spanish: a query without accents finds the accented word', async () => {
+    const es = { lang: 'es/' };
     for (const [query, word] of [['interaccion', 'interacción'], ['tecnica', 'técnica'], ['relacion', 'Relación']]) {
-      const r = firstIs(query, 'lessons/la-confianza-es-la-base/');
+      const r = await firstIs(query, 'es/lecciones/la-confianza-es-la-base/', es);
       assert.ok(marked(r[0].snip).includes(word), `${query}: marks ${JSON.stringify(marked(r[0].snip))}, not ${word}`);
     }
-    firstIs('interacción', 'lessons/la-confianza-es-la-base/');
-    firstIs('lecciones', 'lessons/la-confianza-es-la-base/');
+    await firstIs('interacción', 'es/lecciones/la-confianza-es-la-base/', es);
+    await firstIs('lecciones', 'es/lecciones/la-confianza-es-la-base/', es);
   });
 });

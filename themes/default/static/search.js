@@ -70,20 +70,32 @@ export function termsOf(word, lang, stem) {
 }
 
 /**
- * Parses a query into words to look up: each with the exact terms it may be indexed under (one
- * per index language) and, for the word still being typed, a prefix. Stop words are dropped.
+ * Parses a query into the words to look up, stop words dropped: each with the exact terms it
+ * may be indexed under (one per index language) and its folded spelling (`form`); the last
+ * word, unless inside quotes, also carries that spelling as a `prefix`, used only when none of
+ * its terms is in the index (see `resolve`). Words between double quotes form a phrase:
+ * `.phrases` lists each as its folded words, stop words kept, for `evidence` to find in the text.
  */
-export function parseQuery(text, manifest, stem, typing) {
-  const ws = words(text).map((w) => w.word);
+export function parseQuery(text, manifest, stem) {
   const stops = new Set(Object.values(manifest.stop || {}).flat());
   const out = [];
-  ws.forEach((w, i) => {
-    const lower = w.toLowerCase();
-    if (stops.has(lower)) return;
-    const terms = new Set();
-    for (const l of manifest.langs || ['en']) for (const t of termsOf(w, l, stem)) terms.add(t);
-    const last = typing && i === ws.length - 1;
-    out.push({ word: w, terms: [...terms], prefix: last ? fold(lower) : null });
+  out.phrases = [];
+  const parts = text.split(/["“”„]/);
+  parts.forEach((part, i) => {
+    const quoted = i % 2 === 1 && i < parts.length - 1;
+    const ws = words(part).map((w) => w.word);
+    const phrase = [];
+    ws.forEach((w, j) => {
+      const lower = w.toLowerCase();
+      const form = fold(lower);
+      if (stops.has(lower)) { phrase.push({ form, at: -1 }); return; }
+      const terms = new Set();
+      for (const l of manifest.langs || ['en']) for (const t of termsOf(w, l, stem)) terms.add(t);
+      const last = !quoted && i === parts.length - 1 && j === ws.length - 1;
+      phrase.push({ form, at: out.length });
+      out.push({ word: w, terms: [...terms], form, prefix: last ? form : null });
+    });
+    if (quoted && phrase.length > 1) out.phrases.push(phrase);
   });
   return out;
 }
@@ -364,19 +376,95 @@ export function prefixRange(p) {
   return p.slice(0, Math.min(Math.max(3, Math.ceil(p.length / 2)), Math.max(2, p.length - 2)));
 }
 
-/** Shard indexes a parsed query needs. */
+/** Shard indexes a parsed query needs: each word's terms, and the range of its prefix. */
 export function shardsFor(query, shards) {
   const need = new Set();
   for (const q of query) {
     for (const t of q.terms) need.add(shardFor(shards, t));
-    if (q.prefix) {
-      const start = prefixRange(q.prefix);
-      const from = shardFor(shards, start);
-      const to = shardFor(shards, start + '\uffff');
-      for (let i = from; i <= to; i++) need.add(i);
-    }
+    if (q.prefix) for (const i of rangeOf(shards, prefixRange(q.prefix))) need.add(i);
   }
   return [...need].sort((a, b) => a - b);
+}
+
+function rangeOf(shards, start) {
+  const out = [];
+  for (let i = shardFor(shards, start), to = shardFor(shards, start + '\uffff'); i <= to; i++) out.push(i);
+  return out;
+}
+
+/** Whether any term of `terms` (a Map of the shards fetched) matches half-typed `p`. */
+const hasPrefix = (terms, p) => { for (const t of terms.keys()) if (prefixMatches(t, p)) return true; return false; };
+const known = (q, terms) => q.terms.some((t) => terms.has(t));
+
+/** Returns true if and only if word `q` has no match in `terms` and may be a typo (5+ letters). */
+export function unmatched(q, terms) {
+  return !known(q, terms) && !(q.prefix && hasPrefix(terms, q.prefix)) && q.form.length >= 5;
+}
+
+/**
+ * The shards where the corrections of typo `q` are looked for: those holding the words that
+ * begin as its first half does (at most 3, the nearest to its own), so a correction costs at
+ * most one more round trip and about 3 shards.
+ */
+export function typoShards(q, shards) {
+  const own = shardFor(shards, q.form);
+  return rangeOf(shards, q.form.slice(0, Math.max(3, q.form.length >> 1)))
+    .sort((a, b) => Math.abs(a - own) - Math.abs(b - own)).slice(0, 3);
+}
+
+/** Every spelling one edit away from `w`: a letter deleted, swapped with the next, replaced, or added. */
+export function edits(w) {
+  const out = new Set();
+  for (let i = 0; i <= w.length; i++) {
+    const a = w.slice(0, i), b = w.slice(i);
+    if (b) out.add(a + b.slice(1));
+    if (b.length > 1) out.add(a + b[1] + b[0] + b.slice(2));
+    for (let c = 97; c < 123; c++) {
+      const l = String.fromCharCode(c);
+      out.add(a + l + b);
+      if (b) out.add(a + l + b.slice(1));
+    }
+  }
+  out.delete(w);
+  return out;
+}
+
+/** Pages of a term (its count when the list was cut: more than any kept list). */
+const df = (e) => (e.truncated ? 1e9 : e.count ?? e.postings.size);
+
+/**
+ * The correction of typo `q` among `terms`: the spelling one edit away whose terms (stemmed in
+ * each index language) are in the most pages, ties by spelling; null if none is there.
+ */
+export function correct(q, terms, stem, langs) {
+  const heads = new Set();
+  for (const t of terms.keys()) heads.add(t.slice(0, 3));
+  let best = null;
+  for (const c of edits(q.form)) {
+    // Stemming changes only the ends of words: a spelling whose start no term has is skipped.
+    if (!heads.has(c.slice(0, 3))) continue;
+    const ts = [...new Set(langs.flatMap((l) => termsOf(c, l, stem)))].filter((t) => terms.has(t));
+    if (!ts.length) continue;
+    const n = Math.max(...ts.map((t) => df(terms.get(t))));
+    if (!best || n > best.n || (n === best.n && c < best.form)) best = { form: c, terms: ts, n };
+  }
+  return best && { ...q, word: best.form, form: best.form, terms: best.terms, prefix: null, fixed: true };
+}
+
+/**
+ * What each word of `query` is looked up as, given the shards fetched (`terms`): its own terms
+ * when the index has one; else, for the last word, every term it begins (it may be half typed);
+ * else (5+ letters, `fix` on) its correction by one edit; else its own terms (found nowhere).
+ * The same for the header box and the results page, so both rank a query alike.
+ */
+export function resolve(query, terms, stem, langs, fix = true) {
+  const out = query.map((q) => {
+    if (known(q, terms)) return { ...q, prefix: null };
+    if (q.prefix && hasPrefix(terms, q.prefix)) return q;
+    return (fix && q.form.length >= 5 && correct(q, terms, stem, langs)) || { ...q, prefix: null };
+  });
+  out.phrases = query.phrases || [];
+  return out;
 }
 
 /** The postings of each query word: Map(page → impact), and whether it can exclude pages. */
@@ -395,31 +483,35 @@ function wordPostings(q, terms) {
 }
 
 /**
- * Ranks pages: every word is required (except words so common their lists were cut), scores
- * add up. `kinds` is the manifest's page-kind string; `allow` a Set of kind letters or null.
+ * Ranks pages: every word is required (except words so common their lists were cut; with
+ * `loose`, all but one), scores add up. Pages missing a word come after those with all
+ * (`miss`). `kinds` is the manifest's page-kind string; `allow` a Set of kind letters or null.
  */
-export function rank(query, terms, kinds, allow) {
+export function rank(query, terms, kinds, allow, loose = false) {
   if (!query.length) return [];
   const lists = query.map((q) => wordPostings(q, terms));
   const required = lists.filter((l) => !l.truncated);
   const base = required.length ? required : lists;
   base.sort((a, b) => a.map.size - b.map.size);
+  const from = loose && required.length > 1 ? required.slice(0, 2) : [base[0]];
+  const pages = new Set(from.flatMap((l) => [...l.map.keys()]));
   const results = [];
-  for (const [page] of base[0].map) {
-    if (!required.every((l) => l.map.has(page))) continue;
+  for (const page of pages) {
+    const miss = required.filter((l) => !l.map.has(page)).length;
+    if (miss > (loose ? 1 : 0)) continue;
     const k = kinds ? kinds[page] : 'o';
     if (k === '-' || (allow && !allow.has(k))) continue;
     let score = 0;
     for (const l of lists) score += l.map.get(page) || 0;
-    results.push({ page, score });
+    results.push(loose ? { page, score, miss } : { page, score });
   }
-  results.sort((a, b) => b.score - a.score || a.page - b.page);
+  results.sort((a, b) => (a.miss || 0) - (b.miss || 0) || b.score - a.score || a.page - b.page);
   return results;
 }
 
 /**
  * The index of the first query word that `token` matches in language `lang` (its terms, or the
- * prefix of the word being typed), or -1. `seen` remembers tokens of one snippet call.
+ * prefix of the word being typed), or -1. `seen` remembers tokens of one fragment.
  */
 function matchIndex(token, query, lang, stem, seen) {
   let m = seen.get(token);
@@ -437,11 +529,10 @@ function matchIndex(token, query, lang, stem, seen) {
 }
 
 /**
- * Picks the section of a fragment where the query's words are and cuts a snippet around them:
- * { anchor, heading, parts: [{ text, mark }] }.
+ * The words of a fragment's title and sections, each with the index of the query word it
+ * matches (-1 for none): what `evidence` and `snippet` read.
  */
-export function snippet(fragment, query, stem, around = 14) {
-  let best = null;
+export function scan(fragment, query, stem) {
   const seen = new Map();
   // Snowball stems in English and Spanish change only the ends of words, so a word can match
   // only if it begins as some query term or prefix does: the others are not stemmed at all
@@ -449,45 +540,129 @@ export function snippet(fragment, query, stem, around = 14) {
   const starts = query.flatMap((q) => [...q.terms, ...(q.prefix === null ? [] : [q.prefix])]);
   const head = Math.min(2, ...starts.map((t) => t.length));
   const heads = new Set(starts.map((t) => t.slice(0, head)));
-  const hit = (word) => {
-    if (head > 0 && !heads.has(fold(word.slice(0, 4)).slice(0, head))) return -1;
-    return matchIndex(word, query, fragment.l, stem, seen);
-  };
-  for (const [anchor, heading, text] of fragment.s) {
+  const look = (text) => {
     const ws = textWords(text);
-    const hitWords = new Set();
-    let first = -1, hits = 0;
-    const marked = ws.map((w, i) => {
-      const m = hit(w.word);
-      if (m >= 0) { hitWords.add(m); hits++; if (first < 0) first = i; }
-      return m >= 0;
+    const m = ws.map((w) => (head > 0 && !heads.has(fold(w.word.slice(0, 4)).slice(0, head)) ? -1
+      : matchIndex(w.word, query, fragment.l, stem, seen)));
+    return { text, ws, m };
+  };
+  return { title: look(fragment.t), s: fragment.s.map(([anchor, heading, text]) => ({ anchor, h: look(heading), b: look(text) })) };
+}
+
+/** Re-ranking weights (ARCHITECTURE.md, "Ranking"): each adds to a result's score, in proportion. */
+export const WEIGHTS = { title: 0.5, heading: 0.25, together: 0.25, near: 0.25, exact: 0.25 };
+/** Results re-ranked by the evidence of their text, in the header box and on the results page. */
+export const K = 5;
+
+/**
+ * The evidence of a fragment for a query: `boost` (1 plus, by WEIGHTS: for a query of several
+ * words, the share of them in the title, the best share in one heading, all of them in one
+ * section, the share of consecutive ones found next to each other (at most two words apart);
+ * for any query, the share of its words found in their exact form, not only by stem),
+ * `phrases` (quoted phrases found word for word)
+ * and `best`, the section that answers (most query words, its heading counting, then phrases
+ * and neighbours, then hits).
+ */
+export function evidence(fragment, query, stem, sc = scan(fragment, query, stem)) {
+  const n = query.length;
+  const exact = new Set();
+  const found = (parts) => {
+    const s = new Set();
+    for (const p of parts) p.m.forEach((m, i) => {
+      if (m < 0) return;
+      s.add(m);
+      if (fold(p.ws[i].word) === query[m].form) exact.add(m);
     });
-    const inHeading = new Set(textWords(heading).map((w) => hit(w.word)).filter((m) => m >= 0));
-    const headingHits = inHeading.size;
-    const score = (hitWords.size + headingHits) * 1000 + hits;
-    if (!best || score > best.score) best = { score, anchor, heading, text, ws, marked, first };
-  }
-  if (!best) return { anchor: '', heading: '', parts: [] };
-  const { text, ws, marked } = best;
-  const start = Math.max(0, best.first - around);
-  const end = Math.min(ws.length, Math.max(best.first, 0) + around * 2);
+    return s;
+  };
+  const near = (p) => {
+    let pairs = 0;
+    for (let k = 1; k < n; k++) {
+      for (let i = 0; i < p.m.length; i++) {
+        if (p.m[i] !== k - 1) continue;
+        if (p.m.slice(i + 1, i + 4).includes(k)) { pairs++; break; }
+      }
+    }
+    return pairs;
+  };
+  const phrasesIn = (p) => query.phrases?.filter((ph) => {
+    const folded = p.ws.map((w) => fold(w.word));
+    for (let i = 0; i + ph.length <= folded.length; i++) {
+      if (ph.every((w, j) => (w.at < 0 ? folded[i + j] === w.form : p.m[i + j] === w.at || folded[i + j] === w.form))) return true;
+    }
+    return false;
+  }) || [];
+  const title = found([sc.title]).size / n;
+  let best = -1, top = null, heading = 0, together = 0, pairs = near(sc.title);
+  const phrases = new Set(phrasesIn(sc.title));
+  sc.s.forEach((s, i) => {
+    const inHeading = found([s.h]).size;
+    const all = found([s.h, s.b]).size;
+    const ph = [...phrasesIn(s.h), ...phrasesIn(s.b)];
+    ph.forEach((p) => phrases.add(p));
+    const close = Math.max(near(s.h), near(s.b));
+    const hits = s.b.m.filter((m) => m >= 0).length;
+    heading = Math.max(heading, inHeading / n);
+    if (all === n) together = 1;
+    pairs = Math.max(pairs, close);
+    const key = [all + inHeading, ph.length, close, hits];
+    if (!top || key.find((v, j) => v !== top[j]) > top[key.findIndex((v, j) => v !== top[j])]) { top = key; best = i; }
+  });
+  const w = WEIGHTS;
+  // One word's weight in the title and headings is in its score already: what the score cannot
+  // see is how the words of a longer query fall together.
+  const boost = 1 + (n > 1 ? w.title * title + w.heading * heading + w.together * together + w.near * pairs / (n - 1) : 0) + w.exact * exact.size / n;
+  return { boost, phrases: phrases.size, best, sc };
+}
+
+/**
+ * Re-ranks the first K of the first `n` results (the results page's own, before the header
+ * box's completions) by the evidence of their text (`ev(page)` gives it): pages with every
+ * word first, then quoted phrases found, then by score × boost; ties by page. The others keep
+ * their order.
+ */
+export function rerank(ranked, ev, n = ranked.length) {
+  const k = Math.min(K, n);
+  const top = ranked.slice(0, k).map((r) => ({ ...r, ev: ev(r.page) }));
+  top.sort((a, b) => (a.miss || 0) - (b.miss || 0) || b.ev.phrases - a.ev.phrases || b.score * b.ev.boost - a.score * a.ev.boost || a.page - b.page);
+  return [...top, ...ranked.slice(k)];
+}
+
+/**
+ * Cuts a snippet of a fragment around the query's words in the section that answers (see
+ * `evidence`): { anchor, heading, parts: [{ text, mark }] }.
+ */
+export function snippet(fragment, query, stem, around = 14, ev = evidence(fragment, query, stem)) {
+  const s = ev.sc.s[ev.best];
+  if (!s) return { anchor: '', heading: '', parts: [] };
+  const { text, ws, m } = s.b;
+  const first = Math.max(0, m.findIndex((x) => x >= 0));
+  const start = Math.max(0, first - around);
+  const end = Math.min(ws.length, first + around * 2);
   const parts = [];
   let at = ws.length ? ws[start].index : 0;
   if (start > 0) parts.push({ text: '… ', mark: false });
   for (let i = start; i < end; i++) {
     const w = ws[i];
     if (w.index > at) parts.push({ text: text.slice(at, w.index), mark: false });
-    parts.push({ text: w.word, mark: marked[i] });
+    parts.push({ text: w.word, mark: m[i] >= 0 });
     at = w.index + w.word.length;
   }
   if (end < ws.length) parts.push({ text: ' …', mark: false });
-  return { anchor: best.anchor, heading: best.heading, parts };
+  return { anchor: s.anchor, heading: s.h.text, parts };
 }
 
 // ----------------------------------------------------------------------------------- browser
 
-/** What search says when the site is read from files on disk, where a page cannot fetch. */
-export const FROM_DISK = "Search needs the site to be served over the web; it can't work from files on disk.";
+/**
+ * Text `key` of the `search` string table (`globalThis.PLAYBOOK_STRINGS`, written by the theme
+ * in the page's language): the plural form for `fill.n`, `{name}`s filled in from `fill`.
+ */
+export function say(key, fill = {}, text = globalThis.PLAYBOOK_STRINGS?.text || {}) {
+  let s = text['search.' + key] ?? key;
+  if (typeof s === 'object') s = fill.n === 1 ? s.one : s.other;
+  return s.replace(/\{(\w+)\}/g, (all, k) => (k in fill ? String(fill[k]) : all));
+}
 
 /** A page URL of the index (the site's base path + path) as a link in this copy of the site:
  * unchanged on the site itself, made relative to this copy in an exported one (whose
@@ -511,6 +686,8 @@ async function gunzipped(res) {
   return gunzip(await body(res));
 }
 
+const fail = (key) => Object.assign(new Error(say(key)), { key });
+
 export class Index {
   constructor(root, stemUrl) {
     this.root = root;
@@ -521,11 +698,11 @@ export class Index {
 
   load() {
     this.ready ||= (async () => {
-      if (location.protocol === 'file:') throw Object.assign(new Error(FROM_DISK), { fromDisk: true });
+      if (location.protocol === 'file:') throw fail('from_disk');
       const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz'), import(this.stemUrl)]);
-      if (!res.ok) throw new Error('no search index here');
+      if (!res.ok) throw fail('no_index');
       this.manifest = JSON.parse(new TextDecoder().decode(await gunzipped(res)));
-      if (this.manifest.v !== FORMAT_VERSION) throw new Error('the search index was made by another version of playbook: rebuild the site');
+      if (this.manifest.v !== FORMAT_VERSION) throw fail('old_index');
       this.stem = mod.stem;
     })();
     return this.ready;
@@ -553,35 +730,87 @@ export class Index {
     return this.fragments.get(page);
   }
 
-  /** Runs a query: [{ page, fragment, snip }] for the first `limit` results, and the total. */
-  async search(text, { typing = false, allow = null, limit = 8, offset = 0, fragments = true } = {}) {
+  /** Runs a query on this index: see `find`. */
+  async search(text, opts) {
     await this.load();
-    const query = parseQuery(text, this.manifest, this.stem, typing);
-    if (!query.length) return { query, total: 0, results: [] };
-    // The fragments' dictionary comes with the first shards, not after them.
-    if (fragments) this.dictionary().catch(() => {});
-    const parsed = await Promise.all(shardsFor(query, this.manifest.shards).map((i) => this.shard(i)));
-    const terms = new Map(parsed.flatMap((m) => [...m]));
-    const ranked = rank(query, terms, this.manifest.page_kinds, allow);
-    if (!fragments) return { query, total: ranked.length, results: [] };
-    // Each result's snippet is cut as soon as its fragment arrives, so once the last byte is in
-    // only that fragment's work is left.
-    const results = await Promise.all(ranked.slice(offset, offset + limit).map((r) =>
-      this.fragment(r.page).then((fragment) => ({ ...r, fragment, snip: snippet(fragment, query, this.stem) }))));
-    return { query, total: ranked.length, results };
+    return find(text, this, opts);
   }
 }
 
-function resultNodes(r, doc) {
+/**
+ * Runs a query on `index` (its `manifest`, `stem`, and `shard(i)` and `fragment(page)`, which
+ * return promises): { query (as resolved), fixed (the query as corrected, or null), total,
+ * results: [{ page, fragment, snip }] } for `limit` results from `offset`. `typing`: the
+ * header box, which also lists the pages of the words the last one begins, after every page
+ * the results page would list. `fix: false` searches for the words as typed.
+ */
+export async function find(text, index, { typing = false, allow = null, limit = 8, offset = 0, fragments = true, fix = true } = {}) {
+  const { manifest: m, stem } = index;
+  const parsed = parseQuery(text, m, stem);
+  if (!parsed.length) return { query: parsed, fixed: null, total: 0, results: [] };
+  // The fragments' dictionary comes with the first shards, not after them.
+  if (fragments) index.dictionary?.().catch(() => {});
+  const need = shardsFor(parsed, m.shards);
+  let terms = await shardTerms(index, need);
+  const typos = fix ? parsed.filter((q) => unmatched(q, terms)) : [];
+  if (typos.length) terms = await shardTerms(index, [...new Set([...need, ...typos.flatMap((q) => typoShards(q, m.shards))])]);
+  const query = resolve(parsed, terms, stem, m.langs || ['en'], fix);
+  let ranked = rank(query, terms, m.page_kinds, allow);
+  // A query of three words or more that fewer than K pages hold whole: the pages with all its
+  // words but one follow them (one of two words would be a different query).
+  if (ranked.length < K && query.length > 2) ranked = rank(query, terms, m.page_kinds, allow, true);
+  const own = ranked.length, last = parsed.length - 1;
+  if (typing && parsed[last].prefix && !query[last].prefix && !query[last].fixed) {
+    const seen = new Set(ranked.map((r) => r.page));
+    const more = [...query.slice(0, last), { ...query[last], prefix: parsed[last].prefix }];
+    ranked = ranked.concat(rank(more, terms, m.page_kinds, allow).filter((r) => !seen.has(r.page)));
+  }
+  let fixed = null;
+  query.forEach((q, i) => { if (q.fixed) fixed = (fixed ?? text).replace(parsed[i].word, q.word); });
+  if (!fragments) return { query, fixed, total: ranked.length, results: [] };
+  // Each fragment is examined as soon as it arrives, so once the last byte is in only that
+  // fragment's work is left.
+  const pages = ranked.slice(0, Math.max(K, offset + limit)).filter((r, i) => i < Math.min(K, own) || i >= offset).map((r) => r.page);
+  const looked = new Map(await Promise.all(pages.map((p) => index.fragment(p).then((fragment) =>
+    [p, { fragment, ev: evidence(fragment, query, stem) }]))));
+  ranked = rerank(ranked, (p) => looked.get(p).ev, own);
+  const results = ranked.slice(offset, offset + limit).map(({ page, score, miss }) => {
+    const { fragment, ev } = looked.get(page);
+    return { page, score, miss, fragment, snip: snippet(fragment, query, stem, 14, ev) };
+  });
+  return { query, fixed, total: ranked.length, results };
+}
+
+/** The terms of shards `list` of `index`, fetched when not yet, in one Map. */
+async function shardTerms(index, list) {
+  return new Map((await Promise.all(list.map((i) => index.shard(i)))).flatMap((m) => [...m]));
+}
+
+/** The fragments name a page's kind by its English label (`search::search_kind`); the reader
+ * sees it in the page's interface language, from the string tables. */
+export function kindLabel(k) {
+  switch (k) {
+    case 'Playbook': return say('result_kind_p');
+    case 'Monograph': return say('result_kind_m');
+    case 'Lesson': return say('result_kind_l');
+    case 'Course': return say('result_kind_c');
+    case 'Page': return say('result_kind_o');
+    default: return k;
+  }
+}
+
+/** A result's title (in its page's language), meta line and snippet, and its link: to the
+ * heading of the section that answers. `langName`: a label for a result in another language. */
+function resultNodes(r, doc, langName) {
   const f = r.fragment;
-  const title = doc.createElement('span');
-  title.className = 'result-title';
-  title.textContent = f.t + (r.snip.heading && r.snip.heading !== f.t ? ' › ' + r.snip.heading : '');
-  const meta = doc.createElement('span');
-  meta.className = 'result-meta';
-  meta.textContent = f.k + (f.b ? ' · ' + f.b : '');
-  const snip = doc.createElement('span');
-  snip.className = 'result-snippet';
+  const el = (cls, text) => { const e = doc.createElement('span'); e.className = cls; if (text) e.textContent = text; return e; };
+  const title = el('result-title', f.t);
+  title.lang = f.l;
+  if (r.snip.heading && r.snip.heading !== f.t) title.append(' › ', el('result-section', r.snip.heading));
+  const meta = el('result-meta', kindLabel(f.k) + (f.b ? ' · ' + f.b : ''));
+  if (langName) { const l = el('result-lang', langName); l.lang = f.l; meta.prepend(l, ' · '); }
+  const snip = el('result-snippet');
+  snip.lang = f.l;
   for (const p of r.snip.parts) {
     if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; snip.appendChild(m); } else snip.appendChild(doc.createTextNode(p.text));
   }
@@ -591,6 +820,19 @@ function resultNodes(r, doc) {
 function debounce(fn, ms) {
   let t;
   return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); };
+}
+
+const results = (n) => say('count', { n });
+const failed = (e) => (e.key === 'from_disk' ? e.message : say('unavailable', { error: e.message }));
+
+function option(id, cls, text) {
+  const li = document.createElement('li');
+  li.id = id;
+  li.setAttribute('role', 'option');
+  li.setAttribute('aria-selected', 'false');
+  if (cls) li.className = cls;
+  if (text) li.textContent = text;
+  return li;
 }
 
 function setupCombobox(form, index) {
@@ -607,12 +849,14 @@ function setupCombobox(form, index) {
     input.removeAttribute('aria-activedescendant');
     active = -1;
   };
+  const open = () => { list.hidden = false; input.setAttribute('aria-expanded', 'true'); };
   const setActive = (i) => {
     options.forEach((o, j) => o.setAttribute('aria-selected', String(j === i)));
     active = i;
     if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
   };
   const go = (href) => { window.location.href = href; };
+  const typing = () => !/\s$/.test(input.value);
 
   // While the reader types, each word fetches only the (cached) shards it needs and the count
   // is announced; the results' text is fetched once typing pauses, so half-typed words do not
@@ -622,8 +866,8 @@ function setupCombobox(form, index) {
     if (!text) return;
     const mine = seq;
     try {
-      const found = await index.search(text, { typing: !/\s$/.test(input.value), fragments: false });
-      if (mine === seq && list.hidden) status.textContent = found.total === 1 ? '1 result' : `${found.total} results`;
+      const found = await index.search(text, { typing: typing(), fragments: false });
+      if (mine === seq && list.hidden) status.textContent = results(found.total);
     } catch { /* reported by show() */ }
   }, 60);
   const show = debounce(async () => {
@@ -631,57 +875,42 @@ function setupCombobox(form, index) {
     const mine = ++seq;
     if (!text) { close(); list.replaceChildren(); status.textContent = ''; return; }
     let found;
-    try { found = await index.search(text, { typing: !/\s$/.test(input.value), limit: 5 }); } catch (e) {
-      const message = e.fromDisk ? e.message : 'Search is not available: ' + e.message;
-      status.textContent = message;
-      if (e.fromDisk) {
+    try { found = await index.search(text, { typing: typing(), limit: K }); } catch (e) {
+      status.textContent = failed(e);
+      if (e.key === 'from_disk') {
         // Said where the reader looks, in the list, as an option that goes nowhere.
-        const li = document.createElement('li');
-        li.id = 'search-option-none';
-        li.setAttribute('role', 'option');
+        const li = option('search-option-none', 'search-unavailable', e.message);
         li.setAttribute('aria-disabled', 'true');
-        li.setAttribute('aria-selected', 'false');
-        li.className = 'search-unavailable';
-        li.textContent = message;
         options = [];
         list.replaceChildren(li);
-        list.hidden = false;
-        input.setAttribute('aria-expanded', 'true');
+        open();
       }
       return;
     }
     if (mine !== seq) return;
-    list.replaceChildren();
     options = found.results.map((r, i) => {
       const n = resultNodes(r, document);
-      const li = document.createElement('li');
-      li.id = 'search-option-' + i;
-      li.setAttribute('role', 'option');
-      li.setAttribute('aria-selected', 'false');
+      const li = option('search-option-' + i);
       li.dataset.href = n.href;
       li.append(n.title, n.meta, n.snip);
       return li;
     });
-    const all = document.createElement('li');
-    all.id = 'search-option-all';
-    all.setAttribute('role', 'option');
-    all.setAttribute('aria-selected', 'false');
-    all.className = 'search-all';
-    all.dataset.href = form.action + '?q=' + encodeURIComponent(text);
-    all.textContent = found.total ? `See all ${found.total} results` : `No pages match “${text}”. Open the search page`;
+    const shown = found.fixed ?? text;
+    const all = option('search-option-all', 'search-all',
+      (found.fixed ? say('showing', { q: found.fixed }) + ' ' : '') + (found.total ? say('see_all', { n: found.total }) : say('none_box', { q: text })));
+    all.dataset.href = form.action + '?q=' + encodeURIComponent(shown);
     options.push(all);
-    list.append(...options);
-    list.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
+    list.replaceChildren(...options);
+    open();
     active = -1;
-    status.textContent = found.total === 1 ? '1 result' : `${found.total} results`;
+    status.textContent = (found.fixed ? say('showing', { q: found.fixed }) + ' ' : '') + results(found.total);
   }, 250);
   const run = () => { seq++; count(); show(); };
 
   input.addEventListener('input', run);
   input.addEventListener('focus', () => { index.load().catch(() => {}); });
   input.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown' && options.length) { e.preventDefault(); if (list.hidden) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); } setActive((active + 1) % options.length); }
+    if (e.key === 'ArrowDown' && options.length) { e.preventDefault(); if (list.hidden) open(); setActive((active + 1) % options.length); }
     else if (e.key === 'ArrowUp' && options.length) { e.preventDefault(); setActive(active <= 0 ? options.length - 1 : active - 1); }
     else if (e.key === 'Enter' && active >= 0 && !list.hidden) { e.preventDefault(); go(options[active].dataset.href); }
     else if (e.key === 'Escape') {
@@ -694,44 +923,66 @@ function setupCombobox(form, index) {
   document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
   document.addEventListener('keydown', (e) => {
     const t = e.target;
-    const typing = t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName);
-    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
+    const typingHere = t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName);
+    if (e.key === '/' && !typingHere && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
   });
 }
 
-function setupResultsPage(page, index) {
+function setupResultsPage(page, index, stemUrl) {
   const form = page.querySelector('form');
   const input = form.querySelector('input[name="q"]');
   const status = page.querySelector('#search-status');
+  const fixedNote = page.querySelector('#search-fixed');
   const list = page.querySelector('#search-results-list');
   const more = page.querySelector('#search-more');
   const boxes = [...form.querySelectorAll('input[name="kind"]')];
+  // Other languages' indexes, searched only when the reader ticks them, listed after this one's.
+  const langs = [...form.querySelectorAll('input[name="lang"]')].map((b) => ({ b, index: new Index(b.dataset.index, stemUrl) }));
   const params = new URLSearchParams(location.search);
   input.value = params.get('q') || '';
   const chosen = params.getAll('kind');
   if (chosen.length) boxes.forEach((b) => { b.checked = chosen.includes(b.value); });
+  const wanted = params.getAll('lang');
+  langs.forEach(({ b }) => { b.checked = wanted.includes(b.value); });
+  let exact = params.has('exact');
   let shown = 0;
   let seq = 0;
 
   const allow = () => { const on = boxes.filter((b) => b.checked).map((b) => b.value); return on.length === boxes.length ? null : new Set(on); };
   const none = () => boxes.every((b) => !b.checked);
+  // This language's results, then each chosen other language's: `limit` of them from `offset`.
+  const find = async (text, offset, limit) => {
+    const o = { allow: allow(), limit, offset, fix: !exact };
+    const found = await index.search(text, o);
+    const out = { ...found, results: [...found.results] };
+    for (const { b, index: other } of langs) {
+      if (!b.checked) continue;
+      const from = Math.max(0, offset - out.total);
+      const them = await other.search(text, { ...o, offset: from, limit: Math.max(0, offset + limit - out.total - from) });
+      out.results.push(...them.results.map((r) => ({ ...r, langName: b.dataset.name })));
+      out.total += them.total;
+    }
+    return out;
+  };
   const render = async (append) => {
-    if (location.protocol === 'file:') { status.textContent = FROM_DISK; more.hidden = true; return; }
+    if (location.protocol === 'file:') { status.textContent = say('from_disk'); more.hidden = true; return; }
     const text = input.value.trim();
     const mine = ++seq;
     const url = new URL(location.href);
-    url.searchParams.delete('kind');
+    for (const k of ['kind', 'lang', 'exact']) url.searchParams.delete(k);
     if (text) url.searchParams.set('q', text); else url.searchParams.delete('q');
     if (none()) url.searchParams.append('kind', 'none');
     else if (boxes.some((b) => !b.checked)) boxes.forEach((b) => b.checked && url.searchParams.append('kind', b.value));
+    langs.forEach(({ b }) => b.checked && url.searchParams.append('lang', b.value));
+    if (exact) url.searchParams.set('exact', '1');
     history.replaceState(null, '', url);
-    if (!append) { shown = 0; list.replaceChildren(); }
-    if (!text) { status.textContent = 'Type words to search for.'; more.hidden = true; return; }
+    if (!append) { shown = 0; list.replaceChildren(); fixedNote.replaceChildren(); fixedNote.hidden = true; }
+    if (!text) { status.textContent = say('type_words'); more.hidden = true; return; }
     let found;
-    try { found = await index.search(text, { allow: allow(), limit: 10, offset: shown }); } catch (e) { status.textContent = e.fromDisk ? e.message : 'Search is not available: ' + e.message; return; }
+    try { found = await find(text, shown, 10); } catch (e) { status.textContent = failed(e); return; }
     if (mine !== seq) return;
     for (const r of found.results) {
-      const n = resultNodes(r, document);
+      const n = resultNodes(r, document, r.langName);
       const li = document.createElement('li');
       const a = document.createElement('a');
       a.href = n.href;
@@ -740,12 +991,25 @@ function setupResultsPage(page, index) {
       list.append(li);
     }
     shown += found.results.length;
-    status.textContent = none() ? 'Choose at least one kind of page to search.' : found.total === 0 ? `No pages match “${text}”${allow() ? ' in the kinds of page chosen' : ''}.` : `${found.total} ${found.total === 1 ? 'page matches' : 'pages match'} “${text}”.`;
+    if (found.fixed && !append) {
+      // "Showing results for …", and a link to the words as typed.
+      const a = document.createElement('a');
+      const u = new URL(url);
+      u.searchParams.set('exact', '1');
+      a.href = u.href;
+      a.textContent = say('instead', { q: text });
+      a.addEventListener('click', (e) => { e.preventDefault(); exact = true; render(false); });
+      fixedNote.append(say('showing', { q: found.fixed }) + ' ', a);
+      fixedNote.hidden = false;
+    }
+    const q = found.fixed ?? text;
+    status.textContent = none() ? say('choose_kind') : found.total === 0 ? say(allow() ? 'none_kinds' : 'none', { q }) : say('matches', { n: found.total, q });
     more.hidden = shown >= found.total;
   };
-  form.addEventListener('submit', (e) => { e.preventDefault(); render(false); });
-  input.addEventListener('input', debounce(() => render(false), 150));
-  boxes.forEach((b) => b.addEventListener('change', () => render(false)));
+  const again = () => { exact = false; render(false); };
+  form.addEventListener('submit', (e) => { e.preventDefault(); again(); });
+  input.addEventListener('input', debounce(again, 150));
+  [...boxes, ...langs.map((l) => l.b)].forEach((b) => b.addEventListener('change', () => render(false)));
   more.addEventListener('click', () => render(true));
   render(false);
 }
@@ -757,6 +1021,6 @@ if (typeof document !== 'undefined') {
     form.hidden = false;
     setupCombobox(form, index);
     const page = document.getElementById('search-page');
-    if (page) setupResultsPage(page, index);
+    if (page) setupResultsPage(page, index, form.dataset.stem);
   }
 }
