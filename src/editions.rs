@@ -30,6 +30,10 @@ pub struct PageEntry {
     pub title: String,
     /// Hash of the page's text, to tell changed pages apart.
     pub hash: String,
+    /// The page's file, relative to the site folder (`versions/2025/lessons/trust.md`), read
+    /// again for "What changed" (empty in caches of earlier builds).
+    #[serde(default)]
+    pub source: String,
 }
 
 /// What a built older edition remembers of itself.
@@ -76,6 +80,7 @@ pub fn map_of(site: &Site) -> Vec<PageEntry> {
             url: p.url.clone(),
             title: p.title.clone(),
             hash: short_hash(p.source.text.as_bytes()),
+            source: p.source.name.to_string(),
         })
         .collect()
 }
@@ -151,24 +156,61 @@ impl Context {
 /// The pages added, removed and changed in an edition since the one before it.
 #[derive(Debug, Default, Serialize)]
 pub struct Changes {
+    /// The edition compared and the one before it, as the switcher names them.
+    pub label: String,
+    pub earlier_label: String,
     pub added: Vec<(String, String)>,
     pub removed: Vec<(String, String)>,
-    pub changed: Vec<(String, String)>,
+    pub changed: Vec<ChangedPage>,
 }
 
-/// Compares edition `current` of `cx` with the next older one. URLs are full paths.
-pub fn changes(cx: &Context) -> Option<Changes> {
+/// A page of both editions whose file changed, with what changed in its text.
+#[derive(Debug, Serialize)]
+pub struct ChangedPage {
+    pub title: String,
+    /// Full paths of the page in this edition and in the one before it.
+    pub url: String,
+    pub old_url: String,
+    /// The earlier title, when the page was renamed.
+    pub old_title: Option<String>,
+    /// The sections added, removed and revised; `None` when the earlier file could not be read
+    /// (a record of an earlier build names no file).
+    pub diff: Option<crate::changes::PageDiff>,
+}
+
+/// Compares edition `current` of `cx` with the next older one. URLs are full paths. `site` is
+/// the edition being rendered (the new text of its pages); the earlier edition's files are
+/// read from its folder under `root`, the site folder, for the pages whose text changed only.
+pub fn changes(cx: &Context, site: &Site, root: &Path) -> Option<Changes> {
     let (now, before) = (cx.current, cx.current + 1);
     if before >= cx.list.len() {
         return None;
     }
-    let mut out = Changes::default();
+    let mut out = Changes {
+        label: cx.list[now].label.clone(),
+        earlier_label: cx.list[before].label.clone(),
+        ..Changes::default()
+    };
+    let by_key: HashMap<String, &Page> = site.pages.iter().map(|p| (page_key(p), p)).collect();
     let old = &cx.index[before];
     for p in &cx.pages[now] {
-        let link = (p.title.clone(), format!("{}{}", cx.list[now].base, p.url));
+        let url = format!("{}{}", cx.list[now].base, p.url);
         match old.get(&p.key) {
-            None => out.added.push(link),
-            Some(&i) if cx.pages[before][i].hash != p.hash => out.changed.push(link),
+            None => out.added.push((p.title.clone(), url)),
+            Some(&i) if cx.pages[before][i].hash != p.hash => {
+                let o = &cx.pages[before][i];
+                let diff = by_key.get(&p.key).and_then(|page| {
+                    let earlier = earlier_body(root, &o.source)?;
+                    Some(crate::changes::diff(&earlier, page.body_text()))
+                });
+                out.changed.push(ChangedPage {
+                    title: p.title.clone(),
+                    url,
+                    old_url: format!("{}{}", cx.list[before].base, o.url),
+                    old_title: (o.title != p.title).then(|| o.title.clone()),
+                    diff,
+                });
+            }
             Some(_) => {}
         }
     }
@@ -182,6 +224,19 @@ pub fn changes(cx: &Context) -> Option<Changes> {
         }
     }
     Some(out)
+}
+
+/// The Markdown body of an earlier edition's page file `source` (relative to `root`), or
+/// `None` when it cannot be read or has no front matter.
+fn earlier_body(root: &Path, source: &str) -> Option<String> {
+    if source.is_empty() || !source.starts_with("versions/") || source.contains("..") {
+        return None;
+    }
+    let text = fs::read_to_string(&root.join(source)).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let file = crate::diagnostics::Source::new(source, text);
+    let split = crate::frontmatter::split(&file).ok()?;
+    Some(file.text[split.body].to_string())
 }
 
 /// Everything an older edition's output depends on besides its own sources.
@@ -229,6 +284,8 @@ pub fn stat_key(dir: &Path, k: &KeyInputs) -> String {
 fn key_of(dir: &Path, k: &KeyInputs, file: impl Fn(&Path, &mut blake3::Hasher)) -> String {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // The form of the record (`Cached`): bumped when it holds something new (2: page files).
+    h.update(b"record 2");
     h.update(k.config_text.as_bytes());
     h.update(k.base_url.as_bytes());
     h.update(&[u8::from(k.drafts)]);

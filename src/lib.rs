@@ -6,6 +6,7 @@
 pub mod blocks;
 pub mod brand;
 pub mod build;
+pub mod changes;
 pub mod config;
 pub mod diagnostics;
 pub mod editions;

@@ -86,7 +86,7 @@ pub fn export(
             .get(name)
             .map(|u| u.strip_prefix(base.as_str()).unwrap_or(u).to_string())
     };
-    let scorm_js = add_theme_files(&built, &asset, &mut files)?;
+    let scorm_js = add_theme_files(&built, &asset, &config.language, &mut files)?;
     let launch = Launch {
         lang: &config.language,
         site: &base,
@@ -186,11 +186,12 @@ fn check_size(course_id: &str, c: &CoursePages) -> Result<(), Failed> {
 }
 
 /// Adds the theme files the launch page uses to `files` (`asset` gives a theme asset's output
-/// path): `scorm.js` made a classic script, the stylesheets, `theme.js` and the icon. Returns
-/// the output path of `scorm.js`.
+/// path): `scorm.js` made a classic script, the stylesheets, the strings of language `lang`,
+/// `theme.js` and the icon. Returns the output path of `scorm.js`.
 fn add_theme_files(
     built: &build::InMemory,
     asset: &dyn Fn(&str) -> Option<String>,
+    lang: &str,
     files: &mut Files,
 ) -> Result<String, Failed> {
     let Some(scorm_js) = asset("scorm.js") else {
@@ -203,7 +204,14 @@ fn add_theme_files(
         )))
     })?;
     files.insert(scorm_js.clone(), js.into_bytes());
-    for name in ["style.css", "brand.css", "theme.js", "favicon.svg"] {
+    let strings = format!("strings.{lang}.js");
+    for name in [
+        "style.css",
+        "brand.css",
+        strings.as_str(),
+        "theme.js",
+        "favicon.svg",
+    ] {
         if let Some(a) = asset(name)
             && let Some(bytes) = built.files.get(&a)
         {
@@ -242,6 +250,10 @@ impl Launch<'_> {
             if let Some(a) = (self.asset)(css) {
                 head.push_str(&format!("<link rel=\"stylesheet\" href=\"{}\">\n", e(&a)));
             }
+        }
+        // The interface text of the package's language, read by `theme.js` and `scorm.js`.
+        if let Some(t) = (self.asset)(&format!("strings.{}.js", self.lang)) {
+            head.push_str(&format!("<script src=\"{}\"></script>\n", e(&t)));
         }
         if let Some(t) = (self.asset)("theme.js") {
             head.push_str(&format!("<script src=\"{}\"></script>\n", e(&t)));

@@ -45,6 +45,8 @@ pub static BUILTIN: &[(&str, &[u8])] = theme_files![
     "templates/sitemap.xml",
     "static/style.css",
     "static/theme.js",
+    "static/nav.js",
+    "static/blocks.js",
     "static/search.js",
     "static/stem.js",
     "static/progress.js",
@@ -103,6 +105,7 @@ pub struct Theme {
 /// The string-table groups the theme's scripts read (from `assets/strings.<lang>.js`).
 pub const SCRIPT_GROUPS: &[&str] = &[
     "search",
+    "block",
     "progress",
     "quiz",
     "reflection",

@@ -717,7 +717,11 @@ impl Prepared {
                 renderer.search_page()?.into_bytes(),
             );
         }
-        if let Some(changes) = self.editions.as_ref().and_then(editions::changes) {
+        if let Some(changes) = self
+            .editions
+            .as_ref()
+            .and_then(|cx| editions::changes(cx, &self.site, &self.opts.root))
+        {
             emit(
                 "changes/index.html".into(),
                 renderer.changes(&changes)?.into_bytes(),

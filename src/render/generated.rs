@@ -123,6 +123,10 @@ impl<'a> Renderer<'a> {
         view.noindex = true;
         view.alternates = Vec::new();
         view.breadcrumbs.push(self.link(book, None));
+        // The print view in another language, where the book is in that language's own words.
+        for l in view.languages.iter_mut().filter(|l| l.same || l.current) {
+            l.url = format!("{}print/", l.url);
+        }
         view.chapters = b
             .children
             .iter()
@@ -145,6 +149,8 @@ impl<'a> Renderer<'a> {
                     number: p.number,
                     title: p.title.clone(),
                     url: self.url(*c),
+                    // A chapter shown in the default language's words (a fallback) says so.
+                    lang: (p.lang != self.site.config.language).then(|| p.lang.clone()),
                 }
             })
             .collect();
@@ -234,6 +240,26 @@ impl<'a> Renderer<'a> {
         crumbs.reverse();
         crumbs.push(course);
         let mut view = self.generated("certificate", "certificate.title", url, crumbs);
+        // The switchers lead to the course's certificate in the other language (every variant
+        // writes one per course), and to the course in another edition: the course page's
+        // targets, not the home page's.
+        let frame = self.frame(course);
+        view.languages = frame
+            .languages
+            .into_iter()
+            .map(|mut l| {
+                if l.same || l.current {
+                    l.url = format!("{}certificate/", l.url);
+                }
+                l
+            })
+            .collect();
+        view.edition = frame.edition;
+        if let Some(e) = &mut view.edition {
+            for l in e.all.iter_mut().filter(|l| l.current) {
+                l.url = view.url.clone();
+            }
+        }
         view.course = self.course_view(course, false, course);
         self.render("certificate.html", &view)
     }

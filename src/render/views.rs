@@ -188,6 +188,8 @@ pub struct PrintChapter {
     pub title: String,
     pub url: String,
     pub content: String,
+    /// The chapter's language, when it is not the page's.
+    pub lang: Option<String>,
 }
 
 #[derive(Serialize)]

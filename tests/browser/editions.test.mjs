@@ -71,7 +71,8 @@ function siteFiles() {
     f[`${dir}/index.md`] = `---\ntitle: Home\n---\n\nWelcome to the ${year} edition.\n`;
     f[`${dir}/guide/_index.md`] = '---\ntitle: Field guide\nkind: book\nweight: 1\n---\n\nA short guide to coaching.\n';
     f[`${dir}/guide/01-getting-started.md`] = '---\ntitle: Getting started\n---\n\nStart with one question.\n';
-    f[`${dir}/guide/02-planning.md`] = '---\ntitle: Planning the year\n---\n\n## Goals\n\nPlan the year around a few goals.\n';
+    f[`${dir}/guide/02-planning.md`] = '---\ntitle: Planning the year\n---\n\n## Goals\n\nPlan the year around a few goals.\n\n' +
+      '## Walkthroughs\n\nWalk through every classroom once a month.\n';
     f[`${dir}/lessons/_index.md`] = '---\ntitle: Lessons\nkind: lessons\nweight: 2\n---\n\nShort lessons.\n';
     f[`${dir}/lessons/01-trust.md`] = lesson('trust', 'Building trust', 'Trust grows in small moments, like a short debrief.');
     f[`${dir}/courses/_index.md`] = '---\ntitle: Courses\nkind: section\nweight: 3\n---\n\nOur courses.\n';
@@ -101,6 +102,9 @@ function siteFiles() {
   // Only in 2025 (so removed in the latest), with the distinctive word.
   f['versions/2025/lessons/03-feedback-loops.md'] =
     lesson('feedback-loops', 'Feedback loops', `The ${ZEPHYR_WORD} of feedback: close every loop within a week.`);
+  // Revised in the latest, section by section: Goals reworded, Walkthroughs gone, Calendar new.
+  f['content/guide/02-planning.md'] = '---\ntitle: Planning the year\n---\n\n## Goals\n\nPlan the year around three goals chosen with your team.\n\n' +
+    'Write each goal where everyone sees it.\n\n## Calendar\n\nPut every visit on the calendar in August.\n';
   // Only in the latest (added).
   f['content/lessons/04-coaching.md'] = lesson('coaching', 'Coaching conversations', 'Ask, listen, then plan.');
   return f;
@@ -286,6 +290,30 @@ describe('a. the edition switcher, with the keyboard', () => {
   });
 });
 
+// Issue 15.11: the switcher on the search page and on My learning leads to the same page in the
+// other edition (with the keyboard, as in a.), not to that edition's home page.
+describe('a2. the switcher on the search page and My learning stays on that page', () => {
+  for (const [page0, from, to, label] of [
+    ['search', `${E2025}search/`, `${BASE}search/`, LATEST],
+    ['search', `${BASE}search/`, `${E2025}search/`, '2025 edition'],
+    ['My learning', `${E2025}my-learning/`, `${BASE}my-learning/`, LATEST],
+    ['My learning', `${BASE}my-learning/`, `${E2025}my-learning/`, '2025 edition'],
+  ]) {
+    test(`${page0}: ${from} → "${label}" lands on ${to}`, T, async () => {
+      await withContext({}, async ({ open }) => {
+        const page = await open(from);
+        const kind = await page.evaluate(() => document.body.dataset.pageKind);
+        const link = page.locator('nav.edition-switcher li a', { hasText: label });
+        assert.equal(await link.count(), 1, `one switcher link "${label}"`);
+        await link.focus();
+        await Promise.all([page.waitForURL((u) => u.pathname === to), page.keyboard.press('Enter')]);
+        await page.waitForLoadState('load');
+        assert.equal(await page.evaluate(() => document.body.dataset.pageKind), kind, `the page kind after switching from ${from}`);
+      });
+    });
+  }
+});
+
 // ---------------------------------------------------------------- b. the banner
 describe('b. the banner of older editions', () => {
   test('every page of 2025 and 2024 has one banner (role=note) linking to the page in the latest; no page of the latest has one', T, async () => {
@@ -437,16 +465,16 @@ describe('d. progress is carried by lesson id across editions', () => {
       const toggle = page.locator('#complete-toggle');
       await eventually(async () => assert.equal(await toggle.isVisible(), true, '#complete-toggle is visible'));
       assert.equal(await text(page, '#complete-toggle'), 'Mark lesson complete');
-      assert.equal(await toggle.getAttribute('aria-pressed'), 'false', 'not complete at first');
+      assert.equal(await toggle.getAttribute('data-done'), 'false', 'not complete at first');
       await toggle.click();
-      await eventually(async () => assert.equal(await toggle.getAttribute('aria-pressed'), 'true', 'aria-pressed after the click'));
+      await eventually(async () => assert.equal(await toggle.getAttribute('data-done'), 'true', 'aria-pressed after the click'));
       const stored = await page.evaluate((k) => JSON.parse(localStorage.getItem(k) || 'null'), STORAGE_KEY);
       assert.equal(stored?.courses?.coach?.lessons?.debrief?.done, true, `localStorage[${STORAGE_KEY}]: ${JSON.stringify(stored)}`);
 
       for (const where of [BASE + P.debriefNew, E2024 + P.debriefOld]) {
         const other = await open(where);
         const t = other.locator('#complete-toggle');
-        await eventually(async () => assert.equal(await t.getAttribute('aria-pressed'), 'true', `#complete-toggle aria-pressed on ${where}`));
+        await eventually(async () => assert.equal(await t.getAttribute('data-done'), 'true', `#complete-toggle aria-pressed on ${where}`));
         await eventually(async () => assert.ok(await other.locator('.sidebar [data-lesson-id="debrief"] .done-mark').count() > 0,
           `the sidebar of ${where} marks the lesson done`));
         const first = other.locator('.sidebar [data-lesson-id="first-visit"] .done-mark');
@@ -477,8 +505,11 @@ describe('f. "What changed"', () => {
   // The page's lists: { added: [[title, path]], changed: [...], removed: [...] }.
   const lists = (page) => page.evaluate(() => Object.fromEntries(['added', 'changed', 'removed'].map((id) => {
     const h = document.getElementById(id);
-    const ul = h?.nextElementSibling?.tagName === 'UL' ? h.nextElementSibling : null;
-    return [id, ul ? [...ul.querySelectorAll('a')].map((a) => [a.textContent.trim(), new URL(a.href).pathname]) : []];
+    let ul = h?.nextElementSibling;
+    while (ul && ul.tagName === 'P') ul = ul.nextElementSibling;
+    ul = ul?.tagName === 'UL' ? ul : null;
+    // The first link of each item: the page (a revised page's item links to its sections too).
+    return [id, ul ? [...ul.children].map((li) => li.querySelector('a')).map((a) => [a.textContent.trim(), new URL(a.href).pathname]) : []];
   })));
   const sorted = (xs) => [...xs].sort((a, b) => a[1].localeCompare(b[1]));
 
@@ -490,12 +521,52 @@ describe('f. "What changed"', () => {
       const l = await lists(page);
       assert.deepEqual(l.added, [['Coaching conversations', BASE + P.coaching]], 'added');
       assert.deepEqual(l.removed, [['Feedback loops', E2025 + P.feedback]], 'removed (linking to the earlier edition)');
-      assert.deepEqual(sorted(l.changed), [['Home', BASE], ['Listening well', BASE + P.listening]], 'revised');
+      assert.deepEqual(sorted(l.changed), [['Planning the year', BASE + P.planning], ['Home', BASE], ['Listening well', BASE + P.listening]].sort((a, b) => a[1].localeCompare(b[1])), 'revised');
       assert.match(await text(page, '#added'), /\(1\)/);
       assert.match(await text(page, '#removed'), /\(1\)/);
       for (const [, href] of [...l.added, ...l.removed, ...l.changed]) assert.equal(await status(href), 200, `${href} from /pd/changes/`);
     });
   });
+
+  // Issue 15.13: per page, the sections added, removed and revised, the revised paragraphs word
+  // by word (struck through / underlined, and "removed:" / "added:" for screen readers), and
+  // links to the page and each section in both editions.
+  for (const colorScheme of ['light', 'dark']) {
+    test(`/pd/changes/: a revised page's sections and words, with links to both editions (${colorScheme})`, T, async () => {
+      await withContext({ colorScheme }, async ({ open }) => {
+        const page = await open(`${BASE}changes/`);
+        const item = page.locator('.changes-revised > li').filter({ has: page.locator(`h3 a[href="${BASE + P.planning}"]`) });
+        assert.equal(await item.count(), 1, 'the revised page has one item');
+        const links = (sel) => sel.evaluateAll((as) => as.map((a) => [a.textContent.trim(), new URL(a.href).pathname + new URL(a.href).hash]));
+        assert.deepEqual(await links(item.locator(':scope > .change-links a')), [[LATEST, BASE + P.planning], ['2025 edition', E2025 + P.planning]], 'the page in both editions');
+        const paras = await item.locator(':scope > p').allTextContents();
+        assert.ok(paras.some((t) => /^Sections added: Calendar$/.test(t.trim())), `sections added: ${JSON.stringify(paras)}`);
+        assert.ok(paras.some((t) => /^Sections removed: Walkthroughs$/.test(t.trim())), `sections removed: ${JSON.stringify(paras)}`);
+        assert.deepEqual(await links(item.locator(':scope > p:not(.change-links) a')), [['Calendar', `${BASE + P.planning}#calendar`], ['Walkthroughs', `${E2025 + P.planning}#walkthroughs`]],
+          'an added section links to this edition, a removed one to the earlier');
+        const goals = item.locator('.change-section').filter({ has: page.locator('h4', { hasText: /^Goals$/ }) });
+        assert.equal(await goals.count(), 1, 'the revised section');
+        assert.deepEqual(await links(goals.locator('.change-links a')), [[LATEST, `${BASE + P.planning}#goals`], ['2025 edition', `${E2025 + P.planning}#goals`]]);
+        // Word by word: what was there, what is new, and the paragraph added whole.
+        const diffs = await goals.locator('p.diff').evaluateAll((ps) => ps.map((p) => [...p.childNodes].map((n) =>
+          n.nodeName === 'DEL' ? `[-${n.childNodes[1].textContent}-]` : n.nodeName === 'INS' ? `{+${n.childNodes[1].textContent}+}` : n.textContent).join('')));
+        assert.deepEqual(diffs, ['Plan the year around [-a few-]{+three+} goals{+ chosen with your team+}.', '{+Write each goal where everyone sees it.+}']);
+        // Told apart without colour: struck through and underlined; and by a screen reader.
+        const looks = await goals.locator('del, ins').evaluateAll((es) => [...new Set(es.map((e) => `${e.tagName} ${getComputedStyle(e).textDecorationLine}`))]);
+        assert.deepEqual(looks.sort(), ['DEL line-through', 'INS underline']);
+        const tree = await goals.locator('p.diff').first().ariaSnapshot();
+        assert.match(tree, /removed: a few \(end of change\)/, `the accessibility tree: ${tree}`);
+        assert.match(tree, /added: three \(end of change\)/, `the accessibility tree: ${tree}`);
+        // A page whose text changed in its only paragraph; every link of the page answers.
+        const listening = page.locator('.changes-revised > li').filter({ has: page.locator(`h3 a[href="${BASE + P.listening}"]`) });
+        assert.match(await listening.locator('p.diff').first().textContent(), /and after/);
+        for (const href of await page.locator('.changes-revised a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+          assert.equal(await status(href.replace(/#.*/, '')), 200, `${href} from /pd/changes/`);
+        }
+        await assertNoAxeViolations(page, `"What changed" (${colorScheme})`);
+      });
+    });
+  }
 
   test('/pd/editions/2025/changes/ lists what 2025 changed since 2024; 2024 has no such page', T, async () => {
     await withContext({}, async ({ open }) => {

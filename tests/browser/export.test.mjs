@@ -78,7 +78,7 @@ describe('the site exported as a zip, opened from disk', () => {
       await shoot(page, 'zip-lesson');
       const lesson = await page.locator('article').getAttribute('data-lesson');
       await page.locator('#complete-toggle').click();
-      assert.equal(await page.locator('#complete-toggle').getAttribute('aria-pressed'), 'true');
+      assert.equal(await page.locator('#complete-toggle').getAttribute('data-done'), 'true');
       assert.ok(await page.locator('#complete-state').isVisible(), 'the lesson shows it is complete');
       // Progress is kept under the key of the site's base path, wherever the folder is.
       const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('playbook-progress:/')));
@@ -95,7 +95,9 @@ describe('the site exported as a zip, opened from disk', () => {
       assert.match(continueHref, /^file:\/\/.*index\.html$/, 'continue links work from disk');
       await page.locator('.my-course a.button').click();
       await page.waitForLoadState('load');
-      assert.equal(await page.locator('article').getAttribute('data-lesson'), lesson);
+      // The lesson opened last is complete: Continue leads on to the next one (issue 15.9).
+      assert.notEqual(await page.locator('article').getAttribute('data-lesson'), lesson, 'Continue reopened the completed lesson');
+      assert.equal(await page.locator('#complete-toggle').getAttribute('data-done'), 'false');
       // The theme toggle works and is remembered from disk too.
       await page.locator('#theme-toggle').click();
       await page.reload();
@@ -224,14 +226,14 @@ describe('the SCORM 1.2 package of a course', () => {
       await again.course.locator(`article[data-lesson="${lessons[1]}"]`).waitFor();
       // Lesson 1 shows as completed, in the course's list beside the lesson.
       await again.course.locator(`[data-lesson-id="${lessons[0]}"] .done-mark`).first().waitFor();
-      assert.equal(await again.course.locator('#complete-toggle').getAttribute('aria-pressed'), 'false');
+      assert.equal(await again.course.locator('#complete-toggle').getAttribute('data-done'), 'false');
       // Complete every lesson, from the bookmark on, then lesson 1 stays done.
       await again.course.locator('#complete-toggle').click();
       for (let i = 2; i < lessons.length; i++) {
         await again.course.locator('a[rel="next"]').click();
         await again.course.locator(`article[data-lesson="${lessons[i]}"]`).waitFor();
         await again.course.locator('#complete-toggle').click();
-        await again.course.locator('#complete-toggle[aria-pressed="true"]').waitFor();
+        await again.course.locator('#complete-toggle[data-done="true"]').waitFor();
       }
       const c = await cmi(again.page);
       assert.equal(c.status, 'completed');
@@ -242,6 +244,38 @@ describe('the SCORM 1.2 package of a course', () => {
       assertClean(again.log);
     } finally {
       await again.context.close();
+    }
+  });
+
+  // Issue 15.12: inside the LMS the course page shows its module bars and check marks (no
+  // TypeError for the certificate link the package does not have), offers no reset (the LMS's
+  // record wins), and reflections do not claim to stay in this browser.
+  test('inside the LMS: the course page\'s bars and check marks, no reset, reflections kept for the session', async () => {
+    const lms = await launch(null);
+    try {
+      await lms.course.locator('#start-link').click();
+      await lms.course.locator(`article[data-lesson="${lessons[0]}"]`).waitFor();
+      const note = await lms.course.locator('.reflection-note').first().textContent();
+      assert.match(note, /kept only while this course is open/, 'the reflection note inside an LMS');
+      assert.doesNotMatch(note, /stays in this browser/);
+      await lms.course.locator('.reflection textarea').first().fill('A thought.');
+      await lms.course.locator('.reflection-note', { hasText: 'Kept for this session' }).first().waitFor();
+      await lms.course.locator('#complete-toggle').click();
+      await lms.course.locator('#complete-toggle[data-done="true"]').waitFor();
+      await lms.course.locator('#lesson-progress a', { hasText: 'Back to the course' }).click();
+      await lms.course.locator('article.course').waitFor();
+      await lms.course.locator(`.modules [data-lesson-id="${lessons[0]}"] .done-mark`).waitFor();
+      const bars = await lms.course.locator('.module .module-progress').evaluateAll((bs) => bs.map((b) => ({ hidden: b.hidden, value: b.value, visible: b.checkVisibility() })));
+      assert.ok(bars.length >= 2, 'module bars');
+      assert.ok(bars.every((b) => !b.hidden && b.visible), `module bars hidden: ${JSON.stringify(bars)}`);
+      assert.equal(bars[0].value, 1, 'the first module\'s bar counts the completed lesson');
+      assert.deepEqual(await lms.course.locator('.modules .done-mark').evaluateAll((ms) => ms.map((m) => m.closest('[data-lesson-id]').dataset.lessonId)), [lessons[0]]);
+      assert.match(await lms.course.locator('#course-progress-text').textContent(), new RegExp(`^1 of ${lessons.length} lessons complete`));
+      assert.equal(await lms.course.locator('#reset-course').count(), 0, 'a reset is offered inside the LMS');
+      assert.equal(await lms.course.locator('#start-link').getAttribute('data-state'), 'continue');
+      assertClean(lms.log);
+    } finally {
+      await lms.context.close();
     }
   });
 

@@ -47,19 +47,19 @@ questions:
     choices:
       - text: A question the teacher really wants answered
         correct: true
-        feedback: Yes. Genuine questions invite real answers.
+        feedback: Genuine questions invite real answers.
       - text: A worksheet
-        feedback: Not quite. A worksheet can come later.
+        feedback: A worksheet can come later.
   - prompt: Which of these help students feel heard? Choose all that apply.
     choices:
       - text: Waiting after asking a question
         correct: true
-        feedback: Yes. Wait time lets more students answer.
+        feedback: Wait time lets more students answer.
       - text: Repeating a student's idea in their own words
         correct: true
-        feedback: Yes. It shows the idea was taken seriously.
+        feedback: It shows the idea was taken seriously.
       - text: Calling only on raised hands
-        feedback: Not quite. Many students never raise a hand.
+        feedback: Many students never raise a hand.
 \`\`\``;
 
 // version 2: lesson `listening` renamed (new file name and title, same id); `next-steps` removed.
@@ -173,7 +173,10 @@ async function go(page, url) {
 }
 
 const visible = (page, sel) => page.locator(sel).isVisible();
-const pressed = (page) => page.locator('#complete-toggle').getAttribute('aria-pressed');
+// Whether the lesson page shows the lesson as complete (its button's data-done).
+const pressed = (page) => page.locator('#complete-toggle').getAttribute('data-done');
+// The course page's one call to action: its state (start, continue, complete) and where it leads.
+const cta = (page) => page.locator('#start-link').evaluate((a) => ({ state: a.dataset.state, text: a.textContent.trim(), href: a.getAttribute('href') }));
 const stored = (page, base = '/a/') => page.evaluate((k) => JSON.parse(localStorage.getItem(k) || 'null'), KEY(base));
 const storedText = (page, base = '/a/') => page.evaluate((k) => localStorage.getItem(k), KEY(base));
 const seed = (page, state, base = '/a/') =>
@@ -190,7 +193,7 @@ async function expectText(page, sel, pattern, what = sel) {
   });
 }
 async function expectPressed(page, value) {
-  await eventually(async () => assert.equal(await pressed(page), String(value), '#complete-toggle aria-pressed'));
+  await eventually(async () => assert.equal(await pressed(page), String(value), '#complete-toggle data-done'));
 }
 
 // Presses Tab until the focused element matches selector.
@@ -240,10 +243,15 @@ describe('manual completion', { timeout: 120_000 }, () => {
       assert.match(await text(page, '.lesson-rule'), /Mark the lesson complete when you have finished it/);
       assert.equal(await pressed(page), 'false');
       assert.equal(await text(page, '#complete-toggle'), 'Mark lesson complete');
+      assert.equal(await text(page, '#complete-state'), 'Not completed yet');
       assert.deepEqual(await checked(page, '.sidebar'), []);
 
       await page.click('#complete-toggle');
       await expectPressed(page, true);
+      // Issue 15.9: a completed lesson's button no longer offers to mark it complete.
+      assert.equal(await text(page, '#complete-toggle'), 'Mark as not complete');
+      assert.equal(await text(page, '#complete-state'), '✓ Completed');
+      assert.equal(await page.locator('#complete-toggle').getAttribute('aria-pressed'), null, 'a button whose words change is no toggle');
       await expectText(page, '#progress-announce', /^Lesson complete\. 1 of 4 lessons done in this course\.$/);
       assert.equal(await page.locator('#progress-announce').getAttribute('role'), 'status');
       assert.deepEqual(await checked(page, '.sidebar'), ['first-steps'], 'check marks in the sidebar');
@@ -274,8 +282,7 @@ describe('manual completion', { timeout: 120_000 }, () => {
       const page = await open(url + P.course);
       assert.ok(await visible(page, '#course-progress'), '#course-progress is still hidden');
       assert.equal(await text(page, '#course-progress-text'), '0 of 4 lessons complete (0%)');
-      assert.ok(await visible(page, '#start-link'), 'Start the course is hidden before any visit');
-      assert.ok(!(await visible(page, '#continue-link')), 'Continue is shown before any visit');
+      assert.deepEqual(await cta(page), { state: 'start', text: 'Start the course', href: `/a/${P.l1}` }, 'before any visit');
 
       await go(page, url + P.l1);
       await completeByButton(page);
@@ -289,10 +296,8 @@ describe('manual completion', { timeout: 120_000 }, () => {
       assert.deepEqual(await checked(page, '.modules'), ['first-steps'], 'check marks in the course\'s lesson list');
       const modules = await page.locator('.module-progress').evaluateAll((bs) => bs.map((b) => [b.hidden, b.value, b.max]));
       assert.deepEqual(modules, [[false, 1, 2], [false, 0, 2]], 'module progress bars [hidden, value, max]');
-      assert.ok(!(await visible(page, '#start-link')), 'Start the course is still shown after a visit');
+      assert.deepEqual(await cta(page), { state: 'continue', text: 'Continue where you left off', href: `/a/${P.l3}` }, 'after a visit');
       assert.ok(!(await visible(page, '#certificate-link')), 'the certificate link is shown for an incomplete course');
-      assert.ok(await visible(page, '#continue-link'), 'Continue where you left off is hidden');
-      assert.equal(await text(page, '#continue-link'), 'Continue where you left off');
 
       await go(page, url + P.m1);
       assert.equal(await text(page, '#module-progress-text'), 'Your progress in this module: 1 of 2 lessons');
@@ -300,7 +305,7 @@ describe('manual completion', { timeout: 120_000 }, () => {
       assert.deepEqual(await checked(page, 'article'), ['first-steps'], 'check marks in the module\'s lesson list');
 
       await go(page, url + P.course);
-      await Promise.all([page.waitForURL(url + P.l3), page.click('#continue-link')]);
+      await Promise.all([page.waitForURL(url + P.l3), page.click('#start-link')]);
       assert.equal(await text(page, 'h1'), 'Listening well');
     });
   });
@@ -329,8 +334,7 @@ describe('manual completion', { timeout: 120_000 }, () => {
       await expectText(page, '#course-progress-text', /^0 of 4 lessons complete \(0%\)$/);
       await expectText(page, '#progress-announce', /progress in this course was reset/);
       assert.deepEqual(await checked(page, '.modules'), []);
-      assert.ok(!(await visible(page, '#continue-link')), 'Continue is still shown after a reset');
-      assert.ok(await visible(page, '#start-link'), 'Start the course is hidden after a reset');
+      assert.equal((await cta(page)).state, 'start', 'Continue is still offered after a reset');
       const s = await stored(page);
       assert.equal(s.courses.teach.last, undefined, 'the continue mark survived the reset');
       assert.ok(Object.values(s.courses.teach.lessons).every((l) => l.done === false), 'a lesson is still complete');
@@ -407,9 +411,11 @@ describe('automatic completion', { timeout: 120_000 }, () => {
         'You answered 0 of 2 correctly (0%). The pass mark is 50%: read the feedback and try again.');
       const fb = (id) => page.locator(`#quiz-1-${id}-feedback`);
       assert.ok(await fb('q1-c2').isVisible(), 'no feedback for the chosen wrong answer');
-      assert.equal(await text(page, '#quiz-1-q1-c2-feedback'), 'Not quite. Not quite. A worksheet can come later.');
+      // Issue 15.6: the verdict is said once, by the script, before the author's feedback.
+      assert.equal(await text(page, '#quiz-1-q1-c2-feedback'), 'Not quite. A worksheet can come later.');
       assert.ok(await fb('q2-c1').isVisible(), 'no feedback for the chosen right answer');
-      assert.equal(await text(page, '#quiz-1-q2-c1-feedback'), 'Correct. Yes. Wait time lets more students answer.');
+      assert.equal(await text(page, '#quiz-1-q2-c1-feedback'), 'Correct. Wait time lets more students answer.');
+      assert.equal(await text(page, 'fieldset[data-question="2"] .quiz-missed'), 'You have not chosen every right answer yet.');
       for (const id of ['q1-c1', 'q2-c2', 'q2-c3']) assert.ok(!(await fb(id).isVisible()), `feedback shown for ${id}, which was not chosen`);
       assert.deepEqual(await page.locator('fieldset.quiz-question').evaluateAll((fs) => fs.map((f) => f.className)),
         ['quiz-question is-wrong', 'quiz-question is-wrong']);
@@ -547,7 +553,7 @@ describe('export and import', { timeout: 120_000 }, () => {
         ['another app', JSON.stringify({ ...record('/a/', IDS), app: 'someone-else' }), /not a progress file.* Nothing was changed\.$/],
         ['no schema', JSON.stringify({ ...record('/a/', IDS), schema: undefined }), /does not say which format.* Nothing was changed\.$/],
         ['a damaged lesson', JSON.stringify({ ...record('/a/', IDS), courses: { teach: { lessons: { 'Bad Id': { done: true, at: 'x' } } } } }), /damaged.* Nothing was changed\.$/],
-        ['10 MB', JSON.stringify(record('/a/', IDS)).padEnd(10 * 1024 * 1024, ' '), /^That file is too large \(10240 KB\) to be a progress file; nothing was changed\.$/],
+        ['10 MB', JSON.stringify(record('/a/', IDS)).padEnd(10 * 1024 * 1024, ' '), /^That file is too large \(10,240 kB\) to be a progress file; nothing was changed\.$/],
       ];
       for (const [i, [what, body, message]] of bad.entries()) {
         const file = path.join(tmp, `bad-${i}.json`);
@@ -748,8 +754,8 @@ test('a renamed lesson keeps its progress; a removed one is retired and not coun
     assert.deepEqual(await page.locator('#course-progress-bar').evaluate((b) => [b.value, b.max]), [2, 3]);
     assert.deepEqual(await checked(page, '.modules'), ['first-steps', 'listening']);
     assert.match(await text(page, '.modules [data-lesson-id="listening"]'), /^Hearing every voice ✓ \(completed\)/);
-    assert.ok(!(await visible(page, '#continue-link')), 'Continue points at a removed lesson');
-    assert.ok(await visible(page, '#start-link'));
+    // The last lesson opened is gone: Continue leads to the first lesson not complete.
+    assert.deepEqual(await cta(page), { state: 'continue', text: 'Continue where you left off', href: `/a/${P.l2}` });
 
     await go(page, s.url + P.my);
     assert.match(await text(page, '#my-courses'), /2 of 3 lessons complete \(67%\)/);
@@ -791,7 +797,7 @@ test('two sites on one origin (/a/ and /b/) keep separate progress', { timeout: 
 
     const b = await open(`${server.url}b/${P.course}`);
     assert.equal(await text(b, '#course-progress-text'), '0 of 4 lessons complete (0%)');
-    assert.ok(!(await visible(b, '#continue-link')), 'site B continues from site A\'s lesson');
+    assert.equal((await cta(b)).state, 'start', 'site B continues from site A\'s lesson');
     assert.deepEqual(await checked(b, '.modules'), []);
     await go(b, `${server.url}b/${P.my}`);
     assert.equal(await text(b, '#my-courses'), 'You have not started a course on this site yet.');
@@ -852,8 +858,9 @@ describe('certificate', { timeout: 120_000 }, () => {
       await go(page, url + P.l4);
       await completeByButton(page);
       await go(page, url + P.course);
-      assert.ok(await visible(page, '#certificate-link'), 'no certificate link on the completed course');
-      await Promise.all([page.waitForURL(url + P.cert), page.click('#certificate-link')]);
+      // Issue 15.9: at 100% there is nothing to continue; the call to action is the certificate.
+      assert.deepEqual(await cta(page), { state: 'complete', text: 'Your certificate', href: `/a/${P.cert}` }, 'no certificate link on the completed course');
+      await Promise.all([page.waitForURL(url + P.cert), page.click('#start-link')]);
       await page.waitForLoadState('networkidle');
       assert.ok(!(await visible(page, '#certificate-not-yet')));
       assert.ok(await visible(page, '#certificate-name-form'), 'no name field on a completed course');

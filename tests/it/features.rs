@@ -184,7 +184,7 @@ fn site_files_sitemap_robots_404_and_head_tags() {
         "absolute asset URLs work at any depth"
     );
     let home = s.read("index.html");
-    assert!(home.contains("<html lang=\"en\">"));
+    assert!(home.contains("<html lang=\"en\" "));
     assert!(
         home.contains("<link rel=\"canonical\" href=\"https://district.example/pd/playbook/\">")
     );
@@ -429,7 +429,7 @@ fn relative_images_are_copied_and_pages_in_other_languages_say_so() {
     let html = s.read("about/index.html");
     assert!(html.contains("src=\"/pd/playbook/img/chart.svg\" alt=\"Un gráfico\""));
     // The interface is the site's (English); the text says it is Spanish.
-    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<html lang=\"en\" "));
     assert!(html.contains("<main id=\"main\" tabindex=\"-1\" lang=\"es\">"));
 }
 

@@ -34,7 +34,7 @@ fn each_language_has_its_tree_interface_and_switcher() {
     let s = built(&bilingual(""));
     let es = read(&s, "es/libro/por-que/index.html");
     assert!(
-        es.contains("<html lang=\"es\">"),
+        es.contains("<html lang=\"es\" "),
         "the Spanish page's interface is Spanish"
     );
     assert!(es.contains("Ir al contenido"), "skip link in Spanish");

@@ -5,10 +5,15 @@
 // Run: node --test tests/js/
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
   APP, SCHEMA, MAX_IMPORT_BYTES, NEVER, EARLIEST, SKEW_MS, storageKey, emptyState, migrate, validate, merge,
   setLesson, recordVisit, recordQuiz, courseProgress, scoreQuiz, reflectionsDocument, sameSiteUrl,
+  resumeLesson, lessonPlace, playMeter, t, percent,
 } from '../../themes/default/static/progress.js';
+import { readTable, useStrings } from './strings.mjs';
+
+useStrings('en');
 
 const SITE = '/pd/playbook/';
 // Times in the format's lifetime (it was first published on 2026-11-23).
@@ -703,5 +708,101 @@ describe('reflectionsDocument', () => {
     s.reflections.k = { text: ' \n ', at: T(1), prompt: 'p', page: 'P', url: '/' };
     assert.match(reflectionsDocument(s, 'Site', T(1)), /\(No reflections written yet\.\)/);
     assert.match(reflectionsDocument(emptyState(SITE), 'Site', T(1)), /\(No reflections written yet\.\)/);
+  });
+});
+
+// ---------------------------------------------------------------- continuing, watching, texts
+describe('resumeLesson: where "Continue" leads', () => {
+  const L = [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }];
+  const state = (done, last) => {
+    const s = emptyState(SITE);
+    for (const id of done) setLesson(s, 'c1', id, true, T(1));
+    if (last) recordVisit(s, 'c1', last, T(2));
+    return s;
+  };
+  test('the last lesson opened, while it is not complete', () => {
+    assert.equal(resumeLesson(state(['a'], 'c'), 'c1', L)?.id, 'c');
+  });
+  test('a completed last lesson leads to the next one not complete', () => {
+    assert.equal(resumeLesson(state(['a', 'b'], 'b'), 'c1', L)?.id, 'c');
+    assert.equal(resumeLesson(state(['a', 'b', 'c'], 'b'), 'c1', L)?.id, 'd');
+  });
+  test('past the end it wraps to the first lesson not complete', () => {
+    assert.equal(resumeLesson(state(['b', 'c', 'd'], 'd'), 'c1', L)?.id, 'a');
+  });
+  test('nothing at 100%, nothing before any visit', () => {
+    assert.equal(resumeLesson(state(['a', 'b', 'c', 'd'], 'd'), 'c1', L), null);
+    assert.equal(resumeLesson(emptyState(SITE), 'c1', L), null);
+  });
+  test('an imported record with completions but no visit leads to the first not complete', () => {
+    assert.equal(resumeLesson(state(['a'], null), 'c1', L)?.id, 'b');
+  });
+  test('lessonPlace numbers module and lesson from 1', () => {
+    const modules = [{ lessons: [{ id: 'a' }, { id: 'b' }] }, { lessons: [{ id: 'c' }, { id: 'd' }, { id: 'e' }] }];
+    assert.deepEqual(lessonPlace(modules, 'e'), { module: 2, lesson: 3 });
+    assert.equal(lessonPlace(modules, 'x'), null);
+  });
+});
+
+describe('playMeter: complete_on watch counts time played, not seeks', () => {
+  test('playing at normal speed counts every step', () => {
+    const m = playMeter();
+    for (let i = 0; i <= 40; i++) m.tick(i * 0.25, i * 250, 1);
+    assert.equal(m.played, 10);
+  });
+  test('a seek to the end adds nothing', () => {
+    const m = playMeter();
+    m.tick(0, 0, 1);
+    m.tick(0.25, 250, 1);
+    m.tick(17.9, 500, 1);
+    assert.equal(m.played, 0.25);
+  });
+  test('a faster playback rate counts what it played', () => {
+    const m = playMeter();
+    for (let i = 0; i <= 10; i++) m.tick(i, i * 250, 4);
+    assert.equal(m.played, 10);
+  });
+  test('after a pause the next step is not measured from before it', () => {
+    const m = playMeter();
+    m.tick(1, 0, 1);
+    m.pause();
+    m.tick(1.1, 60_000, 1);
+    assert.equal(m.played, 0);
+  });
+});
+
+describe('interface text', () => {
+  test('t fills names, writes numbers and picks the plural form by n', () => {
+    useStrings('en');
+    assert.equal(t('progress.course_text', { done: 1, n: 1, percent: percent(100) }), '1 of 1 lesson complete (100%)');
+    assert.equal(t('progress.course_text', { done: 3, n: 12, percent: percent(25) }), '3 of 12 lessons complete (25%)');
+    useStrings('es');
+    assert.equal(t('progress.course_text', { done: 3, n: 12, percent: percent(25) }), '3 de 12 lecciones completadas (25\u00a0%)');
+    assert.match(validate({ app: 'x' }, SITE).error, /no es un archivo de progreso/);
+    useStrings('en');
+  });
+  test('every text the scripts ask for is in the English and the Spanish table', () => {
+    const dir = new URL('../../themes/default/static/', import.meta.url);
+    const used = new Set();
+    for (const f of ['progress.js', 'theme.js', 'scorm.js', 'nav.js', 'blocks.js']) {
+      const src = fs.readFileSync(new URL(f, dir), 'utf8');
+      for (const m of src.matchAll(/\bt\(\s*'([a-z_]+\.[a-z_]+)'/g)) used.add(m[1]);
+      for (const m of src.matchAll(/'((?:progress|quiz|learning|reflection|block|nav|offline|certificate)\.[a-z_]+)'/g)) used.add(m[1]);
+    }
+    assert.ok(used.size > 40, `only ${used.size} texts found in the scripts`);
+    for (const lang of ['en', 'es']) {
+      const table = readTable(lang);
+      const missing = [...used].filter((k) => !(k in table));
+      assert.deepEqual(missing, [], `texts the scripts use that ${lang}.yaml lacks`);
+    }
+  });
+  test('no script holds an English sentence of its own', () => {
+    const dir = new URL('../../themes/default/static/', import.meta.url);
+    for (const f of ['progress.js', 'theme.js', 'scorm.js', 'nav.js', 'blocks.js']) {
+      const code = fs.readFileSync(new URL(f, dir), 'utf8').split('\n').filter((l) => !/^\s*(\/\/|\*|\/\*\*)/.test(l)).join('\n');
+      // A quoted text of three or more words starting with a capital letter is a sentence.
+      const sentences = [...code.matchAll(/(['`])([A-Z][a-z]+(?: [a-z’']+){2,}[^'`]*)\1/g)].map((m) => m[2]);
+      assert.deepEqual(sentences, [], `${f} holds English text`);
+    }
   });
 });

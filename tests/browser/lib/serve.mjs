@@ -25,6 +25,10 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.pdf': 'application/pdf',
+  '.vtt': 'text/vtt; charset=utf-8',
+  '.webm': 'video/webm',
+  '.mp4': 'video/mp4',
+  '.mp3': 'audio/mpeg',
   '.webmanifest': 'application/manifest+json',
 };
 
@@ -32,14 +36,32 @@ export async function serve(root, basePath = '/') {
   root = path.resolve(root);
   const base = ('/' + basePath + '/').replace(/\/+/g, '/');
 
+  // A 200 with the whole file, or, for a `Range: bytes=a-b` request (a video seeking, as every
+  // web server answers it), 206 with that part; an unsatisfiable range is 416.
   async function sendFile(req, res, status, file) {
-    const body = await fs.readFile(file);
-    res.writeHead(status, {
+    let body = await fs.readFile(file);
+    const headers = {
       'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
-      'Content-Length': body.length,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-    });
+      'Accept-Ranges': 'bytes',
+    };
+    const range = status === 200 && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || '');
+    if (range && (range[1] || range[2])) {
+      const size = body.length;
+      let start = range[1] ? Number(range[1]) : size - Number(range[2]);
+      let end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      start = Math.max(0, start);
+      if (start >= size || start > end) {
+        res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+        return res.end();
+      }
+      body = body.subarray(start, end + 1);
+      status = 206;
+      headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+    }
+    headers['Content-Length'] = body.length;
+    res.writeHead(status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 

@@ -35,6 +35,28 @@ export const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
 
 export function storageKey(base) { return `playbook-progress:${base}`; }
 
+/**
+ * The interface text `key` in the page's language, from the string tables the page loads first
+ * (`assets/strings.<lang>.js`, `globalThis.PLAYBOOK_STRINGS`): each `{name}` filled from `vars`,
+ * numbers written as the language writes them (Intl), and with `vars.n` the form for that count.
+ * A key the tables lack comes back as itself (a theme bug the tests catch).
+ */
+export function t(key, vars = {}) {
+  const s = globalThis.PLAYBOOK_STRINGS || { lang: 'en', text: {} };
+  let text = Object.hasOwn(s.text, key) ? s.text[key] : key;
+  if (text && typeof text === 'object') text = vars.n !== undefined && new Intl.PluralRules(s.lang).select(vars.n) === 'one' ? text.one : text.other;
+  return String(text).replace(/\{(\w+)\}/g, (m, k) => {
+    if (!Object.hasOwn(vars, k)) return m;
+    return typeof vars[k] === 'number' ? new Intl.NumberFormat(s.lang).format(vars[k]) : String(vars[k]);
+  });
+}
+
+/** A whole percentage (0–100) as the page's language writes it: "80%", "80 %". */
+export function percent(p) {
+  const lang = (globalThis.PLAYBOOK_STRINGS || {}).lang || 'en';
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(p / 100);
+}
+
 export function emptyState(site) {
   return { app: APP, schema: SCHEMA, site, name: '', courses: {}, reflections: {} };
 }
@@ -45,10 +67,10 @@ const MIGRATIONS = {};
 
 /** Brings a stored or imported record up to the current schema: { state } or { error }. */
 export function migrate(raw) {
-  if (!raw || typeof raw !== 'object' || raw.app !== APP) return { error: 'This is not a progress file from this kind of site.' };
+  if (!raw || typeof raw !== 'object' || raw.app !== APP) return { error: t('learning.err_not_progress') };
   let s = raw;
-  if (!Number.isInteger(s.schema) || s.schema < 1) return { error: 'The file does not say which format it uses.' };
-  if (s.schema > SCHEMA) return { error: 'The file was made by a newer version of this site. Update the site, then import it again.' };
+  if (!Number.isInteger(s.schema) || s.schema < 1) return { error: t('learning.err_no_format') };
+  if (s.schema > SCHEMA) return { error: t('learning.err_newer') };
   while (s.schema < SCHEMA) s = MIGRATIONS[s.schema](s);
   return { state: s };
 }
@@ -106,31 +128,31 @@ export function validate(raw, site, { now = Date.now(), stored = false } = {}) {
   if (m.error) return m;
   const time = (v) => checkTime(v, now, stored);
   const when = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) && v.length <= 40
-    ? ` its time ${shown(v)} is ${Date.parse(v) > now ? 'in the future' : 'from before this site kept progress'}`
-    : ' its time is not a date');
+    ? t(Date.parse(v) > now ? 'learning.time_future' : 'learning.time_past', { time: shown(v) })
+    : t('learning.time_not_date'));
   const s = m.state;
-  if (s.site !== site) return { error: `This file holds progress from another site (${String(s.site).slice(0, 80)}), not from this one.` };
-  if (!isPlain(s.courses) || !isPlain(s.reflections) || !isText(s.name ?? '', LIMITS.title)) return { error: 'The file is damaged: its parts are not what they should be.' };
+  if (s.site !== site) return { error: t('learning.err_other_site', { site: String(s.site).slice(0, 80) }) };
+  if (!isPlain(s.courses) || !isPlain(s.reflections) || !isText(s.name ?? '', LIMITS.title)) return { error: t('learning.err_parts') };
   const out = emptyState(site);
   out.name = s.name || '';
   let count = 0;
   for (const [cid, c] of Object.entries(s.courses)) {
-    if (!ID.test(cid) || cid.length > LIMITS.id || !isPlain(c) || !isPlain(c.lessons ?? {})) return { error: `The file is damaged: course “${cid.slice(0, 40)}” is not valid.` };
+    if (!ID.test(cid) || cid.length > LIMITS.id || !isPlain(c) || !isPlain(c.lessons ?? {})) return { error: t('learning.err_course', { id: cid.slice(0, 40) }) };
     const course = { lessons: {} };
     for (const [lid, l] of Object.entries(c.lessons ?? {})) {
       count++;
       const quizOk = l?.quiz === undefined || (isPlain(l.quiz) && typeof l.quiz.passed === 'boolean' && Number.isFinite(l.quiz.best) && l.quiz.best >= 0 && l.quiz.best <= 100);
       if (!ID.test(lid) || lid.length > LIMITS.id || !isPlain(l) || typeof l.done !== 'boolean' || !isText(l.title ?? '', LIMITS.title) || !quizOk) {
-        return { error: `The file is damaged: lesson “${String(lid).slice(0, 40)}” is not valid.` };
+        return { error: t('learning.err_lesson', { id: String(lid).slice(0, 40) }) };
       }
       const at = time(l.at);
-      if (at === null) return { error: `The file is damaged: lesson “${lid}” is not valid:${when(l.at)}.` };
+      if (at === null) return { error: t('learning.err_lesson_when', { id: lid, why: when(l.at) }) };
       course.lessons[lid] = { done: l.done, at, ...(l.title ? { title: l.title } : {}), ...(l.quiz ? { quiz: { best: l.quiz.best + 0, passed: l.quiz.passed } } : {}) };
     }
     if (c.last !== undefined) {
-      if (!isPlain(c.last) || typeof c.last.lesson !== 'string' || !ID.test(c.last.lesson)) return { error: 'The file is damaged: a “continue” mark is not valid.' };
+      if (!isPlain(c.last) || typeof c.last.lesson !== 'string' || !ID.test(c.last.lesson)) return { error: t('learning.err_mark') };
       const at = time(c.last.at);
-      if (at === null) return { error: `The file is damaged: a “continue” mark is not valid:${when(c.last.at)}.` };
+      if (at === null) return { error: t('learning.err_mark_when', { why: when(c.last.at) }) };
       course.last = { lesson: c.last.lesson, at };
     }
     out.courses[cid] = course;
@@ -138,15 +160,15 @@ export function validate(raw, site, { now = Date.now(), stored = false } = {}) {
   for (const [key, r] of Object.entries(s.reflections)) {
     count++;
     if (key === '__proto__' || key.length > 300 || !isPlain(r) || !isText(r.text, LIMITS.text) || !isText(r.prompt ?? '', LIMITS.text) || !isText(r.page ?? '', LIMITS.title) || !isText(r.url ?? '', LIMITS.title)) {
-      return { error: 'The file is damaged: a reflection is not valid.' };
+      return { error: t('learning.err_reflection') };
     }
     const url = sameSiteUrl(r.url ?? '', site);
-    if (url === null) return { error: `The file is damaged: a reflection links to ${shown(r.url)}, which is not a page of this site.` };
+    if (url === null) return { error: t('learning.err_reflection_url', { url: shown(r.url) }) };
     const at = time(r.at);
-    if (at === null) return { error: `The file is damaged: a reflection is not valid:${when(r.at)}.` };
+    if (at === null) return { error: t('learning.err_reflection_when', { why: when(r.at) }) };
     Object.defineProperty(out.reflections, key, { value: { text: r.text, at, prompt: r.prompt || '', page: r.page || '', url }, enumerable: true, writable: true, configurable: true });
   }
-  if (count > LIMITS.entries) return { error: 'The file holds more entries than any real progress would.' };
+  if (count > LIMITS.entries) return { error: t('learning.err_too_many') };
   return { state: out };
 }
 
@@ -250,6 +272,60 @@ export function courseProgress(state, cid, lessons) {
 }
 
 /**
+ * The lesson "Continue" leads to, of `lessons` ([{id, …}] in course order): the last lesson the
+ * reader opened if it is not complete, else the next one after it that is not (wrapping to the
+ * start); with no lesson opened yet but some complete (an imported record), the first that is
+ * not. Null when every lesson is complete, or nothing was started.
+ */
+export function resumeLesson(state, cid, lessons) {
+  const c = own(state.courses, cid) || { lessons: {} };
+  const done = (l) => Boolean(own(c.lessons, l.id)?.done);
+  const todo = lessons.filter((l) => !done(l));
+  if (!todo.length) return null;
+  const at = c.last ? lessons.findIndex((l) => l.id === c.last.lesson) : -1;
+  if (at < 0) return lessons.some(done) ? todo[0] : null;
+  for (let i = 0; i < lessons.length; i++) {
+    const l = lessons[(at + i) % lessons.length];
+    if (!done(l)) return l;
+  }
+  return null;
+}
+
+/** Where `id` sits in a course of `modules` ([{lessons: [{id}]}]): its module's number and its
+ * own number in that module (from 1), or null. */
+export function lessonPlace(modules, id) {
+  for (let m = 0; m < modules.length; m++) {
+    const l = modules[m].lessons.findIndex((x) => x.id === id);
+    if (l >= 0) return { module: m + 1, lesson: l + 1 };
+  }
+  return null;
+}
+
+/**
+ * `complete_on: watch`: how much of a video was actually played. `tick(time, now, rate)` is
+ * called at each `timeupdate` while the video plays (`time` its position in seconds, `now` a clock
+ * in milliseconds, `rate` its playback rate); a step forward counts only when it is no longer
+ * than the time that passed at that rate (plus half a second of slack), so a seek forward,
+ * say to the end, adds nothing. `pause()` after a pause or seek, so the next step is not
+ * measured from before it. `played` is the seconds counted.
+ */
+export function playMeter() {
+  let last = null;
+  return {
+    played: 0,
+    tick(time, now, rate = 1) {
+      if (last) {
+        const step = time - last.time;
+        const allowed = ((now - last.now) / 1000) * Math.max(rate, 0.0625) + 0.5;
+        if (step > 0 && step <= allowed) this.played += step;
+      }
+      last = { time, now };
+    },
+    pause() { last = null; },
+  };
+}
+
+/**
  * A site URL (`site` + path, as the build writes them in courses.json and records) as a link
  * from this copy, whose root folder is at `root` (an absolute URL). From disk (`file`), a
  * folder gets its `index.html`. Other URLs are returned as they are.
@@ -281,10 +357,10 @@ export function scoreQuiz(answers, passMark) {
 
 /** The reader's reflections as a plain-text document. */
 export function reflectionsDocument(state, siteTitle, now) {
-  const lines = [`My reflections — ${siteTitle}`, `Exported ${now.slice(0, 10)}`, ''];
+  const lines = [t('learning.doc_title', { site: siteTitle }), t('learning.doc_exported', { date: now.slice(0, 10) }), ''];
   const entries = Object.values(state.reflections).filter((r) => r.text.trim()).sort((a, b) => a.page.localeCompare(b.page));
-  if (!entries.length) lines.push('(No reflections written yet.)');
-  for (const r of entries) lines.push(`## ${r.page || 'A page'}`, r.url ? `(${r.url})` : '', '', `Prompt: ${r.prompt}`, '', r.text.trim(), '', '');
+  if (!entries.length) lines.push(t('learning.doc_none'));
+  for (const r of entries) lines.push(`## ${r.page || t('learning.doc_page')}`, r.url ? `(${r.url})` : '', '', t('learning.doc_prompt', { prompt: r.prompt }), '', r.text.trim(), '', '');
   return lines.join('\n');
 }
 
@@ -298,11 +374,16 @@ function here() {
   return { site, root: new URL(d.base || '/', location.href).href, file: location.protocol === 'file:' };
 }
 
-/** The store of progress: the LMS's record inside a SCORM package, else this browser's. */
+/** The store of progress: the LMS's record inside a SCORM package (marked `lms`), else this
+ * browser's. */
 function openStore(site) {
   try {
     const bridge = window.parent !== window ? window.parent.playbookScorm : undefined;
-    if (bridge && typeof bridge.store === 'function') return bridge.store(site);
+    if (bridge && typeof bridge.store === 'function') {
+      const store = bridge.store(site);
+      store.lms = true;
+      return store;
+    }
   } catch { /* a parent page of another origin: not a package of ours */ }
   return browserStore(site);
 }
@@ -314,6 +395,7 @@ function browserStore(base) {
   try { localStorage.setItem(key + ':probe', '1'); localStorage.removeItem(key + ':probe'); } catch { available = false; }
   return {
     key,
+    lms: false,
     get available() { return available; },
     read() {
       if (!available) return memory || emptyState(base);
@@ -346,11 +428,12 @@ function notice(main) {
   p.id = 'storage-notice';
   p.className = 'storage-notice';
   p.setAttribute('role', 'status');
-  p.textContent = 'This browser is not letting the site keep your progress (private browsing or blocked storage), so what you do here will be lost when you close the page. Everything else works.';
+  p.textContent = t('progress.storage_blocked');
   main.prepend(p);
 }
 
 const now = () => new Date().toISOString();
+const pageLang = () => (globalThis.PLAYBOOK_STRINGS || {}).lang || document.documentElement.lang || undefined;
 
 function mark(link, done) {
   link.querySelector('.done-mark')?.remove();
@@ -362,7 +445,7 @@ function mark(link, done) {
   icon.textContent = ' ✓';
   const text = document.createElement('span');
   text.className = 'visually-hidden';
-  text.textContent = ' (completed)';
+  text.textContent = ' ' + t('progress.completed_mark');
   span.append(icon, text);
   link.append(span);
 }
@@ -376,10 +459,18 @@ function markLessons(state, cid) {
   });
 }
 
+/** A link's own text, without the check a previous render put in it. */
+function linkText(a) {
+  const copy = a.cloneNode(true);
+  copy.querySelector('.done-mark')?.remove();
+  return copy.textContent.trim();
+}
+
 function lessonsOnPage(root) {
-  return [...root.querySelectorAll('[data-lesson-id]')].map((li) => {
+  const seen = new Set();
+  return [...root.querySelectorAll('[data-lesson-id]')].filter((li) => !seen.has(li.dataset.lessonId) && seen.add(li.dataset.lessonId)).map((li) => {
     const a = li.tagName === 'A' ? li : li.querySelector('a');
-    return { id: li.dataset.lessonId, title: a ? a.textContent.replace(/ ✓ \(completed\)$/, '').trim() : li.dataset.lessonId, url: a ? a.getAttribute('href') : '' };
+    return { id: li.dataset.lessonId, title: a ? linkText(a) : li.dataset.lessonId, url: a ? a.getAttribute('href') : '' };
   });
 }
 
@@ -388,6 +479,8 @@ function setupReflections(store, scope, pageTitle, render) {
     const area = box.querySelector('textarea');
     const label = box.querySelector('label');
     const note = box.querySelector('.reflection-note');
+    // Inside an LMS, reflections are kept for the session only (the LMS's record has no room).
+    if (store.lms && note) note.textContent = t('reflection.note_lms');
     const key = `${scope}/${box.dataset.reflection}`;
     const saved = own(store.read().reflections, key);
     if (saved) area.value = saved.text;
@@ -399,7 +492,8 @@ function setupReflections(store, scope, pageTitle, render) {
         const w = here();
         set(s.reflections, key, { text: area.value.slice(0, LIMITS.text), at: now(), prompt: label ? label.textContent.slice(0, LIMITS.text) : '', page: clip(pageTitle), url: siteUrl(location.href, w.site, w.root).slice(0, LIMITS.title) });
         const ok = store.write(s);
-        if (note) note.textContent = ok ? `Saved in this browser at ${new Date().toLocaleTimeString()}.` : 'Not saved: this browser is not keeping data for this site.';
+        const time = new Date().toLocaleTimeString(pageLang(), { hour: 'numeric', minute: '2-digit' });
+        if (note) note.textContent = !ok ? t('reflection.not_saved') : t(store.lms ? 'reflection.saved_lms' : 'reflection.saved_at', { time });
         if (render) render();
       }, 400);
     });
@@ -416,21 +510,26 @@ function setupQuizzes(onScored, passMark) {
     const check = document.createElement('button');
     check.type = 'submit';
     check.className = 'button-secondary';
-    check.textContent = 'Check my answers';
+    check.textContent = t('quiz.check');
     const retry = document.createElement('button');
     retry.type = 'button';
     retry.className = 'button-secondary';
-    retry.textContent = 'Try again';
+    retry.textContent = t('quiz.retry');
     retry.hidden = true;
     const row = document.createElement('p');
     row.className = 'quiz-actions';
     row.append(check, ' ', retry);
     form.append(row, result);
+    form.classList.add('is-ready');
     const questions = [...form.querySelectorAll('fieldset.quiz-question')];
+    const clear = () => {
+      form.querySelectorAll('.quiz-feedback').forEach((f) => { f.hidden = true; f.querySelector('.verdict')?.remove(); });
+      form.querySelectorAll('.question-mark, .quiz-missed').forEach((e) => e.remove());
+      questions.forEach((q) => q.classList.remove('is-right', 'is-wrong'));
+    };
     const reset = () => {
       form.reset();
-      form.querySelectorAll('.quiz-feedback').forEach((f) => { f.hidden = true; f.querySelector('.verdict')?.remove(); });
-      questions.forEach((q) => q.classList.remove('is-right', 'is-wrong'));
+      clear();
       result.textContent = '';
       retry.hidden = true;
       check.hidden = false;
@@ -440,34 +539,85 @@ function setupQuizzes(onScored, passMark) {
     };
     form.addEventListener('submit', (e) => {
       e.preventDefault();
+      clear();
       const scored = questions.map((q) => {
         const inputs = [...q.querySelectorAll('input')];
+        // The script says the verdict, once, before the author's feedback (which has none).
         inputs.forEach((i) => {
           const fb = document.getElementById(i.id + '-feedback');
           if (!fb) return;
-          fb.querySelector('.verdict')?.remove();
           fb.hidden = !i.checked;
           if (i.checked) {
             const v = document.createElement('strong');
             v.className = 'verdict';
-            v.textContent = i.dataset.correct ? 'Correct. ' : 'Not quite. ';
-            fb.prepend(v);
+            v.textContent = t(i.dataset.correct ? 'quiz.right' : 'quiz.wrong');
+            fb.prepend(v, ' ');
           }
         });
         const a = { selected: inputs.filter((i) => i.checked).map((i) => i.value), correct: inputs.filter((i) => i.dataset.correct).map((i) => i.value) };
         const ok = scoreQuiz([a], 100).passed;
         q.classList.toggle('is-right', ok);
         q.classList.toggle('is-wrong', !ok);
+        // A mark beside the question for the eye; its words are the feedback's.
+        const legend = q.querySelector('legend');
+        if (legend) {
+          const m = document.createElement('span');
+          m.className = 'question-mark';
+          m.setAttribute('aria-hidden', 'true');
+          m.textContent = ok ? ' ✓' : ' ✗';
+          legend.append(m);
+        }
+        // Every answer chosen was right, but not every right answer was chosen: say so, or
+        // the reader sees only "Correct." and wonders why the question is not right.
+        if (!ok && a.selected.length && a.selected.every((v) => a.correct.includes(v))) {
+          const p = document.createElement('p');
+          p.className = 'quiz-missed';
+          p.textContent = t('quiz.missed');
+          q.append(p);
+        }
         return a;
       });
       const s = scoreQuiz(scored, passMark);
-      result.textContent = `You answered ${s.right} of ${s.total} correctly (${s.percent}%). ` + (s.passed ? `That passes (the pass mark is ${passMark}%).` : `The pass mark is ${passMark}%: read the feedback and try again.`);
+      const mark = percent(passMark);
+      result.textContent = t('quiz.result', { right: s.right, total: s.total, percent: percent(s.percent) }) + ' ' + t(s.passed ? 'quiz.passes' : 'quiz.not_passed', { mark });
+      form.classList.add('is-scored');
       if (answers) answers.hidden = false;
       retry.hidden = false;
       onScored(s, form);
     });
-    retry.addEventListener('click', reset);
+    retry.addEventListener('click', () => { form.classList.remove('is-scored'); reset(); });
   });
+}
+
+/**
+ * `complete_on: watch`: calls `onWatched` once every video of the lesson has been played for
+ * 90% of its length (time played, see `playMeter`). Returns false when the lesson has no video
+ * (its button then works as in `manual`).
+ */
+function watchVideos(article, onWatched) {
+  const videos = [...article.querySelectorAll('video[data-media]')];
+  if (!videos.length) return false;
+  const meters = videos.map(() => playMeter());
+  let fired = false;
+  const check = () => {
+    if (fired) return;
+    if (videos.every((v, i) => v.duration > 0 && Number.isFinite(v.duration) && meters[i].played >= 0.9 * v.duration)) {
+      fired = true;
+      onWatched();
+    }
+  };
+  videos.forEach((v, i) => {
+    const m = meters[i];
+    v.addEventListener('timeupdate', () => {
+      if (v.paused) return;
+      m.tick(v.currentTime, performance.now(), v.playbackRate);
+      check();
+    });
+    v.addEventListener('playing', () => m.tick(v.currentTime, performance.now(), v.playbackRate));
+    v.addEventListener('pause', () => { m.tick(v.currentTime, performance.now(), v.playbackRate); m.pause(); check(); });
+    v.addEventListener('ended', () => { m.tick(v.currentTime, performance.now(), v.playbackRate); check(); });
+  });
+  return true;
 }
 
 function setupLesson(store, article, main) {
@@ -479,42 +629,51 @@ function setupLesson(store, article, main) {
   const toggle = document.getElementById('complete-toggle');
   const announce = document.getElementById('progress-announce');
   const section = document.getElementById('lesson-progress');
+  const state = document.getElementById('complete-state');
   // The sidebar of a long course lists only part of it: count from the build's list instead.
   let courseLessons = lessonsOnPage(document.querySelector('.sidebar') || document);
   const coursesUrl = document.body.dataset.courses;
   if (coursesUrl) loadCourses(coursesUrl).then((all) => { const c = all.find((x) => x.id === cid); if (c) courseLessons = flat(c); }).catch(() => {});
-  const state = document.getElementById('complete-state');
+  const isDone = (s) => Boolean(own(own(s.courses, cid)?.lessons, lid)?.done);
+  // The button says what it will do; the line beside it says what is (one state, said once).
   const render = () => {
     const s = store.read();
-    const done = Boolean(own(own(s.courses, cid)?.lessons, lid)?.done);
-    toggle.setAttribute('aria-pressed', String(done));
-    if (state) state.hidden = !done;
+    const done = isDone(s);
+    toggle.textContent = t(done ? 'progress.mark_not_complete' : 'progress.mark_complete');
+    toggle.dataset.done = String(done);
+    if (state) {
+      state.textContent = t(done ? 'progress.completed' : 'progress.not_completed');
+      state.classList.toggle('is-done', done);
+    }
+    section.classList.toggle('is-done', done);
     markLessons(s, cid);
   };
   const setDone = (done, why) => {
     const s = store.read();
-    if (Boolean(own(own(s.courses, cid)?.lessons, lid)?.done) === done) return;
+    if (isDone(s) === done) return;
     setLesson(s, cid, lid, done, now(), title);
     if (!store.write(s)) notice(main);
     render();
     const p = courseProgress(s, cid, courseLessons.length ? courseLessons : [{ id: lid }]);
-    announce.textContent = (done ? `Lesson complete${why ? ` (${why})` : ''}. ` : 'Lesson marked as not complete. ') + `${p.done} of ${p.total} lessons done in this course.`;
+    const first = !done ? t('progress.lesson_undone') : why ? t('progress.lesson_done_why', { why: t(why) }) : t('progress.lesson_done');
+    announce.textContent = first + ' ' + t('progress.course_count', { done: p.done, n: p.total });
   };
   section.hidden = false;
   const s = recordVisit(store.read(), cid, lid, now());
   if (!store.write(s)) notice(main);
-  toggle.addEventListener('click', () => setDone(toggle.getAttribute('aria-pressed') !== 'true'));
-  if (rule === 'visit') setDone(true, 'you opened it');
+  toggle.addEventListener('click', () => setDone(toggle.dataset.done !== 'true'));
+  if (rule === 'visit') setDone(true, 'progress.why_visit');
   if (rule === 'scroll' && 'IntersectionObserver' in window) {
     const end = document.getElementById('lesson-end');
-    const seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); setDone(true, 'you reached its end'); } });
+    const seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); setDone(true, 'progress.why_scroll'); } });
     seen.observe(end);
   }
+  if (rule === 'watch') watchVideos(article, () => setDone(true, 'progress.why_watch'));
   setupQuizzes((score) => {
     const st = store.read();
     recordQuiz(st, cid, lid, score.percent, score.passed, now(), title);
     if (!store.write(st)) notice(main);
-    if (rule === 'quiz' && score.passed) setDone(true, 'you passed the knowledge check');
+    if (rule === 'quiz' && score.passed) setDone(true, 'progress.why_quiz');
   }, passMark);
   setupReflections(store, `${cid}/${lid}`, title);
   window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
@@ -527,20 +686,26 @@ function setupCourse(store, article, main) {
   const box = document.getElementById('course-progress');
   const bar = document.getElementById('course-progress-bar');
   const text = document.getElementById('course-progress-text');
-  const cont = document.getElementById('continue-link');
-  const start = document.getElementById('start-link');
+  const cta = document.getElementById('start-link');
+  const startHref = cta?.getAttribute('href');
+  const startText = cta?.textContent;
+  // Links a package turned into text (the certificate is not in a SCORM package) are absent.
   const cert = document.getElementById('certificate-link');
+  const reset = document.getElementById('reset-course');
   const announce = document.getElementById('progress-announce');
   const render = () => {
     const s = store.read();
     const p = courseProgress(s, cid, lessons);
     bar.value = p.done;
-    text.textContent = `${p.done} of ${p.total} lessons complete (${p.percent}%)`;
-    const last = lessons.find((l) => l.id === p.last);
-    cont.hidden = !last;
-    if (last) cont.href = last.url;
-    if (start) start.hidden = Boolean(last);
-    cert.hidden = !p.complete;
+    text.textContent = t('progress.course_text', { done: p.done, n: p.total, percent: percent(p.percent) });
+    const next = resumeLesson(s, cid, lessons);
+    // One call to action: start, continue with the next lesson not yet complete, or (all done)
+    // the certificate, where there is one.
+    if (cta) {
+      if (next) { cta.href = next.url; cta.textContent = t('progress.continue'); } else if (p.complete && cert) { cta.href = cert.getAttribute('href'); cta.textContent = t('progress.certificate'); } else { cta.href = startHref; cta.textContent = startText; }
+      cta.dataset.state = next ? 'continue' : p.complete ? 'complete' : 'start';
+    }
+    if (cert) cert.hidden = !p.complete || Boolean(cta);
     article.querySelectorAll('.module').forEach((m) => {
       const mp = courseProgress(s, cid, lessonsOnPage(m));
       const mbar = m.querySelector('.module-progress');
@@ -549,13 +714,17 @@ function setupCourse(store, article, main) {
     markLessons(s, cid);
   };
   box.hidden = false;
-  document.getElementById('reset-course').addEventListener('click', () => {
-    if (!window.confirm('Reset your progress in this course? Completed lessons and quiz scores in it will be forgotten in this browser. Your reflections are kept.')) return;
-    const s = resetCourse(store.read(), cid, now());
-    if (!store.write(s)) notice(main);
-    render();
-    announce.textContent = 'Your progress in this course was reset.';
-  });
+  // Inside an LMS its record wins: nothing here could reset it.
+  if (store.lms && reset) reset.closest('p').remove();
+  else if (reset) {
+    reset.addEventListener('click', () => {
+      if (!window.confirm(t('progress.reset_confirm'))) return;
+      const s = resetCourse(store.read(), cid, now());
+      if (!store.write(s)) notice(main);
+      render();
+      announce.textContent = t('progress.reset_done');
+    });
+  }
   if (!store.available) notice(main);
   window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
   render();
@@ -564,16 +733,26 @@ function setupCourse(store, article, main) {
 function setupModule(store, article, main) {
   if (!store.available) notice(main);
   const cid = article.dataset.course;
-  const lessons = lessonsOnPage(article);
+  // When the module's own text lists its lessons, the page has no list of its own: the build
+  // names them in data-lessons ("id url …") and the text's links get their checks.
+  const pairs = (article.dataset.lessons || '').trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    article.querySelectorAll('.prose a[href]').forEach((a) => {
+      if (a.getAttribute('href') === pairs[i + 1] && !a.closest('[data-lesson-id]')) a.dataset.lessonId = pairs[i];
+    });
+  }
+  const lessons = pairs.length
+    ? Array.from({ length: pairs.length / 2 }, (_, i) => ({ id: pairs[2 * i], url: pairs[2 * i + 1] }))
+    : lessonsOnPage(article);
   const row = article.querySelector('.module-progress-row');
   const render = () => {
     const s = store.read();
     const p = courseProgress(s, cid, lessons);
     document.getElementById('module-progress-bar').value = p.done;
-    document.getElementById('module-progress-text').textContent = `Your progress in this module: ${p.done} of ${p.total} lessons`;
+    document.getElementById('module-progress-text').textContent = t('progress.module_text', { done: p.done, n: p.total });
     markLessons(s, cid);
   };
-  row.hidden = false;
+  if (row) row.hidden = false;
   window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
   render();
 }
@@ -607,12 +786,51 @@ function el(tag, props = {}, ...children) {
   return n;
 }
 
+/** The home page of a returning learner: the course they were taking, and where to go on. The
+ * card's room is kept from the first paint (theme.js marks <html> when a record exists), so
+ * filling it in moves nothing. */
+async function setupHome(store) {
+  const card = document.getElementById('continue-card');
+  if (!card || !document.documentElement.classList.contains('has-progress')) return;
+  const slot = card.querySelector('.continue-body');
+  const s = store.read();
+  const courses = await loadCourses(card.dataset.courses);
+  const w = here();
+  const link = (u) => (document.body.dataset.site ? localHref(u, w.site, w.root, w.file) : u);
+  // The course most recently opened.
+  const taken = courses
+    .map((c) => ({ c, last: own(s.courses, c.id)?.last }))
+    .filter((x) => x.last)
+    .sort((a, b) => Date.parse(b.last.at) - Date.parse(a.last.at))[0];
+  if (!taken) { document.documentElement.classList.remove('has-progress'); return; }
+  const { c } = taken;
+  const lessons = flat(c);
+  const p = courseProgress(s, c.id, lessons);
+  const next = resumeLesson(s, c.id, lessons);
+  const course = el('p', { className: 'continue-course' }, el('a', { href: link(c.url), textContent: c.title }));
+  const meta = el('p', { className: 'continue-meta' }, t('progress.course_text', { done: p.done, n: p.total, percent: percent(p.percent) }));
+  const bar = el('progress', { max: p.total, value: p.done });
+  bar.setAttribute('aria-label', c.title);
+  const action = el('p', { className: 'continue-action' });
+  if (next) {
+    const place = lessonPlace(c.modules, next.id);
+    action.append(el('a', { className: 'button', href: link(next.url) },
+      place ? t('progress.continue_lesson', place) : t('progress.continue'),
+      el('span', { className: 'visually-hidden', textContent: ' — ' }),
+      el('span', { className: 'continue-lesson', textContent: next.title })));
+  } else if (p.complete) {
+    action.append(t('progress.course_done', { course: c.title }), ' ', el('a', { href: link(c.certificate), textContent: t('progress.certificate') }));
+  }
+  slot.replaceChildren(course, meta, bar, action);
+  card.classList.add('is-filled');
+}
+
 async function setupMyLearning(store, article, main) {
   const courses = await loadCourses(article.dataset.courses);
   const list = document.getElementById('my-courses');
   const status = document.getElementById('import-status');
   const refl = document.getElementById('my-reflections');
-  const siteTitle = document.querySelector('.site-title')?.textContent || 'this site';
+  const siteTitle = document.querySelector('.site-title')?.textContent.trim() || t('learning.this_site');
   const w = here();
   // Only an exported, relative copy (with data-site) maps the build's URLs to itself.
   const link = (u) => (document.body.dataset.site ? localHref(u, w.site, w.root, w.file) : u);
@@ -620,7 +838,7 @@ async function setupMyLearning(store, article, main) {
     const s = store.read();
     const started = courses.filter((c) => courseProgress(s, c.id, flat(c)).started);
     list.replaceChildren();
-    if (!started.length) list.append(el('p', { textContent: 'You have not started a course on this site yet.' }));
+    if (!started.length) list.append(el('p', { textContent: t('learning.none') }));
     for (const c of started) {
       const lessons = flat(c);
       const p = courseProgress(s, c.id, lessons);
@@ -628,17 +846,17 @@ async function setupMyLearning(store, article, main) {
       const card = el('section', { className: 'my-course' });
       card.setAttribute('aria-labelledby', id + '-title');
       const h = el('h3', { id: id + '-title' }, el('a', { href: link(c.url), textContent: c.title }));
-      const label = el('label', { htmlFor: id, textContent: `${p.done} of ${p.total} lessons complete (${p.percent}%) · ${c.duration}` });
+      const label = el('label', { htmlFor: id, textContent: t('learning.course_line', { done: p.done, n: p.total, percent: percent(p.percent), duration: c.duration }) });
       const bar = el('progress', { id, max: p.total, value: p.done });
       card.append(h, el('p', {}, label), bar);
       const actions = el('p', { className: 'course-actions' });
-      const last = lessons.find((l) => l.id === p.last);
-      if (last) actions.append(el('a', { className: 'button', href: link(last.url), textContent: 'Continue where you left off' }), ' ');
-      if (p.complete) actions.append(el('a', { href: link(c.certificate), textContent: 'Your certificate' }));
+      const next = resumeLesson(s, c.id, lessons);
+      if (next) actions.append(el('a', { className: 'button', href: link(next.url), textContent: t('learning.continue') }), ' ');
+      if (p.complete) actions.append(el('a', { href: link(c.certificate), textContent: t('learning.certificate') }));
       card.append(actions);
       if (p.retired.length) {
-        card.append(el('p', { className: 'retired-note', textContent: 'Lessons you completed that this course no longer has (retired; they do not count toward the course):' }));
-        card.append(el('ul', {}, ...p.retired.map((r) => el('li', { textContent: `${r.title} (retired)` }))));
+        card.append(el('p', { className: 'retired-note', textContent: t('learning.retired_lede') }));
+        card.append(el('ul', {}, ...p.retired.map((r) => el('li', { textContent: t('learning.retired', { title: r.title }) }))));
       }
       list.append(card);
     }
@@ -646,7 +864,7 @@ async function setupMyLearning(store, article, main) {
     // Links only to pages of this site, whatever an imported file said.
     const safe = (u) => link(sameSiteUrl(u, s.site) || s.site);
     refl.replaceChildren(...entries.map((r) => el('article', { className: 'my-reflection' }, el('h3', {}, el('a', { href: safe(r.url), textContent: r.page })), el('p', { className: 'reflection-prompt', textContent: r.prompt }), el('p', { className: 'reflection-text', textContent: r.text }))));
-    if (!entries.length) refl.append(el('p', { textContent: 'No reflections written yet.' }));
+    if (!entries.length) refl.append(el('p', { textContent: t('learning.no_reflections') }));
   };
   const download = (name, type, text) => {
     const url = URL.createObjectURL(new Blob([text], { type }));
@@ -658,7 +876,7 @@ async function setupMyLearning(store, article, main) {
   };
   document.getElementById('export-progress').addEventListener('click', () => {
     download(`progress-${location.hostname || 'site'}-${now().slice(0, 10)}.json`, 'application/json', JSON.stringify(store.read(), null, 2));
-    status.textContent = 'Your progress was saved to a file in your downloads.';
+    status.textContent = t('learning.exported');
   });
   document.getElementById('download-reflections').addEventListener('click', () => download(`reflections-${now().slice(0, 10)}.txt`, 'text/plain', reflectionsDocument(store.read(), siteTitle, now())));
   document.getElementById('print-reflections').addEventListener('click', () => { document.body.classList.add('print-reflections'); window.print(); document.body.classList.remove('print-reflections'); });
@@ -666,15 +884,19 @@ async function setupMyLearning(store, article, main) {
     const file = e.target.files[0];
     e.target.value = '';
     if (!file) return;
-    if (file.size > MAX_IMPORT_BYTES) { status.textContent = `That file is too large (${Math.round(file.size / 1024)} KB) to be a progress file; nothing was changed.`; return; }
+    if (file.size > MAX_IMPORT_BYTES) {
+      const size = new Intl.NumberFormat(pageLang(), { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(file.size / 1024);
+      status.textContent = t('learning.too_large', { size });
+      return;
+    }
     let raw;
-    try { raw = JSON.parse(await file.text()); } catch { status.textContent = 'That file is not a progress file (it could not be read); nothing was changed.'; return; }
+    try { raw = JSON.parse(await file.text()); } catch { status.textContent = t('learning.unreadable'); return; }
     const v = validate(raw, store.read().site);
-    if (v.error) { status.textContent = v.error + ' Nothing was changed.'; return; }
+    if (v.error) { status.textContent = v.error + ' ' + t('learning.nothing_changed'); return; }
     const merged = merge(store.read(), v.state);
-    if (!store.write(merged)) { notice(main); status.textContent = 'The file is fine, but this browser is not keeping data for this site.'; return; }
+    if (!store.write(merged)) { notice(main); status.textContent = t('learning.storage_off'); return; }
     render();
-    status.textContent = 'Progress imported and merged with what this browser had.';
+    status.textContent = t('learning.imported');
   });
   if (!store.available) notice(main);
   window.addEventListener('storage', (e) => { if (e.key === store.key) render(); });
@@ -690,10 +912,9 @@ async function setupCertificate(store, article, main) {
   const render = () => {
     const s = store.read();
     const p = courseProgress(s, course.id, flat(course));
-    document.getElementById('certificate-not-yet').hidden = p.complete;
-    if (!p.complete) {
-      document.getElementById('certificate-not-yet').textContent = `Complete every lesson of ${course.title} to see your certificate here: you have completed ${p.done} of ${p.total}.`;
-    }
+    const notYet = document.getElementById('certificate-not-yet');
+    notYet.hidden = p.complete;
+    if (!p.complete) notYet.textContent = t('certificate.not_yet_count', { course: course.title, done: p.done, n: p.total });
     form.hidden = !p.complete;
     document.getElementById('certificate').hidden = !p.complete || !s.name;
     document.getElementById('print-certificate').hidden = !p.complete || !s.name;
@@ -703,7 +924,8 @@ async function setupCertificate(store, article, main) {
       // The reader's own calendar day, in the attribute and in the text alike.
       const d = new Date(p.completedAt);
       date.dateTime = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-      date.textContent = new Date(p.completedAt).toLocaleDateString(document.documentElement.lang || undefined, { year: 'numeric', month: 'long', day: 'numeric' }); }
+      date.textContent = d.toLocaleDateString(pageLang(), { year: 'numeric', month: 'long', day: 'numeric' });
+    }
     if (document.activeElement !== input) input.value = s.name;
   };
   input.addEventListener('input', () => { const s = store.read(); s.name = input.value.slice(0, LIMITS.title); if (!store.write(s)) notice(main); render(); });
@@ -723,6 +945,7 @@ if (typeof document !== 'undefined') {
     if (kind === 'course-lesson') setupLesson(store, article, main);
     else if (kind === 'course') setupCourse(store, article, main);
     else if (kind === 'module') setupModule(store, article, main);
+    else if (kind === 'home') setupHome(store).catch(() => document.documentElement.classList.remove('has-progress'));
     else if (kind === 'lesson') {
       const title = document.querySelector('h1')?.textContent.trim() || '';
       setupReflections(store, `lessons/${article.dataset.lesson || location.pathname}`, title);

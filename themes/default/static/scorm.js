@@ -157,6 +157,13 @@ export function findAPI(win) {
 
 // ----------------------------------------------------------------------------------- browser
 
+/** The interface text `key` in the launch page's language (`assets/strings.<lang>.js`, which the
+ * launch page loads first). */
+function t(key) {
+  const s = globalThis.PLAYBOOK_STRINGS || { lang: 'en', text: {} };
+  return Object.hasOwn(s.text, key) ? String(s.text[key]) : key;
+}
+
 function connect(api, meta) {
   const get = (k) => { try { return String(api.LMSGetValue(k) ?? ''); } catch { return ''; } };
   const put = (k, v) => { try { return String(api.LMSSetValue(k, String(v))) === 'true'; } catch { return false; } };
@@ -247,9 +254,9 @@ function start() {
     window.playbookScorm = lms.bridge;
     const resume = items.find((li) => li.dataset.lessonId === lms.resume);
     if (resume) page = resume.dataset.href;
-    status.textContent = 'Your progress is recorded by your learning system.';
+    status.textContent = t('progress.lms_recorded');
   } else {
-    status.textContent = 'No learning system found: your progress is kept in this browser only.';
+    status.textContent = t('progress.lms_none');
   }
   frame.src = page;
 }

@@ -1,13 +1,34 @@
 // Light/dark theme: follows the system until the reader chooses, then remembers the choice.
-// Loaded in <head> (not deferred) so the stored theme applies before the first paint.
+// Loaded in <head> (not deferred), so what it decides applies before the first paint:
+// - the stored theme (`data-theme` on <html>);
+// - `js` on <html>: the controls only scripts make work (menu button, theme toggle, search box,
+//   progress boxes) get their room from the first paint, so showing them moves nothing;
+// - `has-progress` on <html> when this browser holds course progress for this site, so the home
+//   page keeps room for "Continue" (progress.js fills it in).
 (function () {
   var KEY = 'playbook-theme';
   var root = document.documentElement;
-  function stored() {
-    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  root.classList.add('js');
+  // Phones get a navigation drawer (nav.js) where <dialog> works; elsewhere the links stay put.
+  if (typeof HTMLDialogElement === 'function' && 'showModal' in HTMLDialogElement.prototype) root.classList.add('has-drawer');
+  function stored(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
   }
-  var saved = stored();
+  var saved = stored(KEY);
   if (saved === 'dark' || saved === 'light') root.dataset.theme = saved;
+  var progressKey = root.getAttribute('data-progress-key');
+  if (progressKey && /"last":/.test(stored(progressKey) || '')) root.classList.add('has-progress');
+
+  /** The interface text `key` in the page's language (assets/strings.<lang>.js, loaded first),
+   * each `{name}` filled from `vars`. */
+  function t(key, vars) {
+    var s = window.PLAYBOOK_STRINGS || { lang: 'en', text: {} };
+    var text = Object.prototype.hasOwnProperty.call(s.text, key) ? s.text[key] : key;
+    if (text && typeof text === 'object') text = text.other;
+    return String(text).replace(/\{(\w+)\}/g, function (m, k) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m;
+    });
+  }
 
   function effective() {
     if (root.dataset.theme) return root.dataset.theme;
@@ -26,6 +47,10 @@
         try { localStorage.setItem(KEY, next); } catch (e) { /* storage off: the choice lasts this page only */ }
         sync();
       });
+      if (window.matchMedia) {
+        var mq = window.matchMedia('(prefers-color-scheme: dark)');
+        if (mq.addEventListener) mq.addEventListener('change', sync);
+      }
     }
     var print = document.getElementById('print-button');
     if (print) {
@@ -53,7 +78,7 @@
     if (note) {
       var sync = function () {
         var offline = navigator.onLine === false;
-        note.textContent = offline ? 'You\u2019re offline. Pages you opened before are still here.' : '';
+        note.textContent = offline ? t('offline.note') : '';
         root.classList.toggle('is-offline', offline);
       };
       sync();
@@ -79,9 +104,9 @@
         // The title as written in the page's HTML: decode its entities without running anything.
         var title = parser.parseFromString('<!doctype html><title>' + p.title + '</title>', 'text/html').title || p.url;
         if (suffix && title.length > suffix.length && title.slice(-suffix.length) === suffix) title = title.slice(0, -suffix.length);
-        if (p.url === document.body.getAttribute('data-base')) title = 'Home';
+        if (p.url === document.body.getAttribute('data-base')) title = t('nav.home');
         return { url: p.url, title: title };
-      }).sort(function (a, b) { return a.title.localeCompare(b.title); });
+      }).sort(function (a, b) { return a.title.localeCompare(b.title, root.lang || undefined); });
       if (!items.length) return;
       items.forEach(function (p) {
         var li = document.createElement('li');
