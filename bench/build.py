@@ -73,7 +73,7 @@ import argparse, datetime, html, importlib.util, json, os, platform, random, re,
     subprocess, sys, time
 from pathlib import Path
 
-GEN_VERSION = 7
+GEN_VERSION = 8
 SEED = 1729
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -363,8 +363,21 @@ def spanish_body(text, page, heads_by_file):
     return "".join(out)
 
 
+TRANSLATED_KEYS = {"title", "description", "objectives", "questions", "id", "slug"}
+
+
 def spanish_front(fm):
-    """Front matter with its quoted strings (titles, descriptions, roles) in Spanish-ish."""
+    """A translation's front matter: the keys a translation holds (its text; kind, date,
+    authors, weight and duration come from the page it translates), with their quoted strings
+    in Spanish-ish."""
+    kept, keep = [], True
+    for line in fm.split("\n"):
+        m = re.match(r"([a-z_]+):", line)
+        if m:
+            keep = m.group(1) in TRANSLATED_KEYS
+        if line == "---" or line == "" or keep:
+            kept.append(line)
+    fm = "\n".join(kept)
     return re.sub(r'"((?:[^"\\]|\\.)*)"', lambda m: '"' + to_spanish(m.group(1)) + '"', fm)
 
 # ---------------------------------------------------------------- writing the sites
