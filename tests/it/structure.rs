@@ -33,8 +33,10 @@ const LONG_MODULES: &[(&str, &str)] = &[
     ("src/search.rs", PERF),
 ];
 
-/// The reason of the exceptions in files other branches are changing at the same time.
-const PERF: &str = "being reworked on branch perf/search (issue 18/14); split after that lands";
+/// The reason of the exceptions left by the work on speed and search (issues 18 and 14),
+/// which landed after the rest was split: not split yet, and issue 17 stays open until they
+/// are. Listed so that they cannot grow unseen and no new one joins them.
+const PERF: &str = "not split yet: grew with the build cache and search ranking; issue 17 open for it";
 
 fn src_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
