@@ -137,6 +137,9 @@ describe('a. exercises: solutions and hints', T, () => {
       assert.equal((await button.textContent()).trim(), 'Show all solutions');
       // Opening every solution one by one says so too.
       for (const s of await page.locator('details.solution summary').all()) await s.click();
+      // The label follows each details' `toggle` event, which the browser fires in a task of
+      // its own after the click: wait for it (a busy machine fires it later).
+      await page.waitForFunction(() => document.getElementById('toggle-solutions').textContent.trim() === 'Hide all solutions', null, { timeout: 5000 }).catch(() => {});
       assert.equal((await button.textContent()).trim(), 'Hide all solutions');
       assertClean(log);
     });

@@ -152,7 +152,8 @@ const look = (page) => page.evaluate(() => ({
   kind: document.body.dataset.pageKind,
   h1: document.querySelector('main h1')?.textContent.trim(),
   text: document.querySelector('main')?.textContent.replace(/\s+/g, ' ') ?? '',
-  styled: getComputedStyle(document.querySelector('.header-inner')).display === 'flex',
+  // Unstyled, the header's inner box is a plain block; the theme lays it out as a grid.
+  styled: getComputedStyle(document.querySelector('.header-inner')).display === 'grid',
   css: document.querySelector('link[rel="stylesheet"]')?.getAttribute('href'),
 }));
 
