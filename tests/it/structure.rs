@@ -36,7 +36,8 @@ const LONG_MODULES: &[(&str, &str)] = &[
 /// The reason of the exceptions left by the work on speed and search (issues 18 and 14),
 /// which landed after the rest was split: not split yet, and issue 17 stays open until they
 /// are. Listed so that they cannot grow unseen and no new one joins them.
-const PERF: &str = "not split yet: grew with the build cache and search ranking; issue 17 open for it";
+const PERF: &str =
+    "not split yet: grew with the build cache and search ranking; issue 17 open for it";
 
 fn src_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
