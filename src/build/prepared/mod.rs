@@ -1,0 +1,368 @@
+//! One variant (an edition in one language) rendered: the Markdown of every page checked,
+//! the search index made, and the writing of its files (pages from templates, generated files,
+//! the index, assets). `once.rs` is a one-shot build's Markdown pass, `keys.rs` the build
+//! cache's keys it reads, `write.rs` the writing.
+
+mod keys;
+mod once;
+mod write;
+
+pub use once::{SearchParts, render_once};
+
+use super::Options;
+use super::cache;
+use super::plan::{Model, Shared};
+use crate::diagnostics::{Diagnostics, Source};
+use crate::editions;
+use crate::highlight::Highlighter;
+use crate::i18n::Strings;
+use crate::languages;
+use crate::linkcheck;
+use crate::load::Loaded;
+use crate::markdown::{self, Rendered};
+use crate::model::{PageId, Site};
+use crate::nav::Nav;
+use crate::render::Renderer;
+use crate::search;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Path sets the Markdown stage checks links against, and the interface text of the
+/// language it writes.
+#[derive(Default)]
+pub struct Known {
+    pub assets: HashSet<String>,
+    pub static_files: HashSet<String>,
+    pub urls: HashSet<String>,
+    pub texts: HashMap<String, String>,
+    pub strings: Strings,
+}
+
+impl Known {
+    pub fn new(loaded: &Loaded, site: &Site, strings: Strings) -> Known {
+        Known {
+            assets: loaded.assets.iter().map(|a| a.rel.clone()).collect(),
+            static_files: loaded.static_files.iter().map(|a| a.rel.clone()).collect(),
+            urls: site.pages.iter().map(|p| p.url.clone()).collect(),
+            texts: loaded.texts.clone(),
+            strings,
+        }
+    }
+
+    /// What rendering a page of `site` needs to know about the others.
+    pub fn context<'a>(
+        &'a self,
+        site: &'a Site,
+        highlighter: &'a Highlighter,
+    ) -> markdown::Context<'a> {
+        markdown::Context {
+            site,
+            assets: &self.assets,
+            static_files: &self.static_files,
+            urls: &self.urls,
+            highlighter,
+            strings: &self.strings,
+            texts: &self.texts,
+        }
+    }
+}
+
+/// A variant checked and rendered to HTML fragments, ready for templates.
+pub struct Prepared {
+    pub opts: Options,
+    pub config_source: Source,
+    pub loaded: Arc<Loaded>,
+    pub theme: Arc<Theme>,
+    pub tables: Arc<crate::i18n::Tables>,
+    pub site: Site,
+    pub nav: Nav,
+    /// The Markdown of each page, indexed by `PageId`.
+    pub rendered: Vec<Rendered>,
+    pub known: Known,
+    pub highlighter: Arc<Highlighter>,
+    /// Counted terms of each page, kept by `serve` so one edit re-counts one page; a one-shot
+    /// build drops them as soon as the index is made.
+    pub search_terms: Vec<Option<search::PageTerms>>,
+    /// The terms `search_terms` refer to by number.
+    pub search_vocab: search::Vocabulary,
+    /// The search index files, made by [`Prepared::index`].
+    pub search_files: Vec<(String, Vec<u8>)>,
+    /// Compressed search fragments made during a one-shot build's Markdown pass, until `index`
+    /// moves them into `search_files` (`serve` makes them from the pages' sections instead).
+    pub search_fragments: Vec<Option<Vec<u8>>>,
+    /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
+    /// after an edit is read with the dictionary readers already have.
+    pub search_dict: Vec<u8>,
+    /// Every edition's pages in this language, when the site has older editions.
+    pub editions: Option<editions::Context>,
+    /// This edition's pages in every language.
+    pub languages: languages::Context,
+    /// What the next build may reuse of this one (a folder build of the latest edition):
+    /// pages' entries without their `rendered`, filled in by [`Prepared::take_cache`].
+    pub cache: Option<cache::Variant>,
+}
+
+impl Prepared {
+    /// Variant `model` rendered again after a change (for `serve`), reusing `reuse` (renders by
+    /// page key that still hold) and the search terms and dictionary of `old`. On error, the
+    /// errors.
+    pub fn rerender(
+        old: &Prepared,
+        model: Model,
+        reuse: &HashMap<String, Rendered>,
+    ) -> Result<Prepared, Diagnostics> {
+        let Model {
+            loaded,
+            site,
+            nav,
+            editions,
+            languages,
+        } = model;
+        let known = Known::new(&loaded, &site, old.known.strings.clone());
+        let mut diags = Diagnostics::default();
+        let rendered = render_markdown(&site, &known, &old.highlighter, reuse, &mut diags);
+        linkcheck::anchors(&site, &rendered, None, &mut diags);
+        linkcheck::objectives(&site, &rendered, None, &mut diags);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        // Counted terms follow their pages to their new ids; changed pages are counted anew.
+        let mut vocab = old.search_vocab.clone();
+        let terms = site
+            .pages
+            .iter()
+            .map(|p| {
+                let kept = reuse
+                    .contains_key(&p.rel)
+                    .then(|| old.site.by_rel.get(&p.rel))
+                    .flatten();
+                match kept.and_then(|id| old.search_terms.get(id.index())) {
+                    Some(t) if p.searchable() == t.is_some() => t.clone(),
+                    _ => p.searchable().then(|| {
+                        search::page_terms(p, &rendered[p.id.index()].sections, &mut vocab)
+                    }),
+                }
+            })
+            .collect();
+        Ok(Prepared {
+            opts: old.opts.clone(),
+            config_source: old.config_source.clone(),
+            loaded,
+            theme: old.theme.clone(),
+            tables: old.tables.clone(),
+            site,
+            nav,
+            rendered,
+            known,
+            highlighter: old.highlighter.clone(),
+            search_terms: terms,
+            search_vocab: vocab,
+            search_files: old.search_files.clone(),
+            search_fragments: Vec::new(),
+            search_dict: old.search_dict.clone(),
+            editions,
+            languages,
+            cache: None,
+        })
+    }
+
+    /// This variant's entries for the next build's cache, with the pages' renders and counted
+    /// terms moved in (they are gone afterwards): once its files are written.
+    pub fn take_cache(&mut self) -> Option<cache::Variant> {
+        let mut v = self.cache.take()?;
+        let vocab = std::mem::take(&mut self.search_vocab);
+        v.words = (0..vocab.len() as u32)
+            .map(|i| vocab.word(i).to_string())
+            .collect();
+        for p in &self.site.pages {
+            if let Some(e) = v.pages.get_mut(&p.rel) {
+                let i = p.id.index();
+                e.rendered = std::mem::take(&mut self.rendered[i]);
+                if e.terms.is_some() {
+                    e.terms = self.search_terms.get_mut(i).and_then(Option::take);
+                }
+            }
+        }
+        self.search_terms = Vec::new();
+        Some(v)
+    }
+
+    /// The counted search terms of page `id` (`None` when it is left out of search).
+    pub fn count_terms(&mut self, id: PageId) -> Option<search::PageTerms> {
+        let p = self.site.page(id);
+        p.searchable().then(|| {
+            search::page_terms(
+                p,
+                &self.rendered[id.index()].sections,
+                &mut self.search_vocab,
+            )
+        })
+    }
+
+    /// The output path of content file `rel` (a file beside the pages): in the edition's
+    /// folder, shared by its languages.
+    pub fn files_out(&self, rel: &str) -> String {
+        format!("{}{rel}", self.site.config.edition_prefix())
+    }
+
+    /// Renders and checks the Markdown of variant `model` and makes its search index. On
+    /// success the diagnostics hold only warnings.
+    pub fn render(shared: &Shared, model: Model) -> Result<(Prepared, Diagnostics), super::Failed> {
+        let mut phases = crate::util::Phases::start();
+        let mut diags = Diagnostics::default();
+        let Model {
+            loaded,
+            site,
+            nav,
+            editions,
+            languages,
+        } = model;
+        let strings = shared.tables.of(&site.config.language).clone();
+        let known = Known::new(&loaded, &site, strings);
+        let indexed = !site.config.archived();
+        let (rendered, search, cache) =
+            markdown_pass(shared, &loaded, &site, &known, indexed, &mut diags);
+        phases.done("markdown");
+        linkcheck::anchors(&site, &rendered, None, &mut diags);
+        linkcheck::objectives(&site, &rendered, None, &mut diags);
+        if diags.has_errors() {
+            return Err(super::fail(diags));
+        }
+        phases.done("anchors");
+        diags.sort();
+        let search = search.unwrap_or_default();
+        let mut prepared = Prepared {
+            opts: shared.opts.clone(),
+            config_source: shared.config_source.clone(),
+            loaded,
+            theme: shared.theme.clone(),
+            tables: shared.tables.clone(),
+            site,
+            nav,
+            rendered,
+            known,
+            highlighter: shared.highlighter.clone(),
+            search_terms: search.terms,
+            search_vocab: search.vocab,
+            search_fragments: search.fragments,
+            search_dict: search.dict,
+            search_files: Vec::new(),
+            editions,
+            languages,
+            cache,
+        };
+        if indexed {
+            prepared.index();
+        }
+        phases.done("search index");
+        Ok((prepared, diags))
+    }
+}
+
+/// The Markdown pass of [`Prepared::render`]: for `serve`, every page rendered (its search
+/// terms are counted by `index`); for a one-shot build, [`render_once`] with the build cache,
+/// which also returns the search parts and the entries for the next build's cache.
+fn markdown_pass(
+    shared: &Shared,
+    loaded: &Loaded,
+    site: &Site,
+    known: &Known,
+    indexed: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<Rendered>, Option<SearchParts>, Option<cache::Variant>) {
+    if shared.opts.live {
+        let reuse = HashMap::new();
+        let rendered = render_markdown(site, known, &shared.highlighter, &reuse, diags);
+        return (rendered, None, None);
+    }
+    let cache = keys::cache_use(shared, loaded, site, known);
+    let (rendered, search, made) =
+        render_once(site, known, &shared.highlighter, indexed, diags, cache);
+    (rendered, Some(search), made)
+}
+
+/// Renders the Markdown of every page, reusing `reuse[rel]` for pages whose render is known to
+/// be current (same text, same link targets).
+pub fn render_markdown(
+    site: &Site,
+    known: &Known,
+    highlighter: &Highlighter,
+    reuse: &HashMap<String, Rendered>,
+    diags: &mut Diagnostics,
+) -> Vec<Rendered> {
+    let cx = known.context(site, highlighter);
+    let mut rendered: Vec<Rendered> = site
+        .pages
+        .par_iter()
+        .map(|p| match reuse.get(&p.rel) {
+            Some(r) => r.clone(),
+            None => markdown::render(p, &cx),
+        })
+        .collect();
+    for r in &mut rendered {
+        diags.extend(std::mem::take(&mut r.diags));
+    }
+    rendered
+}
+
+impl Prepared {
+    /// The output path of `rel` for this edition (`editions/2025/` + `rel` for older ones).
+    pub fn out(&self, rel: &str) -> String {
+        let c = &self.site.config;
+        format!(
+            "{}{rel}",
+            c.base_url.path.strip_prefix(&c.root.path).unwrap_or("")
+        )
+    }
+
+    /// (Re)makes the search index; re-counts terms only of pages without counted terms.
+    pub fn index(&mut self) {
+        if self.search_terms.len() != self.site.pages.len() {
+            self.search_terms =
+                search::all_page_terms(&self.site, &self.rendered, &mut self.search_vocab);
+        }
+        let fragments = if self.search_fragments.len() == self.site.pages.len() {
+            std::mem::take(&mut self.search_fragments)
+        } else {
+            search::fragments(
+                &self.site,
+                &self.rendered,
+                &self.search_terms,
+                &mut self.search_dict,
+                self.opts.live,
+            )
+        };
+        self.search_files = search::build(
+            &self.site,
+            &self.search_terms,
+            &self.search_vocab,
+            fragments,
+            &self.search_dict,
+            self.opts.live,
+        );
+        // `serve` keeps the counted terms to count one page again; a build that caches keeps
+        // them for the cache (see `take_cache`).
+        if !self.opts.live && self.cache.is_none() {
+            self.search_terms = Vec::new();
+            self.search_vocab = search::Vocabulary::default();
+        }
+    }
+
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(
+            &self.site,
+            &self.nav,
+            &self.theme,
+            &self.rendered,
+            self.editions.as_ref(),
+            &self.languages,
+            &self.tables,
+        )
+    }
+
+    pub fn markdown_context(&self) -> markdown::Context<'_> {
+        self.known.context(&self.site, &self.highlighter)
+    }
+}

@@ -1,0 +1,296 @@
+//! The Markdown pass of a one-shot build: every page rendered (or taken from the build cache),
+//! its search terms counted and its search fragment compressed, a chunk of pages at a time.
+
+use super::Known;
+use super::keys::{PageKeys, page_keys};
+use crate::build::cache;
+use crate::diagnostics::Diagnostics;
+use crate::highlight::Highlighter;
+use crate::markdown::{self, Rendered};
+use crate::model::{Page, Site};
+use crate::search;
+use rayon::prelude::*;
+
+/// What a one-shot build's Markdown pass gathers for the search index.
+#[derive(Default)]
+pub struct SearchParts {
+    pub terms: Vec<Option<search::PageTerms>>,
+    pub vocab: search::Vocabulary,
+    pub fragments: Vec<Option<Vec<u8>>>,
+    /// The fragments' preset dictionary, made from the first chunk's fragments.
+    pub dict: Vec<u8>,
+}
+
+/// The Markdown pass of a one-shot build: renders every page, counts its search terms and makes
+/// its search fragment (when `index`), then keeps only what the rest of the build needs, the
+/// HTML packed and the plain text dropped. Pages go a chunk at a time so that only one chunk's
+/// string-keyed term counts and plain text exist at once: the peak memory of a large build
+/// depends on it.
+///
+/// With `cache` (this variant's key, and what the previous build left for it), a page whose
+/// Markdown and fragment keys are those of the previous build is not rendered again: its
+/// render, terms and fragment are the cached ones. The first chunk is always rendered, since
+/// the fragments' dictionary is made from it; when the dictionary is not the cached one, no
+/// cached fragment is used. Returns the entries for the next build's cache.
+pub fn render_once(
+    site: &Site,
+    known: &Known,
+    highlighter: &Highlighter,
+    index: bool,
+    diags: &mut Diagnostics,
+    cache: Option<(cache::Key, Option<&cache::Variant>)>,
+) -> (Vec<Rendered>, SearchParts, Option<cache::Variant>) {
+    let cx = known.context(site, highlighter);
+    let n = site.pages.len();
+    let mut pass = Pass {
+        site,
+        index,
+        previous: cache.and_then(|(_, p)| p),
+        rendered: Vec::with_capacity(n),
+        parts: SearchParts {
+            terms: Vec::with_capacity(n),
+            fragments: Vec::with_capacity(n),
+            ..SearchParts::default()
+        },
+        made: cache.map(|(key, _)| cache::Variant {
+            key,
+            ..Default::default()
+        }),
+        renumber: Renumber::default(),
+    };
+    if pass.previous_dict_holds() {
+        pass.parts.dict = pass.previous.map(|v| v.dict.clone()).unwrap_or_default();
+    }
+    for (c, chunk) in site.pages.chunks(CHUNK).enumerate() {
+        let done = pass.render_chunk(chunk, &cx);
+        let json: Vec<Option<&[u8]>> = done
+            .iter()
+            .map(|d| match &d.searched {
+                Some(Searched::Made(_, json)) => Some(json.as_slice()),
+                _ => None,
+            })
+            .collect();
+        pass.dictionary(c, &json);
+        let compressed = search::compress_fragments(&json, &pass.parts.dict, false);
+        for ((p, d), fragment) in chunk.iter().zip(done).zip(compressed) {
+            pass.keep(p, d, fragment, diags);
+        }
+    }
+    if let Some(v) = &mut pass.made {
+        v.dict = pass.parts.dict.clone();
+    }
+    (pass.rendered, pass.parts, pass.made)
+}
+
+/// Pages rendered at once by a one-shot build (see `render_once`).
+const CHUNK: usize = 256;
+
+/// What the pass has gathered so far, and what it reads of the previous build.
+struct Pass<'a> {
+    site: &'a Site,
+    /// The variant has a search index: searchable pages get terms and a fragment.
+    index: bool,
+    /// What the previous build left for this variant, when it has the same key.
+    previous: Option<&'a cache::Variant>,
+    rendered: Vec<Rendered>,
+    parts: SearchParts,
+    /// The entries for the next build's cache (when this build caches).
+    made: Option<cache::Variant>,
+    renumber: Renumber,
+}
+
+/// A page's search terms and fragment: counted now (with the fragment's JSON), or cached (with
+/// the compressed fragment).
+enum Searched {
+    Made(search::RawTerms, Vec<u8>),
+    Cached(search::PageTerms, Vec<u8>),
+}
+
+/// One page of a chunk, rendered now or taken from the cache.
+struct Done {
+    rendered: Rendered,
+    searched: Option<Searched>,
+    /// The page's keys, when this build caches.
+    keys: Option<PageKeys>,
+}
+
+impl Pass<'_> {
+    /// Whether the previous build's dictionary is this build's: the dictionary is made from the
+    /// first chunk's fragments, so it is when the previous build made it there too and each
+    /// page of that chunk has the keys it had (and then that chunk's pages can come from the
+    /// cache as well).
+    fn previous_dict_holds(&self) -> bool {
+        let (Some(v), Some(prev)) = (&self.made, self.previous) else {
+            return false;
+        };
+        let first = &self.site.pages[..self.site.pages.len().min(CHUNK)];
+        prev.dict_from_first
+            && first.par_iter().all(|p| {
+                let keys = page_keys(self.site, p, &v.key);
+                let searchable = self.index && p.searchable();
+                prev.pages.get(&p.rel).is_some_and(|e| {
+                    e.md_key == keys.md
+                        && e.terms.is_some() == searchable
+                        && (!searchable || (e.frag_key == keys.frag && e.fragment.is_some()))
+                })
+            })
+    }
+
+    /// The pages of `chunk`, in parallel: each taken from the cache when its entry holds, else
+    /// rendered, its terms counted and its fragment's JSON made.
+    fn render_chunk(&self, chunk: &[Page], cx: &markdown::Context) -> Vec<Done> {
+        // Cached fragments were compressed against the previous build's dictionary: usable once
+        // this build's is made (from the first chunk with fragments) and is the same.
+        let same_dict =
+            !self.parts.dict.is_empty() && self.previous.is_some_and(|v| v.dict == self.parts.dict);
+        chunk
+            .par_iter()
+            .map(|p| {
+                let keys = self.made.as_ref().map(|v| page_keys(self.site, p, &v.key));
+                let searchable = self.index && p.searchable();
+                if let Some(e) = keys.and_then(|k| self.cached(p, k, searchable, same_dict)) {
+                    let searched = e.terms.as_ref().map(|t| {
+                        Searched::Cached(t.clone(), e.fragment.clone().unwrap_or_default())
+                    });
+                    return Done {
+                        rendered: e.rendered.clone(),
+                        searched,
+                        keys,
+                    };
+                }
+                let mut r = markdown::render(p, cx);
+                let searched = searchable.then(|| {
+                    Searched::Made(
+                        search::count_terms(p, &r.sections),
+                        search::fragment(self.site, p, &r.sections),
+                    )
+                });
+                r.sections = Vec::new();
+                r.html.pack();
+                Done {
+                    rendered: r,
+                    searched,
+                    keys,
+                }
+            })
+            .collect()
+    }
+
+    /// The previous build's entry of page `p`, when it can stand for a render now: same
+    /// Markdown key, and (for a searchable page) a fragment of the same key compressed with
+    /// the same dictionary.
+    fn cached(
+        &self,
+        p: &Page,
+        keys: PageKeys,
+        searchable: bool,
+        same_dict: bool,
+    ) -> Option<&cache::PageEntry> {
+        let e = self.previous?.pages.get(&p.rel)?;
+        let fragment_ok =
+            !searchable || (same_dict && e.frag_key == keys.frag && e.fragment.is_some());
+        (e.md_key == keys.md && fragment_ok && e.terms.is_some() == searchable).then_some(e)
+    }
+
+    /// Makes the fragments' dictionary from chunk `c`'s fragments (`json`), unless it is made
+    /// already: the first chunk with fragments makes it. Records for the cache whether it came
+    /// from the first chunk.
+    fn dictionary(&mut self, c: usize, json: &[Option<&[u8]>]) {
+        if self.parts.dict.is_empty() {
+            self.parts.dict = search::dictionary(json.iter().flatten().copied());
+            if let Some(v) = &mut self.made {
+                v.dict_from_first = c == 0 && !self.parts.dict.is_empty();
+            }
+        } else if c == 0 {
+            // Taken from the previous build (see `previous_dict_holds`), so made from this chunk.
+            if let Some(v) = &mut self.made {
+                v.dict_from_first = true;
+            }
+        }
+    }
+
+    /// Keeps page `p` (`d`, with its compressed fragment): its render, terms and fragment, and
+    /// its entry for the next build's cache when it rendered without a problem.
+    fn keep(&mut self, p: &Page, d: Done, fragment: Option<Vec<u8>>, diags: &mut Diagnostics) {
+        let Done {
+            rendered: mut r,
+            searched,
+            keys,
+        } = d;
+        let clean = r.diags.is_empty();
+        diags.extend(std::mem::take(&mut r.diags));
+        self.rendered.push(r);
+        let (terms, fragment) = match searched {
+            Some(Searched::Made(t, _)) => (Some(self.parts.vocab.compact(t)), fragment),
+            Some(Searched::Cached(t, f)) => {
+                // Numbered by the previous build's words: renumbered by this build's.
+                let words = self.previous.map_or(&[][..], |v| v.words.as_slice());
+                let t = self.renumber.terms(&t, words, &mut self.parts.vocab);
+                (Some(t), Some(f))
+            }
+            None => (None, fragment),
+        };
+        if let (Some(v), Some(keys), true) = (&mut self.made, keys, clean) {
+            v.pages.insert(
+                p.rel.clone(),
+                cache::PageEntry {
+                    md_key: keys.md,
+                    frag_key: keys.frag,
+                    rendered: Rendered::default(),
+                    terms: terms.as_ref().map(|_| search::PageTerms::default()),
+                    fragment: fragment.clone(),
+                },
+            );
+        }
+        self.parts.terms.push(terms);
+        self.parts.fragments.push(fragment);
+    }
+}
+
+/// The previous build's word numbers, renumbered in this build's vocabulary as met.
+#[derive(Default)]
+struct Renumber {
+    /// This build's number of each previous word (`u32::MAX`: not met yet).
+    ids: Vec<u32>,
+}
+
+impl Renumber {
+    /// This build's number of the previous build's word `old` (of `words`).
+    fn id(&mut self, old: u32, words: &[String], vocab: &mut search::Vocabulary) -> u32 {
+        let i = old as usize;
+        if self.ids.len() < words.len() {
+            self.ids.resize(words.len(), u32::MAX);
+        }
+        match self.ids.get(i) {
+            Some(&n) if n != u32::MAX => n,
+            _ => {
+                let n = vocab.intern(words.get(i).map_or("", String::as_str));
+                if let Some(slot) = self.ids.get_mut(i) {
+                    *slot = n;
+                }
+                n
+            }
+        }
+    }
+
+    /// Cached terms `t`, numbered by the previous build's `words`, numbered by this build's.
+    fn terms(
+        &mut self,
+        t: &search::PageTerms,
+        words: &[String],
+        vocab: &mut search::Vocabulary,
+    ) -> search::PageTerms {
+        let mut terms: Vec<(u32, f32)> = t
+            .terms
+            .iter()
+            .map(|&(w, n)| (self.id(w, words, vocab), n))
+            .collect();
+        terms.sort_unstable_by_key(|t| t.0);
+        let title = t.title.iter().map(|&w| self.id(w, words, vocab)).collect();
+        search::PageTerms {
+            terms,
+            length: t.length,
+            title,
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The writing of a variant's files: its pages from templates, the generated files that are not
+//! content pages, the search index, the service worker and the assets.
+
+use super::Prepared;
+use crate::build::in_draft_dir;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::editions;
+use crate::model::{Page, PageId, PageKind};
+use crate::offline;
+use crate::output::{self, Sink};
+use crate::render::Renderer;
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Where a generated file goes: its output path (relative to the variant) and its bytes.
+type Emit<'a> = dyn FnMut(String, Vec<u8>) + 'a;
+
+impl Prepared {
+    /// Renders and writes the pages in `ids` (in parallel); returns the errors.
+    pub fn write_pages(
+        &self,
+        ids: &[PageId],
+        sink: &Sink,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Vec<Diagnostic> {
+        let renderer = self.renderer();
+        let salt = self.cache.as_ref().map(|v| v.key);
+        ids.par_iter()
+            .filter_map(|&id| {
+                let p = self.site.page(id);
+                let rel = self.out(&output::page_file(&p.url));
+                // A page whose template would get the same view as last time is the same file.
+                let view = salt.map(|s| renderer.view_key(id, &s));
+                if view.as_ref().is_some_and(|v| sink.reuse(&rel, v)) {
+                    if let Some(b) = bar {
+                        b.inc(1);
+                    }
+                    return None;
+                }
+                let result = renderer.page(id).and_then(|html| {
+                    sink.write_keyed(&rel, html.into_bytes(), view)
+                        .map_err(|e| Diagnostic::error(format!("{e:#}")))
+                });
+                if let Some(b) = bar {
+                    b.inc(1);
+                }
+                result.err()
+            })
+            .collect()
+    }
+
+    /// The generated files that are not content pages: print views, feeds, 404, sitemap,
+    /// robots.txt. Each is handed to `emit` as soon as it is made (a book's print view holds
+    /// every chapter), with its output path; the first template error stops.
+    pub fn extra_files(&self, emit: &mut dyn FnMut(String, Vec<u8>)) -> Result<(), Diagnostic> {
+        let renderer = self.renderer();
+        let mut emit = |rel: String, bytes: Vec<u8>| emit(self.out(&rel), bytes);
+        self.print_views(&renderer, &mut emit)?;
+        for p in self.pages_of(PageKind::Articles) {
+            emit(
+                format!("{}atom.xml", p.url),
+                renderer.atom(p.id)?.into_bytes(),
+            );
+        }
+        // The files a host has once, at the site's root: those of the latest edition's default
+        // language (they speak every language where it matters: the 404 page, the sitemap).
+        let config = &self.site.config;
+        let latest = config.edition.is_none() && config.language == config.default_language();
+        if latest {
+            self.error_pages(&renderer, &mut emit)?;
+        }
+        self.variant_pages(&renderer, &mut emit)?;
+        if latest {
+            emit("sitemap.xml".into(), renderer.sitemap()?.into_bytes());
+            emit("robots.txt".into(), renderer.robots().into_bytes());
+        }
+        Ok(())
+    }
+
+    /// The pages of kind `kind`, in order.
+    fn pages_of(&self, kind: PageKind) -> impl Iterator<Item = &Page> {
+        self.site.pages.iter().filter(move |p| p.kind == kind)
+    }
+
+    /// Every book's print view, a few at a time in parallel: each holds a whole book.
+    fn print_views(&self, renderer: &Renderer, emit: &mut Emit) -> Result<(), Diagnostic> {
+        let books: Vec<&Page> = self.pages_of(PageKind::Book).collect();
+        for group in books.chunks(rayon::current_num_threads().max(1)) {
+            let views: Vec<Result<String, Diagnostic>> = group
+                .par_iter()
+                .map(|p| renderer.book_print(p.id))
+                .collect();
+            for (p, view) in group.iter().zip(views) {
+                emit(format!("{}print/index.html", p.url), view?.into_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    /// The pages a reader meets when something is missing, written once at the site's root: the
+    /// 404 page, and the offline page (with offline reading on) or else a service worker that
+    /// removes itself, for readers who had one (the enabled worker is written by `build` once
+    /// every other file is, see `service_worker`).
+    fn error_pages(&self, renderer: &Renderer, emit: &mut Emit) -> Result<(), Diagnostic> {
+        emit("404.html".into(), renderer.not_found()?.into_bytes());
+        if self.site.config.offline {
+            emit(
+                offline::OFFLINE_PAGE.into(),
+                renderer.offline_page()?.into_bytes(),
+            );
+        } else {
+            emit(
+                offline::WORKER_FILE.into(),
+                offline::worker(
+                    &self.theme.worker,
+                    &offline::Settings::off(),
+                    &self.site.config.theme,
+                )?,
+            );
+        }
+        Ok(())
+    }
+
+    /// The generated pages every variant has: search (unless archived), "What changed" (when
+    /// an earlier edition exists), My learning with `courses.json`, and each course's
+    /// certificate.
+    fn variant_pages(&self, renderer: &Renderer, emit: &mut Emit) -> Result<(), Diagnostic> {
+        if !self.site.config.archived() {
+            emit(
+                "search/index.html".into(),
+                renderer.search_page()?.into_bytes(),
+            );
+        }
+        if let Some(changes) = self
+            .editions
+            .as_ref()
+            .and_then(|cx| editions::changes(cx, &self.site, &self.opts.root))
+        {
+            emit(
+                "changes/index.html".into(),
+                renderer.changes(&changes)?.into_bytes(),
+            );
+        }
+        emit(
+            "my-learning/index.html".into(),
+            renderer.my_learning()?.into_bytes(),
+        );
+        emit("courses.json".into(), renderer.courses_json().into_bytes());
+        for p in self.pages_of(PageKind::Course) {
+            emit(
+                format!("{}certificate/index.html", p.url),
+                renderer.certificate(p.id)?.into_bytes(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The service worker of a site with offline reading on: its version is a hash over every
+    /// file written so far (`written`) and the older editions' cache keys, so it must come last.
+    pub fn service_worker(
+        &self,
+        written: &[(String, blake3::Hash)],
+        older: &[(String, String)],
+        search: &offline::SearchIndex,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let c = &self.site.config;
+        let settings = offline::Settings {
+            version: offline::version(written, older),
+            enabled: true,
+            offline: format!("{}{}", c.base_url.path, offline::OFFLINE_PAGE),
+            precache: offline::precache(&c.base_url.path, self.theme.assets.values(), search),
+        };
+        offline::worker(&self.theme.worker, &settings, &c.theme)
+    }
+
+    /// Theme assets, static files and content assets.
+    pub fn write_assets(&self, sink: &Sink) -> Result<()> {
+        let config = &self.site.config;
+        let default_language = config.language == config.default_language();
+        let mut copies: Vec<(String, &Path)> = Vec::new();
+        // The theme's assets and `static/` once, at the site's root: every variant links there.
+        if config.edition.is_none() && default_language {
+            for (rel, bytes) in &self.theme.files {
+                sink.write(rel, bytes.clone())?;
+            }
+            copies.extend(
+                self.loaded
+                    .static_files
+                    .iter()
+                    .map(|a| (a.rel.clone(), a.path.as_path())),
+            );
+        }
+        // Files beside the pages: those the pages use, in the edition's folder (shared by its
+        // languages). A file no page links to or shows is not published.
+        let used = self.used_files();
+        copies.extend(
+            self.loaded
+                .assets
+                .iter()
+                .filter(|a| used.contains(a.rel.as_str()) && !in_draft_dir(&self.site, &a.rel))
+                .map(|a| (self.files_out(&a.rel), a.path.as_path())),
+        );
+        copies
+            .par_iter()
+            .try_for_each(|(rel, path)| sink.copy(rel, path))
+    }
+
+    /// The files beside the pages (relative to `content/`) that some page of this variant links
+    /// to or shows.
+    pub fn used_files(&self) -> HashSet<&str> {
+        self.rendered
+            .iter()
+            .flat_map(|r| r.uses.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Writes the search index's files and the pages, the index on a thread of its own while
+    /// the pages are rendered in parallel: the index is ten thousand small files in one folder
+    /// on a large site, and two threads creating files in one folder wait on its lock (measured:
+    /// an eighth of the build's CPU went to that waiting, spinning). Lets go of the index's files
+    /// as they are written.
+    pub fn write_search_and_all(&mut self, sink: &Sink, progress: bool) -> Diagnostics {
+        let files = std::mem::take(&mut self.search_files);
+        let this = &*self;
+        std::thread::scope(|scope| {
+            let search = scope.spawn(move || {
+                let mut diags = Diagnostics::default();
+                for (rel, bytes) in files {
+                    if let Err(e) = sink.write(&this.out(&rel), bytes) {
+                        diags.push(Diagnostic::error(format!("{e:#}")));
+                    }
+                }
+                diags
+            });
+            let mut diags = this.write_all(sink, progress);
+            match search.join() {
+                Ok(d) => diags.extend(d),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            diags
+        })
+    }
+
+    pub fn write_all(&self, sink: &Sink, progress: bool) -> Diagnostics {
+        let mut phases = crate::util::Phases::start();
+        let mut diags = Diagnostics::default();
+        let bar = (progress && self.site.pages.len() > 2000).then(|| {
+            let bar = indicatif::ProgressBar::new(self.site.pages.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let ids: Vec<PageId> = self.site.pages.iter().map(|p| p.id).collect();
+        for e in self.write_pages(&ids, sink, bar.as_ref()) {
+            diags.push(e);
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        phases.done("pages");
+        let mut failed = Vec::new();
+        let made = self.extra_files(&mut |rel, bytes| {
+            if let Err(e) = sink.write(&rel, bytes) {
+                failed.push(Diagnostic::error(format!("{e:#}")));
+            }
+        });
+        for d in failed {
+            diags.push(d);
+        }
+        if let Err(d) = made {
+            diags.push(d);
+        }
+        phases.done("extra files");
+        // One at a time: the index of a large site is tens of megabytes. (A one-shot build
+        // writes them with `write_search_and_all` instead.)
+        for (rel, bytes) in &self.search_files {
+            if let Err(e) = sink.write(&self.out(rel), bytes.clone()) {
+                diags.push(Diagnostic::error(format!("{e:#}")));
+            }
+        }
+        if let Err(e) = self.write_assets(sink) {
+            diags.push(Diagnostic::error(format!("{e:#}")));
+        }
+        diags
+    }
+}
