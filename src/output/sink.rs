@@ -1,0 +1,132 @@
+//! Where built files go: a staging folder (a file the previous output holds byte for byte is
+//! linked, not written) or memory for `serve`.
+
+use super::{FileEntry, Key, SharedFiles, Staging};
+use crate::util::fs;
+use anyhow::Result;
+use std::path::Path;
+
+/// Where built files go.
+pub enum Sink {
+    Dir(Staging),
+    /// Memory; in every HTML file, `inject` (the live-reload script tag) goes before `</body>`.
+    Memory {
+        files: SharedFiles,
+        inject: Option<String>,
+    },
+}
+
+impl Sink {
+    /// Writes `bytes` at output path `rel` (`lessons/know-yourself/index.html`).
+    pub fn write(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        self.write_keyed(rel, bytes, None)
+    }
+
+    /// Returns true if and only if the previous output's file at `rel` was made from a view
+    /// of key `view` (see `build::cache`) and is now linked into the staging folder: the
+    /// caller need not render it. Always false in memory and without a usable cache.
+    pub fn reuse(&self, rel: &str, view: &Key) -> bool {
+        let Sink::Dir(s) = self else { return false };
+        let Some(e) = s
+            .previous
+            .get(rel)
+            .filter(|e| e.view.as_ref() == Some(view))
+        else {
+            return false;
+        };
+        let (previous, path) = (s.out.join(rel), s.staging.join(rel));
+        if fs::file_size(&previous) != Some(e.size) {
+            return false;
+        }
+        if let Some(parent) = path.parent() {
+            if fs::create_dir_all(parent).is_err() {
+                return false;
+            }
+        }
+        if fs::hard_link(&previous, &path).is_err() {
+            return false;
+        }
+        s.record(rel, *e);
+        true
+    }
+
+    /// Writes `bytes` at output path `rel`, recording that it was made from a view of key
+    /// `view` (a page), for the next build.
+    pub fn write_keyed(&self, rel: &str, bytes: Vec<u8>, view: Option<Key>) -> Result<()> {
+        match self {
+            Sink::Dir(s) => {
+                let path = s.staging.join(rel);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                // A file the previous output already holds byte for byte is linked, not written
+                // again: most files of an incremental build are unchanged, and making a new file
+                // costs the filesystem far more than a link. The old output is never modified.
+                // The cache's record of the previous output saves reading the file to know.
+                let hash = *blake3::hash(&bytes).as_bytes();
+                let size = bytes.len() as u64;
+                let previous = s.out.join(rel);
+                let same = match s.previous.get(rel) {
+                    Some(e) if e.hash == hash && e.size == size => {
+                        fs::file_size(&previous) == Some(size)
+                    }
+                    _ => fs::holds(&previous, &bytes),
+                };
+                if !(same && fs::hard_link(&previous, &path).is_ok()) {
+                    fs::write_new(&path, &bytes)?;
+                }
+                s.record(rel, FileEntry { hash, size, view });
+                Ok(())
+            }
+            Sink::Memory { files, inject } => {
+                let bytes = match inject {
+                    Some(tag) if rel.ends_with(".html") => inject_before_body_end(bytes, tag),
+                    _ => bytes,
+                };
+                files
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(rel.to_string(), bytes.into());
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies the file at `from` to output path `rel`.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        match self {
+            Sink::Dir(s) => {
+                let path = s.staging.join(rel);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::copy_new(from, &path)?;
+                let hash = *fs::hash_file(&path)?.as_bytes();
+                let size = fs::file_size(&path).unwrap_or_default();
+                s.record(
+                    rel,
+                    FileEntry {
+                        hash,
+                        size,
+                        view: None,
+                    },
+                );
+                Ok(())
+            }
+            Sink::Memory { .. } => self.write(rel, fs::read(from)?),
+        }
+    }
+}
+
+/// `bytes` (an HTML file) with `tag` put before its last `</body>` (at the end without one).
+fn inject_before_body_end(bytes: Vec<u8>, tag: &str) -> Vec<u8> {
+    let mut html = match String::from_utf8(bytes) {
+        Ok(h) => h,
+        Err(e) => return e.into_bytes(),
+    };
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, tag),
+        None => html.push_str(tag),
+    }
+    html.into_bytes()
+}
