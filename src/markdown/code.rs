@@ -3,9 +3,10 @@
 //! apart from the code that made them, and the ```` ```quiz ```` and ```` ```reflection ````
 //! blocks, whose YAML bodies become forms.
 
-use super::Renderer;
+use super::{Capture, Renderer};
 use crate::blocks::quiz::{self, BlockSpot};
 use crate::util::{attrs, escape_html};
+use pulldown_cmark::CodeBlockKind;
 
 /// What a fence's info string asks for.
 #[derive(Debug, PartialEq, Eq)]
@@ -71,7 +72,38 @@ pub fn info(text: &str) -> Info {
 /// faster than the size of a block, and a block this large is data, not something to read.
 pub const HIGHLIGHT_LIMIT: usize = 256 * 1024;
 
+/// A code block being read: its info string, its text so far and where its fence starts in the
+/// file.
+pub(super) struct OpenCode {
+    info: String,
+    pub(super) text: String,
+    start: usize,
+}
+
+impl OpenCode {
+    /// A code block of kind `kind` whose fence starts at `start` in the file.
+    pub(super) fn new(kind: CodeBlockKind, start: usize) -> OpenCode {
+        OpenCode {
+            info: match kind {
+                CodeBlockKind::Fenced(info) => info.to_string(),
+                CodeBlockKind::Indented => String::new(),
+            },
+            text: String::new(),
+            start,
+        }
+    }
+}
+
 impl<'a> Renderer<'a, '_> {
+    /// The code block just closed, as HTML.
+    pub(super) fn finish_code(&mut self) {
+        let Some(Capture::Code(code)) = self.capture.take() else {
+            return;
+        };
+        let html = self.code_html(&code.info, &code.text, code.start);
+        self.html(html);
+    }
+
     /// The HTML of a finished code block whose fence (in the file) starts at `start`.
     pub(super) fn code_html(&mut self, info_text: &str, text: &str, start: usize) -> String {
         match info(info_text) {

@@ -10,6 +10,36 @@ use crate::util::{escape_html, slugify};
 use std::fmt::Write as _;
 
 impl<'a> Renderer<'a, '_> {
+    /// Opens block `i` of the pre-pass: its text goes into a frame of its own.
+    pub(super) fn open_block(&mut self, i: usize) {
+        // A block's title (The Carpentries' `## Title` inside a challenge) is searched like the
+        // heading it was written as.
+        let d = &self.parsed.directives[i];
+        if let (Some((title, _)), false) = (&d.title, d.kind == Kind::Facilitator) {
+            let title = format!("{title}\n");
+            self.text(&title);
+        }
+        self.frames.push(super::Frame {
+            dir: Some(i),
+            events: Vec::new(),
+        });
+    }
+
+    /// Closes block `i` (if it is the innermost open one) into its HTML.
+    pub(super) fn close_block(&mut self, i: usize) {
+        if self.frames.len() < 2 || self.frames.last().and_then(|f| f.dir) != Some(i) {
+            return;
+        }
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, frame.events.into_iter());
+        let d = &self.parsed.directives[i];
+        let html = self.container(d, &inner);
+        self.html(html);
+    }
+
     fn title_html(&mut self, d: &Directive) -> Option<String> {
         d.title.as_ref().map(|(t, _)| super::inline(t))
     }

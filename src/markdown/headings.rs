@@ -1,8 +1,14 @@
-//! Element ids of a page: the one character set an author's id may use, and unique ids made
+//! Headings and element ids of a page: a heading's element, outline entry and search section;
+//! the one character set an author's id may use, and unique ids made
 //! in time linear in their number (the `-1`, `-2` suffix of a repeated heading is counted, not
 //! searched for).
 
+use super::{Heading, Renderer, TextSection};
+use crate::diagnostics::Diagnostic;
+use crate::util::{escape_html, slugify};
+use pulldown_cmark::{CowStr, Event, HeadingLevel};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// The longest id an author may give.
 const MAX_ID: usize = 200;
@@ -64,6 +70,114 @@ impl Ids {
             self.used.remove(*r);
         }
         self.used
+    }
+}
+
+/// A heading being read: its level, the id and classes its author gave, its events and text so
+/// far, and where it starts in the file.
+pub(super) struct PendingHeading<'a> {
+    level: u8,
+    explicit_id: Option<String>,
+    classes: Vec<String>,
+    pub(super) events: Vec<Event<'a>>,
+    pub(super) text: String,
+    start: usize,
+}
+
+impl<'a> Renderer<'a, '_> {
+    /// A heading opens (at `range` of the text being rendered).
+    pub(super) fn start_heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        range: &Range<usize>,
+    ) {
+        let start = self.src(range).start;
+        self.heading = Some(PendingHeading {
+            level: level as u8,
+            explicit_id: id.map(|s| s.to_string()),
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            events: Vec::new(),
+            text: String::new(),
+            start,
+        });
+    }
+
+    /// The heading just closed: its id (the author's, checked, or its text's slug, made unique),
+    /// its place in the outline and the search sections, and its anchor link.
+    pub(super) fn finish_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let mut level = h.level;
+        if level == 1 {
+            let end = self.source.text[h.start..]
+                .find('\n')
+                .map_or(self.source.text.len(), |i| h.start + i);
+            self.error(
+                Diagnostic::warning("a `#` heading in the text of a page is shown as a `##` heading")
+                    .at(self.source, h.start..end)
+                    .label("the page title already is the page's only top-level heading")
+                    .hint("start sections with `##` (and sub-sections with `###`); the title comes from `title:` in the front matter."),
+            );
+            level = 2;
+        }
+        let text = h.text.trim().to_string();
+        let wanted = match h.explicit_id {
+            Some(id) if valid_id(&id) => id,
+            Some(id) => {
+                let end = self.source.text[h.start..]
+                    .find('\n')
+                    .map_or(self.source.text.len(), |i| h.start + i);
+                self.error(
+                    Diagnostic::error(format!("`{id}` cannot be used as a heading id"))
+                        .at(self.source, h.start..end)
+                        .label("not a usable id")
+                        .hint(format!(
+                            "use letters, digits, `-` and `_` in ids, e.g. `{{#{}}}`.",
+                            {
+                                let s = slugify(&id);
+                                if s.is_empty() { "my-section".into() } else { s }
+                            }
+                        )),
+                );
+                slugify(&text)
+            }
+            None => slugify(&text),
+        };
+        let id = self.ids.unique(&wanted);
+        let in_block = self.frames.len() > 1 || self.in_note;
+        if level <= 3 && !in_block {
+            self.out.outline.push(Heading {
+                level,
+                id: id.clone(),
+                text: text.clone(),
+                offset: h.start,
+            });
+            self.out.sections.push(TextSection {
+                anchor: id.clone(),
+                heading: text.clone(),
+                text: String::new(),
+            });
+        } else if let Some(s) = self.out.sections.last_mut() {
+            s.text.push_str(&text);
+            s.text.push('\n');
+        }
+        self.last_level = level;
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_html(&h.classes.join(" ")))
+        };
+        self.html(format!("<h{level} id=\"{}\"{class}>", escape_html(&id)));
+        for e in h.events {
+            self.emit(e);
+        }
+        // Announced once (the link is hidden from screen readers) and not a Tab stop: the
+        // outline and the address bar give keyboard readers the same link.
+        self.html(format!(
+            "<a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n",
+            escape_html(&id)
+        ));
     }
 }
 

@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::AnchorRef;
 use crate::model::nearest_page;
 use crate::util::url;
-use pulldown_cmark::LinkType;
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 use std::ops::Range;
 
 /// A link inside the site as written: its destination, the `#fragment` of it, and where it is.
@@ -75,6 +75,28 @@ pub fn relative_to(from: &str, to: &str) -> String {
 }
 
 impl<'a> Renderer<'a, '_> {
+    /// A link opens (`tag`, at `range` of the text being rendered): emitted with its
+    /// destination resolved.
+    pub(super) fn start_link(&mut self, tag: Tag<'a>, range: &Range<usize>) {
+        let Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } = tag
+        else {
+            return;
+        };
+        let r = self.src(range);
+        let dest = self.resolve_link(link_type, &dest_url, &r);
+        self.emit(Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(dest),
+            title,
+            id,
+        }));
+    }
+
     /// The directory of the page's file, relative to `content/`.
     pub(super) fn page_dir(&self) -> &str {
         self.page.rel.rfind('/').map_or("", |i| &self.page.rel[..i])
