@@ -203,7 +203,8 @@ impl Live {
     }
 
     /// The slow path: the set of pages or their front matter changed. Every variant's model is
-    /// rebuilt; the Markdown of unchanged pages is reused.
+    /// rebuilt; the Markdown of unchanged pages is reused. Then the pages each variant's change
+    /// affects are written again and the browser told which to reload.
     fn rebuild_structure(
         &mut self,
         batch: &Batch,
@@ -211,13 +212,48 @@ impl Live {
         events: &mut Vec<Event>,
         summary: &mut Summary,
     ) {
+        let Some(fresh) = self.rerender_all(batch) else {
+            self.dirty = true;
+            return;
+        };
+        self.structure_errors.clear();
+        self.page_errors.clear();
+        self.dirty = false;
+        let old = std::mem::replace(&mut self.variants, fresh);
+        self.relink_olders();
+        let mut reload: Vec<String> = Vec::new();
+        let mut everything = false;
+        for (v, old) in old.iter().enumerate() {
+            let Some(written) = self.rewrite_affected(v, old, batch, assets) else {
+                return;
+            };
+            everything |= written.everything;
+            summary.pages += written.pages;
+            reload.extend(written.reload);
+            self.search_stale.insert(v);
+        }
+        if !self.older_variants.is_empty() {
+            self.olders_stale = true;
+        }
+        if everything {
+            events.push(Event::Reload(None));
+        } else {
+            reload.sort();
+            reload.dedup();
+            events.push(Event::Reload(Some(reload)));
+        }
+    }
+
+    /// Every variant modelled again from the sources and its Markdown rendered again, reusing
+    /// the renders of pages `batch` leaves as they were. On errors, records them (the structure
+    /// errors, shown instead of the site) and returns `None`.
+    fn rerender_all(&mut self, batch: &Batch) -> Option<Vec<Prepared>> {
         let mut diags = Diagnostics::default();
         let config = self.variants[0].site.config.clone();
         let mut models = build::models(&config, &self.loaded, &self.shared.opts, &mut diags);
         if diags.has_errors() || models.len() != self.variants.len() {
             self.structure_errors = diags.errors_only().to_plain_string();
-            self.dirty = true;
-            return;
+            return None;
         }
         build::link(&mut models, &mut []);
         let mut fresh = Vec::new();
@@ -232,58 +268,51 @@ impl Live {
             diags.sort();
             self.structure_errors = diags.errors_only().to_plain_string();
             self.page_errors.clear();
-            self.dirty = true;
-            return;
+            return None;
         }
-        self.structure_errors.clear();
-        self.page_errors.clear();
-        self.dirty = false;
-        let old = std::mem::replace(&mut self.variants, fresh);
-        self.relink_olders();
-        let mut reload: Vec<String> = Vec::new();
-        let mut everything = false;
-        for (v, old) in old.iter().enumerate() {
-            let (ids, all, gone) = affected(old, &self.variants[v].site, batch, assets);
-            everything |= all;
-            let p = &self.variants[v];
-            let base = p.site.config.base_url.path.clone();
-            {
-                let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-                for url in &gone {
-                    files.remove(&p.out(&output::page_file(url)));
-                }
+        Some(fresh)
+    }
+
+    /// Writes again what `batch` and `assets` affect of variant `v` (`old` before the change):
+    /// its affected pages and generated files, its changed content files, and removes the
+    /// pages that are gone. `None` when a page cannot be written (the error is recorded).
+    fn rewrite_affected(
+        &mut self,
+        v: usize,
+        old: &Prepared,
+        batch: &Batch,
+        assets: &[String],
+    ) -> Option<Rewritten> {
+        let affected = affected(old, &self.variants[v].site, batch, assets);
+        let p = &self.variants[v];
+        let base = p.site.config.base_url.path.clone();
+        {
+            let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+            for url in &affected.gone {
+                files.remove(&p.out(&output::page_file(url)));
             }
-            self.copy_assets(v, assets);
-            let p = &self.variants[v];
-            let sink = self.sink();
-            let errors = p.write_pages(&ids, &sink, None);
-            if let Some(e) = errors.into_iter().next() {
-                self.structure_errors = e.to_plain_string();
-                return;
-            }
-            if let Err(e) = p.extra_files(&mut |rel, bytes| {
-                super::report(sink.write(&rel, bytes));
-            }) {
-                self.structure_errors = e.to_plain_string();
-            }
-            summary.pages += ids.len();
-            reload.extend(
-                ids.iter()
-                    .map(|id| format!("{base}{}", p.site.page(*id).url)),
-            );
-            reload.extend(gone.iter().map(|u| format!("{base}{u}")));
-            self.search_stale.insert(v);
         }
-        if !self.older_variants.is_empty() {
-            self.olders_stale = true;
+        self.copy_assets(v, assets);
+        let p = &self.variants[v];
+        let sink = self.sink();
+        let errors = p.write_pages(&affected.ids, &sink, None);
+        if let Some(e) = errors.into_iter().next() {
+            self.structure_errors = e.to_plain_string();
+            return None;
         }
-        if everything {
-            events.push(Event::Reload(None));
-        } else {
-            reload.sort();
-            reload.dedup();
-            events.push(Event::Reload(Some(reload)));
+        if let Err(e) = p.extra_files(&mut |rel, bytes| {
+            super::report(sink.write(&rel, bytes));
+        }) {
+            self.structure_errors = e.to_plain_string();
         }
+        let pages = affected.ids.iter().map(|id| p.site.page(*id));
+        let mut reload: Vec<String> = pages.map(|p| format!("{base}{}", p.url)).collect();
+        reload.extend(affected.gone.iter().map(|u| format!("{base}{u}")));
+        Some(Rewritten {
+            pages: affected.ids.len(),
+            everything: affected.everything,
+            reload,
+        })
     }
 
     /// Copies (or removes) changed content files into variant `v`'s output.
@@ -392,14 +421,29 @@ fn reusable(old: &Prepared, site: &Site, batch: &Batch) -> HashMap<String, Rende
     reuse
 }
 
+/// What a change affects of one variant (see `affected`).
+struct Affected {
+    /// The pages to write again.
+    ids: Vec<PageId>,
+    /// Those are every page of the variant.
+    everything: bool,
+    /// The URLs of pages that are gone.
+    gone: Vec<String>,
+}
+
+/// What `rewrite_affected` wrote of one variant.
+struct Rewritten {
+    /// How many pages.
+    pages: usize,
+    /// Every page (the browser reloads whatever it shows).
+    everything: bool,
+    /// The URLs to reload: the pages written and those gone.
+    reload: Vec<String>,
+}
+
 /// The pages of `site` to write again after `batch` (every page of each affected collection),
 /// whether that is every page, and the URLs of pages that are gone.
-fn affected(
-    old: &Prepared,
-    site: &Site,
-    batch: &Batch,
-    assets: &[String],
-) -> (Vec<PageId>, bool, Vec<String>) {
+fn affected(old: &Prepared, site: &Site, batch: &Batch, assets: &[String]) -> Affected {
     let codes: Vec<String> = site
         .config
         .languages
@@ -466,8 +510,14 @@ fn affected(
                 .map(|p| p.id),
         );
     }
-    if everything {
-        return (site.pages.iter().map(|p| p.id).collect(), true, gone);
+    let ids = if everything {
+        site.pages.iter().map(|p| p.id).collect()
+    } else {
+        ids.into_iter().collect()
+    };
+    Affected {
+        ids,
+        everything,
+        gone,
     }
-    (ids.into_iter().collect(), false, gone)
 }

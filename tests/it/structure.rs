@@ -17,7 +17,6 @@ const MAX_MODULE_LINES: usize = 600;
 const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
     ("src/build/mod.rs", "build", PERF),
     ("src/build/plan.rs", "plan_olders", PERF),
-    ("src/live/content.rs", "rebuild_structure", PERF),
     ("src/search.rs", "build", PERF),
 ];
 
