@@ -4,7 +4,7 @@
 // Debian's and most hosts' nginx.conf have it. Lighthouse's default settings (a mobile phone,
 // simulated slow 4G and a 4x slower CPU) on the home page and a course lesson, RUNS times each;
 // prints the four category scores of every run, the median, and for the median run the
-// performance metrics, the audits that lost points and the bytes transferred.
+// performance metrics, the audits not passed and the bytes transferred.
 //
 //   node bench/lighthouse/lighthouse.mjs [--runs 3] [--site DIR] [--json OUT_DIR] [--min 100]
 //
@@ -93,7 +93,7 @@ async function startNginx(site, base) {
 const median = (runs) => [...runs].sort((a, b) => a.scores.performance - b.scores.performance)[Math.floor(runs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
-// What the median run says about performance: metrics, audits that lost points, bytes.
+// What the median run says about performance: metrics, audits not passed, bytes.
 function describe(lhr) {
   const lines = [];
   const a = lhr.audits;
@@ -102,7 +102,7 @@ function describe(lhr) {
   const perfIds = new Set(lhr.categories.performance.auditRefs.map((r) => r.id));
   const shown = Object.values(a).filter((x) => perfIds.has(x.id) && typeof x.score === 'number' && x.score < 1
     && !['informative', 'notApplicable', 'manual', 'error'].includes(x.scoreDisplayMode));
-  lines.push(shown.length ? '  performance audits that lost points:' : '  no performance audit lost points');
+  lines.push(shown.length ? '  performance audits not passed (only the five metrics above weigh in the score):' : '  every performance audit passed');
   for (const x of shown) {
     const items = (x.details?.items || []).slice(0, 4).map((it) => it.url || it.node?.snippet || it.label || it.groupLabel || '').filter(Boolean);
     lines.push(`    ${x.id}: ${x.displayValue || ''} (score ${x.score})${items.length ? ' — ' + items.join(', ') : ''}`);
