@@ -185,6 +185,9 @@ impl Theme {
                 if name.ends_with(".js") && builtin {
                     bytes = strip_comment_lines(&String::from_utf8_lossy(&bytes)).into_bytes();
                 }
+                if name.ends_with(".css") && builtin {
+                    bytes = strip_css_comments(&String::from_utf8_lossy(&bytes)).into_bytes();
+                }
                 let hashed = match name.rsplit_once('.') {
                     _ if !hash_names => format!("assets/{name}"),
                     Some((stem, ext)) => format!("assets/{stem}.{}.{ext}", short_hash(&bytes)),
@@ -268,6 +271,53 @@ pub fn strip_comment_lines(js: &str) -> String {
             out.push('\n');
         }
         i += 1;
+    }
+    out
+}
+
+/// The built-in style sheet without its comments, indentation and blank lines: every page's first
+/// paint waits for it, and the comments (for whoever reads the source) are about a fifth of its
+/// compressed size. Quoted strings are kept as they are; a site's own style sheets are served
+/// as they are.
+pub fn strip_css_comments(css: &str) -> String {
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find(['/', '"', '\'']) {
+        let (before, from) = rest.split_at(i);
+        text.push_str(before);
+        let c = from.as_bytes()[0];
+        if c == b'/' {
+            if let Some(body) = from.strip_prefix("/*") {
+                // An unclosed comment runs to the end, as in CSS.
+                rest = body.find("*/").map_or("", |end| &body[end + 2..]);
+            } else {
+                text.push('/');
+                rest = &from[1..];
+            }
+            continue;
+        }
+        // A quoted string, to its closing quote (a backslash escapes the next character).
+        let mut end = from.len();
+        let mut escaped = false;
+        for (j, ch) in from.char_indices().skip(1) {
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                _ if ch as u32 == u32::from(c) => {
+                    end = j + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        text.push_str(&from[..end]);
+        rest = &from[end..];
+    }
+    text.push_str(rest);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
+        out.push('\n');
     }
     out
 }
@@ -424,6 +474,23 @@ mod tests {
             strip_comment_lines(js),
             "const a = 1; // kept\nexport function f() {\n  /* inline */ return '//x';\n}\n/* a */ g();\n"
         );
+    }
+
+    #[test]
+    fn the_built_in_style_sheet_is_served_without_comments() {
+        let css = "/* The palette.\n   Two lines. */\n:root {\n  --a: 1px; /* note */\n\n  --b: \"/* kept */\";\n}\na::after { content: '\\'/*'; }\np { margin: 0 }/* end";
+        assert_eq!(
+            strip_css_comments(css),
+            ":root {\n--a: 1px;\n--b: \"/* kept */\";\n}\na::after { content: '\\'/*'; }\np { margin: 0 }\n"
+        );
+        let built = strip_css_comments(&String::from_utf8_lossy(
+            BUILTIN
+                .iter()
+                .find(|(p, _)| *p == "static/style.css")
+                .unwrap()
+                .1,
+        ));
+        assert!(!built.contains("/*") && built.contains("@media"));
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //
 // env: PLAYBOOK_BIN (default target/debug/playbook) builds the repository's site into a temporary
 //      folder for /pd/playbook/; or SITE_DIR + BASE_PATH name a site built already;
-//      SCREENSHOT_OUT (default docs/screenshots) is where the PNGs go.
+//      SCREENSHOT_OUT (default docs/screenshots) is where the PNGs go;
+//      SCREENSHOT_SCHEME=dark takes every page in the dark theme instead (`<name>-<width>-dark.png`),
+//      to look at before a theme change is done (the README shows one of them).
 // Pages: the home page, a Playbook chapter, a course lesson (video, exercise), a module page,
 // and a Spanish course lesson; each at both widths, the first screenful (`<name>-<width>.png`),
 // plus the phone's navigation drawer open and a lesson in the dark theme.
@@ -37,6 +39,9 @@ const PAGES = [
   ['es-lesson', 'es/cursos/fundamentos-rccp/clase-social-y-poder/desarmar-la-desigualdad/'],
 ];
 const WIDTHS = { 375: 812, 1280: 800 };
+const SCHEME = process.env.SCREENSHOT_SCHEME || 'light';
+if (!['light', 'dark'].includes(SCHEME)) throw new Error(`SCREENSHOT_SCHEME is light or dark, not ${SCHEME}`);
+const suffix = SCHEME === 'dark' ? '-dark' : '';
 
 fs.mkdirSync(OUT, { recursive: true });
 const server = await serve(site, base);
@@ -45,7 +50,7 @@ const written = [];
 try {
   for (const [name, rel] of PAGES) {
     for (const [width, height] of Object.entries(WIDTHS)) {
-      const context = await browser.newContext({ viewport: { width: Number(width), height }, colorScheme: 'light' });
+      const context = await browser.newContext({ viewport: { width: Number(width), height }, colorScheme: SCHEME });
       const page = await context.newPage();
       await page.goto(server.url + rel, { waitUntil: 'networkidle' });
       // A returning learner's home page: one lesson done, the next one opened.
@@ -56,25 +61,27 @@ try {
         await page.goto(server.url, { waitUntil: 'networkidle' });
         await page.locator('#continue-card.is-filled').waitFor();
       }
-      const file = path.join(OUT, `${name}-${width}.png`);
+      const file = path.join(OUT, `${name}-${width}${suffix}.png`);
       await page.screenshot({ path: file });
       written.push(file);
       if (name === 'lesson' && width === '375') {
         await page.locator('#menu-button').click();
         await page.locator('#nav-drawer[open]').waitFor();
-        await page.screenshot({ path: path.join(OUT, 'lesson-375-menu.png') });
-        written.push(path.join(OUT, 'lesson-375-menu.png'));
+        await page.screenshot({ path: path.join(OUT, `lesson-375-menu${suffix}.png`) });
+        written.push(path.join(OUT, `lesson-375-menu${suffix}.png`));
       }
       await context.close();
     }
   }
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  const page = await context.newPage();
-  await page.goto(server.url + PAGES[2][1] + '#running-a-cycle-of-inquiry-on-equity', { waitUntil: 'networkidle' });
-  const file = path.join(OUT, 'lesson-1280-dark.png');
-  await page.screenshot({ path: file });
-  written.push(file);
-  await context.close();
+  if (SCHEME === 'light') {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    await page.goto(server.url + PAGES[2][1] + '#running-a-cycle-of-inquiry-on-equity', { waitUntil: 'networkidle' });
+    const file = path.join(OUT, 'lesson-1280-dark.png');
+    await page.screenshot({ path: file });
+    written.push(file);
+    await context.close();
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -71,8 +71,11 @@
       navigator.serviceWorker.register(worker, { scope: body.getAttribute('data-base') || '/' })
         .catch(function () { /* no worker: the site works online as before */ });
     };
-    // After the page has loaded, so the worker's first downloads never slow the page down.
-    if (document.readyState === 'complete') register(); else window.addEventListener('load', register);
+    // After the page has loaded and been painted, so the worker's first downloads (its precache
+    // list) never compete with the page: on a fast connection `load` can come before the first
+    // frame, which then waited behind the worker's start-up on a busy phone.
+    var later = function () { requestAnimationFrame(function () { setTimeout(register, 0); }); };
+    if (document.readyState === 'complete') later(); else window.addEventListener('load', later);
 
     var note = document.getElementById('offline-note');
     if (note) {
