@@ -307,6 +307,16 @@ test(`HTTP: all ${pages.length} pages: 200, text/html, the README's Content-Secu
   }
   assert.deepEqual(bad, [], `pages served wrong:\n  ${bad.join('\n  ')}`);
 
+  // Text is compressed on the way, as the README's config says: pages and the style sheet.
+  const zipped = await get('', { headers: { 'Accept-Encoding': 'gzip' } });
+  const html = await zipped.text();
+  assert.equal(zipped.headers.get('content-encoding'), 'gzip', 'the home page is not sent compressed');
+  const sheet = html.match(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/)?.[1];
+  assert.ok(sheet, 'the home page links no style sheet');
+  const css = await get(new URL(sheet, siteUrl).href, { headers: { 'Accept-Encoding': 'gzip' } });
+  await css.arrayBuffer();
+  assert.equal(css.headers.get('content-encoding'), 'gzip', `${sheet} is not sent compressed`);
+
   // no-cache is cheap: a revalidation is a 304.
   const first = await get('');
   await first.arrayBuffer();
