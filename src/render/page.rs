@@ -183,6 +183,7 @@ impl<'a> Renderer<'a> {
         SidebarView {
             title: c.title.clone(),
             url: self.url(s.collection),
+            lang: c.lang.clone(),
             label: self.strings.get(s.label).to_string(),
             items: s
                 .items
@@ -197,6 +198,7 @@ impl<'a> Renderer<'a> {
                     GroupView {
                         title: module.title.clone(),
                         url: self.url(*m),
+                        lang: module.lang.clone(),
                         number: module.number,
                         current: Some(*m) == current_module,
                         items: lessons
@@ -321,6 +323,7 @@ impl<'a> Renderer<'a> {
         ModuleView {
             title: &module.title,
             url: self.url(m),
+            lang: &module.lang,
             id: module.stable_id(),
             number: module.number,
             description: module.description.as_deref(),
@@ -446,13 +449,18 @@ impl<'a> Renderer<'a> {
         if p.version != Version::Fallback {
             return None;
         }
-        let name = self
-            .site
-            .config
-            .languages
-            .iter()
-            .find(|l| l.code == p.lang)
-            .map_or_else(|| p.lang.clone(), |l| l.name.clone());
+        // Named as the interface's language names it ("inglés"), else by its own name.
+        let key = format!("language.names.{}", p.lang);
+        let name = if self.strings.has(&key) {
+            self.strings.get(&key).to_string()
+        } else {
+            self.site
+                .config
+                .languages
+                .iter()
+                .find(|l| l.code == p.lang)
+                .map_or_else(|| p.lang.clone(), |l| l.name.clone())
+        };
         let section = self
             .site
             .ancestors(p.id)

@@ -115,6 +115,8 @@ pub struct ItemView<'a> {
 pub struct GroupView {
     pub title: String,
     pub url: String,
+    /// The language of the title (another than the interface's on a module not translated).
+    pub lang: String,
     pub number: Option<usize>,
     pub current: bool,
     pub items: Vec<LinkView>,
@@ -124,6 +126,8 @@ pub struct GroupView {
 pub struct SidebarView {
     pub title: String,
     pub url: String,
+    /// The language of the title (another than the interface's on a collection not translated).
+    pub lang: String,
     pub label: String,
     pub items: Vec<LinkView>,
     pub groups: Vec<GroupView>,
@@ -156,6 +160,9 @@ pub struct LessonView<'a> {
 pub struct ModuleView<'a> {
     pub title: &'a str,
     pub url: String,
+    /// The language of the title and description (another than the interface's when the
+    /// module is not translated).
+    pub lang: &'a str,
     pub id: Option<&'a str>,
     pub number: Option<usize>,
     pub description: Option<&'a str>,

@@ -277,6 +277,46 @@ describe('c/d/f. Spanish pages of every kind: axe-core, DOM for the Nu checker, 
   }
 });
 
+// The language a page's title is in: its heading's `lang` (a page shown untranslated), else the page's.
+function titleOf(rel) {
+  const file = path.join(SITE_DIR, rel, 'index.html');
+  if (!fs.existsSync(file)) return null;
+  const html = fs.readFileSync(file, 'utf8');
+  const h1 = html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1].replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').trim();
+  const lang = html.match(/<h1\b[^>]*\blang="([^"]+)"/)?.[1] || html.match(/<html\b[^>]*\blang="([^"]+)"/)?.[1];
+  return h1 ? { h1, lang } : null;
+}
+
+describe('b2. titles of pages not translated are marked with their language wherever they are linked', { timeout: 600_000 }, () => {
+  for (const rel of [...new Set([FALLBACK_ES, ...ES_KINDS.values()])]) {
+    test(`${rel}: every link named by its page's title has that title's language; the notice names the language in Spanish`, T, async () => {
+      await withCleanContext(browser, { viewport: LAPTOP, ignoreAborted: true }, async ({ newPage }) => {
+        const page = await newPage();
+        await page.goto(url(rel), { waitUntil: 'load' });
+        const links = await page.evaluate(() => [...document.querySelectorAll('body a[href]')]
+          .filter((a) => !a.closest('.language-switcher'))
+          .map((a) => ({ href: new URL(a.href).pathname, text: a.textContent.trim(), lang: a.closest('[lang]')?.getAttribute('lang') })));
+        const wrong = [];
+        let checked = 0;
+        for (const l of links) {
+          if (!l.href.startsWith(BASE)) continue;
+          const target = titleOf(decodeURIComponent(l.href.slice(BASE.length)));
+          if (!target || target.h1 !== l.text) continue;
+          checked++;
+          if (l.lang !== target.lang) wrong.push(`"${l.text}" → ${l.href}: marked ${l.lang}, its title is ${target.lang}`);
+        }
+        assert.ok(checked > 0, 'no link named by its page\'s title was found: the test would prove nothing');
+        assert.deepEqual(wrong, [], `links whose text is in another language than they are marked`);
+        const notice = await page.locator('.fallback-notice').textContent().catch(() => null);
+        if (notice !== null) {
+          assert.match(notice, /en inglés/, 'the fallback notice names English in Spanish');
+          assert.doesNotMatch(notice, /English/, 'the fallback notice names English in English');
+        }
+      });
+    });
+  }
+});
+
 describe('c/d/e/f. Spanish pages in their interactive states; progress shared across languages', { timeout: 600_000 }, () => {
   test('a Spanish lesson: quiz answered, completed, drawer and contents open (375 px) — axe, Nu, no English; complete on the English page too', T, async () => {
     await withCleanContext(browser, { viewport: PHONE, ignoreAborted: true }, async ({ newPage }) => {

@@ -428,9 +428,11 @@ fn relative_images_are_copied_and_pages_in_other_languages_say_so() {
     assert!(s.files().contains(&"img/chart.svg".to_string()));
     let html = s.read("about/index.html");
     assert!(html.contains("src=\"/pd/playbook/img/chart.svg\" alt=\"Un gráfico\""));
-    // The interface is the site's (English); the text says it is Spanish.
+    // The interface is the site's (English); the text (title and body) says it is Spanish.
     assert!(html.contains("<html lang=\"en\" "));
-    assert!(html.contains("<main id=\"main\" tabindex=\"-1\" lang=\"es\">"));
+    assert!(html.contains("<main id=\"main\" tabindex=\"-1\">"));
+    assert!(html.contains("<h1 lang=\"es\">Acerca</h1>"), "{html}");
+    assert!(html.contains("<div class=\"prose\" lang=\"es\">"), "{html}");
 }
 
 #[test]

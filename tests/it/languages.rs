@@ -47,9 +47,15 @@ fn each_language_has_its_tree_interface_and_switcher() {
     assert!(es.contains("href=\"/pd/playbook/es/libro/how/\""), "{es}");
     let fallback = read(&s, "es/libro/how/index.html");
     assert!(fallback.contains("class=\"fallback-notice\""));
+    // The English text is marked English; the interface around it stays Spanish.
     assert!(
-        fallback.contains("<main id=\"main\" tabindex=\"-1\" lang=\"en\">"),
-        "the English text is marked English"
+        fallback.contains("<main id=\"main\" tabindex=\"-1\">"),
+        "the interface inside main is Spanish"
+    );
+    assert!(
+        fallback.contains("<h1 lang=\"en\">")
+            && fallback.contains("<div class=\"prose\" lang=\"en\">"),
+        "the English text is marked English: {fallback}"
     );
     assert!(
         fallback.contains(
