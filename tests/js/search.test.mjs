@@ -146,6 +146,14 @@ describe('words', () => {
     assert.deepEqual(textWords(text), words(text));
     const ascii = "The 2009-10 cycle: e.g. 2,000 teachers' share_of_time, 3.5% (ROCI) it's v1.2 _x a.b.c 12,5.6 don't.";
     assert.deepEqual(textWords(ascii), words(ascii), 'ASCII text takes a faster expression to the same words');
+    const curly = 'Nelle’s home directory — “here”, i.e. ‘the place’… it’s 2,000 files’ names • v1.2';
+    assert.deepEqual(textWords(curly), words(curly), 'English with curly quotes and dashes takes a faster expression to the same words');
+    assert.deepEqual(textWords(curly).map((w) => w.word).slice(0, 2), ['Nelle’s', 'home'], '’ joins words, as the segmenter does');
+    // Text with letters, marks or digits outside ASCII takes the Unicode expression itself.
+    const unicode = (t) => Array.from(t.matchAll(/(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu),
+      (m) => ({ word: m[0], index: m.index }));
+    for (const odd of ['x² y’s', 'café — ok', 'a 😀 b’c', 'math 𝐀bc', 'e\u0301t’e']) assert.deepEqual(textWords(odd), unicode(odd), odd);
+    assert.deepEqual(textWords('x² y').map((w) => w.word), ['x²', 'y']);
     const thai = 'ภาษาไทยง่ายนิดเดียว school';
     assert.deepEqual(textWords(thai), words(thai), 'a script without spaces goes to the segmenter');
   });
