@@ -1,5 +1,5 @@
 // Site search, with no server: fetches only the index shards a query's words need, then the
-// text of the results it shows. Index format: src/search.rs. The pure functions (folding,
+// text of the results it shows. Index format: src/search/. The pure functions (folding,
 // decoding, ranking, snippets) are exported for tests; the DOM glue at the end only runs in a
 // browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
 // filters (the results page at search/).
@@ -78,7 +78,7 @@ function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
 const TERMS_CACHE = new Map();
 const TERMS_CACHE_MAX = 50000;
 
-/** Index terms of one word in one language, as src/search.rs makes them. */
+/** Index terms of one word in one language, as src/search/analysis.rs makes them. */
 export function termsOf(word, lang, stem) {
   const lower = word.toLowerCase().replace(/\u2019/g, "'");
   const l = baseLang(lang);
