@@ -16,7 +16,7 @@ mod prepared;
 pub use plan::{
     Model, Older, Plan, Shared, edition_contexts, language_contexts, link, make_theme, models,
 };
-pub use prepared::{Known, Prepared, SearchParts, render_markdown, render_once};
+pub use prepared::{Known, Prepared, render_markdown, render_once};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;

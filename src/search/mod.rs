@@ -28,10 +28,12 @@
 //!
 //! The jobs, one module each: [`analysis`] (words, stems, counted terms, the vocabulary),
 //! [`rank`] (BM25 scores), [`shards`] (the term shards) and [`fragments`] (fragments and their
-//! dictionary); [`build`] here puts their files together with the manifest.
+//! dictionary); [`build`] here puts their files together with the manifest. [`Indexer`] is the
+//! one way in for a build and for `serve`: pages in, files out.
 
 mod analysis;
 mod fragments;
+mod indexer;
 mod rank;
 mod shards;
 
@@ -40,6 +42,7 @@ pub use analysis::{
     page_terms, stop_words, words,
 };
 pub use fragments::{compress_fragments, dictionary, fragment, fragments};
+pub use indexer::Indexer;
 pub use rank::{LISTING_PRIOR, prior};
 
 use crate::model::{PageKind, Site};
