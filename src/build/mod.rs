@@ -19,7 +19,7 @@ pub use plan::{
     Model, Older, Plan, Shared, Texts, edition_contexts, language_contexts, link, make_theme,
     models,
 };
-pub use prepared::{Known, Prepared, SearchParts, render_markdown, render_once};
+pub use prepared::{Known, Prepared, render_markdown, render_once};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
