@@ -155,6 +155,68 @@ impl W<'_> {
     }
 }
 
+impl W<'_> {
+    fn finish(mut self) -> std::io::Result<()> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+    }
+}
+
+fn write_header(w: &mut W, folder: (u64, u64), variants: usize) {
+    w.raw(MAGIC);
+    w.u64(u64::from(FORMAT));
+    w.u64(folder.0);
+    w.u64(folder.1);
+    w.u64(variants as u64);
+}
+
+fn write_variant(w: &mut W, name: &str, v: &Variant) {
+    w.str(name);
+    w.key(&v.key);
+    w.bytes(&v.dict);
+    w.u64(u64::from(v.dict_from_first));
+    w.strs(v.words.iter());
+    w.u64(v.pages.len() as u64);
+    for (rel, p) in &v.pages {
+        w.str(rel);
+        w.key(&p.md_key);
+        w.key(&p.frag_key);
+        write_rendered(w, &p.rendered);
+        match &p.terms {
+            Some(t) => {
+                w.u64(1);
+                write_terms(w, t);
+            }
+            None => w.u64(0),
+        }
+        match &p.fragment {
+            Some(f) => {
+                w.u64(1);
+                w.bytes(f);
+            }
+            None => w.u64(0),
+        }
+    }
+}
+
+fn write_files(w: &mut W, files: &HashMap<String, FileEntry>) {
+    w.u64(files.len() as u64);
+    for (rel, f) in files {
+        w.str(rel);
+        w.key(&f.hash);
+        w.u64(f.size);
+        match &f.view {
+            Some(k) => {
+                w.u64(1);
+                w.key(k);
+            }
+            None => w.u64(0),
+        }
+    }
+}
+
 struct R<'a>(&'a [u8]);
 
 type Got<T> = Option<T>;
@@ -351,62 +413,16 @@ impl Cache {
     /// Writes the cache to `out`, streamed (the cache of a large site is tens of megabytes).
     pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut w = W { out, error: None };
-        w.raw(MAGIC);
-        w.u64(u64::from(FORMAT));
-        w.u64(self.folder.0);
-        w.u64(self.folder.1);
         let mut names: Vec<&String> = self.variants.keys().collect();
         names.sort_unstable();
-        w.u64(names.len() as u64);
+        write_header(&mut w, self.folder, names.len());
         for name in names {
-            let v = &self.variants[name];
-            w.str(name);
-            w.key(&v.key);
-            w.bytes(&v.dict);
-            w.u64(u64::from(v.dict_from_first));
-            w.strs(v.words.iter());
-            w.u64(v.pages.len() as u64);
-            for (rel, p) in &v.pages {
-                w.str(rel);
-                w.key(&p.md_key);
-                w.key(&p.frag_key);
-                write_rendered(&mut w, &p.rendered);
-                match &p.terms {
-                    Some(t) => {
-                        w.u64(1);
-                        write_terms(&mut w, t);
-                    }
-                    None => w.u64(0),
-                }
-                match &p.fragment {
-                    Some(f) => {
-                        w.u64(1);
-                        w.bytes(f);
-                    }
-                    None => w.u64(0),
-                }
-            }
+            write_variant(&mut w, name, &self.variants[name]);
         }
-        w.u64(self.files.len() as u64);
-        for (rel, f) in &self.files {
-            w.str(rel);
-            w.key(&f.hash);
-            w.u64(f.size);
-            match &f.view {
-                Some(k) => {
-                    w.u64(1);
-                    w.key(k);
-                }
-                None => w.u64(0),
-            }
-        }
-        match w.error {
-            Some(e) => Err(e),
-            None => w.out.flush(),
-        }
+        write_files(&mut w, &self.files);
+        w.finish()
     }
 
-    /// The cache in `bytes`, or `None` when it is damaged or of another format.
     pub fn decode(bytes: &[u8]) -> Option<Cache> {
         let mut r = R(bytes);
         if r.take(8)? != MAGIC || r.u64()? != u64::from(FORMAT) {
@@ -477,24 +493,87 @@ impl Cache {
     }
 }
 
-/// Writes the build cache for `staging` (see the module's text): the files written so far and
-/// `cache`'s pages. Written beside the output folder, before publishing; it names the staging
-/// folder, so it describes the output only once the staging folder is published. A failure
-/// only costs the next build its speed: the cache is removed.
-pub fn write(staging: &crate::output::Staging, mut cache: Cache) {
+/// Writes the next build's cache (see the module's text) while `run` builds into output folder
+/// `out`: `run` hands each of the latest edition's `variants` variants to the writer as soon as
+/// its files are written, so that no variant is kept until the end, and returns with the files
+/// written (what the staging folder's `cache_record` says). Written beside the output folder
+/// before publishing, for staging folder `folder`, so it describes the output only once that
+/// folder is published; `None` (no cache can describe it) removes the cache. A cache that cannot
+/// be written, or a build that fails, leaves no partial cache: writing one only saves the next
+/// build time.
+pub fn write_while<T, E>(
+    out: &std::path::Path,
+    folder: Option<(u64, u64)>,
+    variants: usize,
+    run: impl FnOnce(&mut Writer) -> Result<(T, HashMap<String, FileEntry>), E>,
+) -> Result<T, E> {
     use crate::util::fs;
-    let (path, partial) = crate::output::cache_paths(staging.out());
-    let Some((folder, files)) = staging.cache_record() else {
-        let _ = fs::remove_file_if_exists(&path);
-        return;
-    };
-    cache.folder = folder;
-    cache.files = files;
-    let written =
-        fs::write_with(&partial, |out| cache.write(out)).and_then(|()| fs::rename(&partial, &path));
-    if written.is_err() {
+    let (path, partial) = crate::output::cache_paths(out);
+    let mut run = Some(run);
+    let mut result = None;
+    if let Some(folder) = folder {
+        let written = fs::write_with(&partial, |out| {
+            let mut w = Writer {
+                w: W { out, error: None },
+                variants: 0,
+            };
+            write_header(&mut w.w, folder, variants);
+            let Some(run) = run.take() else {
+                return Ok(());
+            };
+            let r = run(&mut w);
+            let ok = match &r {
+                Ok((_, files)) if w.variants == variants => {
+                    write_files(&mut w.w, files);
+                    true
+                }
+                _ => false,
+            };
+            result = Some(r.map(|(t, _)| t));
+            if !ok {
+                return Err(std::io::Error::other("no cache for this build"));
+            }
+            w.w.finish()
+        })
+        .and_then(|()| fs::rename(&partial, &path));
+        if written.is_ok() {
+            return result.unwrap_or_else(|| unreachable!("the build ran"));
+        }
         let _ = fs::remove_file_if_exists(&partial);
+    }
+    let result = match (result, run) {
+        (Some(r), _) => r,
+        (None, Some(run)) => {
+            let mut nowhere = std::io::sink();
+            let mut w = Writer {
+                w: W {
+                    out: &mut nowhere,
+                    error: None,
+                },
+                variants: 0,
+            };
+            run(&mut w).map(|(t, _)| t)
+        }
+        (None, None) => unreachable!("the build runs once"),
+    };
+    // The previous cache describes the previous output: kept while that output is.
+    if result.is_ok() {
         let _ = fs::remove_file_if_exists(&path);
+    }
+    result
+}
+
+/// Writes a build cache variant by variant (see [`write_while`]).
+pub struct Writer<'w> {
+    w: W<'w>,
+    variants: usize,
+}
+
+impl Writer<'_> {
+    /// Writes variant `v` (its language, `name`) of the latest edition.
+    pub fn variant(&mut self, name: &str, v: &Variant) {
+        write_variant(&mut self.w, name, v);
+        self.variants += 1;
     }
 }
 

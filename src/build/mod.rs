@@ -5,8 +5,10 @@
 //! list of diagnostics; a folder build writes into a staging folder that replaces the output
 //! only when every variant succeeded, so a failed build leaves the previous output untouched.
 //!
-//! Variants are rendered one after another and let go once written, so a build's memory is
-//! that of its largest variant, not of all of them. `serve` keeps every variant instead (see
+//! Variants are rendered one after another and let go once written (their part of the build
+//! cache written to the cache file then), so a build's memory is that of its largest variant,
+//! not of all of them; a waiting variant of the latest edition holds no page text either (see
+//! [`Plan::let_go_of_texts`]). `serve` keeps every variant instead (see
 //! `live`), through the same two steps.
 
 pub mod cache;
@@ -14,9 +16,10 @@ mod plan;
 mod prepared;
 
 pub use plan::{
-    Model, Older, Plan, Shared, edition_contexts, language_contexts, link, make_theme, models,
+    Model, Older, Plan, Shared, Texts, edition_contexts, language_contexts, link, make_theme,
+    models,
 };
-pub use prepared::{Known, Prepared, SearchParts, render_markdown, render_once};
+pub use prepared::{Known, Prepared, render_markdown, render_once};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
@@ -96,10 +99,12 @@ pub struct InMemory {
 }
 
 /// Renders every variant of `plan` in turn and hands it to `each` (with its edition, `None`
-/// for the latest); the errors of every variant are gathered, and `each` is not called after
+/// for the latest), giving each of the latest edition's variants its pages' text back first
+/// when `texts` holds it (see [`Plan::let_go_of_texts`]); the errors of every variant are gathered, and `each` is not called after
 /// the first failed one (its output would be thrown away).
 fn for_each_variant(
     plan: Plan,
+    texts: Option<&plan::Texts>,
     mut each: impl FnMut(Option<&plan::Older>, Prepared, &mut Diagnostics),
 ) -> Result<Diagnostics, Failed> {
     let Plan {
@@ -123,8 +128,11 @@ fn for_each_variant(
             }
             Err(f) => errors.extend(f.diags),
         };
-    for m in latest {
-        run(m, None, &mut errors, &mut warnings);
+    for (i, mut m) in latest.into_iter().enumerate() {
+        match texts.map_or(Ok(()), |t| t.restore(i, &mut m)) {
+            Ok(()) => run(m, None, &mut errors, &mut warnings),
+            Err(f) => errors.extend(f.diags),
+        }
     }
     for mut o in olders {
         let models = std::mem::take(&mut o.models);
@@ -151,7 +159,7 @@ pub fn build_in_memory(opts: &Options, lang: Option<&str>) -> Result<InMemory, F
     };
     let want = lang.map(str::to_string);
     let mut kept: Option<Prepared> = None;
-    let diags = for_each_variant(plan, |edition, p, errors| {
+    let diags = for_each_variant(plan, None, |edition, p, errors| {
         errors.extend(p.write_all(&sink, opts.progress));
         let default = p.site.config.language == p.site.config.default_language();
         let wanted = match &want {
@@ -190,105 +198,176 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         Target::Dir(out) => Some(out),
         Target::Check => None,
     };
-    let mut plan = Plan::new(opts, out)?;
+    let plan = Plan::new(opts, out)?;
     let pages = plan.page_count();
-    let Some(out) = out else {
-        let diags = for_each_variant(plan, |_, _, _| {})?;
-        return finish(pages, start, diags);
+    let diags = match out {
+        Some(out) => build_into(opts, plan, out)?,
+        None => for_each_variant(plan, None, |_, _, _| {})?,
     };
-    let carried: Vec<String> = plan
-        .olders
-        .iter()
-        .filter(|o| o.carried())
-        .map(|o| format!("editions/{}", o.name))
-        .collect();
-    // A carried edition whose files were touched but not changed gets its quick key updated, so
-    // the next build need not read its files again.
-    let refreshed: Vec<(String, Vec<u8>)> = plan
-        .olders
-        .iter()
-        .filter(|o| o.carried() && o.stat_changed)
-        .map(|o| {
-            (
-                format!("editions/{}/{}", o.name, crate::editions::CACHE_FILE),
-                serde_json::to_vec(&o.cached()).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let older_keys: Vec<(String, String)> = plan
-        .olders
-        .iter()
-        .map(|o| (o.name.clone(), o.key.clone()))
-        .collect();
+    finish(pages, start, diags)
+}
+
+/// What a folder build does with the older editions the previous output holds.
+struct Olders {
+    /// The folders of the editions carried over unchanged.
+    carried: Vec<String>,
+    /// The records of carried editions whose files were touched but not changed, with their
+    /// quick key updated, so the next build need not read their files again.
+    refreshed: Vec<(String, Vec<u8>)>,
+    /// Every older edition's name and cache key (for the service worker's version).
+    keys: Vec<(String, String)>,
+}
+
+impl Olders {
+    fn of(olders: &[Older]) -> Olders {
+        let record = |o: &Older| format!("editions/{}/{}", o.name, crate::editions::CACHE_FILE);
+        Olders {
+            carried: olders
+                .iter()
+                .filter(|o| o.carried())
+                .map(|o| format!("editions/{}", o.name))
+                .collect(),
+            refreshed: olders
+                .iter()
+                .filter(|o| o.carried() && o.stat_changed)
+                .map(|o| {
+                    (
+                        record(o),
+                        serde_json::to_vec(&o.cached()).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            keys: olders
+                .iter()
+                .map(|o| (o.name.clone(), o.key.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// A build into folder `out`: written into a staging folder that replaces `out` only when
+/// every variant succeeded, with the cache for the next build written meanwhile.
+fn build_into(opts: &Options, mut plan: Plan, out: &Path) -> Result<Diagnostics, Failed> {
+    let olders = Olders::of(&plan.olders);
     let offline_on = plan.latest.first().is_some_and(|m| m.site.config.offline);
+    let texts = plan.let_go_of_texts();
     let staging = Staging::begin(out, &opts.root)?;
     // What the previous build into this folder left, if it describes the folder there now.
     let mut previous = cache::read(out).unwrap_or_default();
     let files = std::mem::take(&mut previous.files);
     plan.shared.caching = true;
     plan.shared.cache = Some(std::sync::Arc::new(previous));
+    let folder = staging.cache_record().map(|(folder, _)| folder);
     let sink = Sink::Dir(
         staging
-            .carrying(carried)
-            .write_into_carried(refreshed)
+            .carrying(olders.carried)
+            .write_into_carried(olders.refreshed)
             .with_previous(files),
     );
-    let mut next = cache::Cache::default();
+    let variants = plan.latest.len();
     let mut phases = crate::util::Phases::start();
-    // What the service worker needs of the latest edition's default language.
-    let mut worker: Option<(offline::SearchIndex, Prepared)> = None;
-    let mut written_olders: Vec<String> = Vec::new();
-    let result = for_each_variant(plan, |edition, mut p, errors| {
-        let search = offline::SearchIndex::of(&p.search_files);
-        errors.extend(p.write_search_and_all(&sink, opts.progress && edition.is_none()));
-        if let Some(v) = p.take_cache() {
-            next.variants.insert(p.site.config.language.clone(), v);
+    let result = cache::write_while(out, folder, variants, |cache| {
+        let diags = write_variants(opts, plan, &texts, &sink, cache)?;
+        phases.done("write all");
+        // The service worker's version is a hash of every file written, so it comes last.
+        let Sink::Dir(staging) = &sink else {
+            unreachable!("a folder build writes to a folder")
+        };
+        if let (Some(w), true) = (&diags.1, offline_on) {
+            let bytes = w.file(&staging.fingerprints(), &olders.keys).map_err(one)?;
+            sink.write(offline::WORKER_FILE, bytes)
+                .map_err(|e| one(Diagnostic::error(format!("{e:#}"))))?;
         }
-        if let Some(o) = edition {
-            if !written_olders.contains(&o.name) {
-                written_olders.push(o.name.clone());
-                let path = format!("editions/{}/{}", o.name, crate::editions::CACHE_FILE);
-                if let Err(e) =
-                    sink.write(&path, serde_json::to_vec(&o.cached()).unwrap_or_default())
-                {
-                    errors.push(Diagnostic::error(format!("{e:#}")));
-                }
-            }
-        } else if worker.is_none() {
-            // The first variant is the latest edition's default language.
-            p.rendered = Vec::new();
-            worker = Some((search, p));
-        }
+        phases.done("write rest");
+        let files = staging.cache_record().map(|(_, f)| f).unwrap_or_default();
+        Ok((diags.0, files))
     });
-    phases.done("write all");
-    // The service worker's version is a hash of every file written, so it comes last.
-    let result = result.and_then(|diags| match (&worker, &sink) {
-        (Some((search, latest)), Sink::Dir(staging)) if offline_on => latest
-            .service_worker(&staging.fingerprints(), &older_keys, search)
-            .and_then(|b| {
-                sink.write(offline::WORKER_FILE, b)
-                    .map_err(|e| Diagnostic::error(format!("{e:#}")))
-            })
-            .map(|()| diags)
-            .map_err(one),
-        _ => Ok(diags),
-    });
+    phases.done("cache");
     let Sink::Dir(staging) = sink else {
         unreachable!("a folder build writes to a folder")
     };
-    let diags = match result {
-        Ok(d) => d,
+    match result {
+        Ok(diags) => {
+            staging.commit()?;
+            phases.done("commit");
+            Ok(diags)
+        }
         Err(f) => {
             let _ = staging.abort();
-            return Err(f);
+            Err(f)
         }
-    };
-    phases.done("write rest");
-    cache::write(&staging, next);
-    phases.done("cache");
-    staging.commit()?;
-    phases.done("commit");
-    finish(pages, start, diags)
+    }
+}
+
+/// Renders and writes every variant of `plan`, handing each of the latest edition's to the
+/// cache as soon as its files are written and letting it go; returns the warnings and what the
+/// service worker needs of the latest edition's default language (the first variant).
+fn write_variants(
+    opts: &Options,
+    plan: Plan,
+    texts: &plan::Texts,
+    sink: &Sink,
+    cache: &mut cache::Writer,
+) -> Result<(Diagnostics, Option<Worker>), Failed> {
+    let mut worker: Option<Worker> = None;
+    let mut written_olders: Vec<String> = Vec::new();
+    let diags = for_each_variant(plan, Some(texts), |edition, mut p, errors| {
+        if edition.is_none() && worker.is_none() {
+            worker = Some(Worker::of(&p));
+        }
+        errors.extend(p.write_search_and_all(sink, opts.progress && edition.is_none()));
+        if let Some(v) = p.take_cache() {
+            cache.variant(&p.site.config.language, &v);
+        }
+        let Some(o) = edition else { return };
+        if !written_olders.contains(&o.name) {
+            written_olders.push(o.name.clone());
+            let path = format!("editions/{}/{}", o.name, crate::editions::CACHE_FILE);
+            if let Err(e) = sink.write(&path, serde_json::to_vec(&o.cached()).unwrap_or_default()) {
+                errors.push(Diagnostic::error(format!("{e:#}")));
+            }
+        }
+    })?;
+    Ok((diags, worker))
+}
+
+/// What the service worker needs of the latest edition's default language, taken before that
+/// variant is let go: the worker's source, and the list of what it fetches when it installs.
+struct Worker {
+    theme: std::sync::Arc<crate::theme::Theme>,
+    theme_name: String,
+    offline: String,
+    precache: Vec<String>,
+}
+
+impl Worker {
+    /// Of variant `p`, before its search index's files are written (and let go).
+    fn of(p: &Prepared) -> Worker {
+        let c = &p.site.config;
+        let search = offline::SearchIndex::of(&p.search_files);
+        Worker {
+            theme: p.theme.clone(),
+            theme_name: c.theme.clone(),
+            offline: format!("{}{}", c.base_url.path, offline::OFFLINE_PAGE),
+            precache: offline::precache(&c.base_url.path, p.theme.assets.values(), &search),
+        }
+    }
+
+    /// The service worker of a site with offline reading on: its version is a hash over every
+    /// file written so far (`written`) and the older editions' cache keys, so it must come last.
+    fn file(
+        &self,
+        written: &[(String, blake3::Hash)],
+        older: &[(String, String)],
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let settings = offline::Settings {
+            version: offline::version(written, older),
+            enabled: true,
+            offline: self.offline.clone(),
+            precache: self.precache.clone(),
+        };
+        offline::worker(&self.theme.worker, &settings, &self.theme_name)
+    }
 }
 
 fn finish(pages: usize, start: Instant, mut diags: Diagnostics) -> Result<Built, Failed> {

@@ -17,8 +17,9 @@ use crate::load::{self, Loaded};
 use crate::model::{self, Site};
 use crate::nav::Nav;
 use crate::theme::Theme;
-use std::collections::BTreeMap;
-use std::path::Path;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What every variant of a build shares.
@@ -150,6 +151,37 @@ impl Plan {
             .iter()
             .flat_map(|m| editions::map_of(&m.site))
             .collect();
+        let theme_bytes = self.theme_bytes();
+        let base_url = format!("{}{}", config.root.origin, config.root.path);
+        let inputs = editions::KeyInputs {
+            theme: &theme_bytes,
+            config_text: &self.shared.config_source.text,
+            base_url: &base_url,
+            static_dir: &opts.root.join("static"),
+            drafts: opts.drafts,
+            latest: &latest_pages,
+        };
+        let mut olders = Vec::new();
+        let mut failed = Diagnostics::default();
+        for e in &config.editions {
+            let dir = format!("versions/{}", e.name);
+            if !crate::util::fs::is_dir(&opts.root.join(&dir)) {
+                failed.push(
+                    Diagnostic::error(format!("the edition `{}` has no folder `{dir}`", e.name))
+                        .hint("editions are made with `playbook version cut NAME`; restore the folder, or remove the edition from playbook.yaml."),
+                );
+                continue;
+            }
+            if let Some(o) = plan_older(config, &e.name, opts, &inputs, out, &mut failed)? {
+                olders.push(o);
+            }
+        }
+        self.diags.extend(failed);
+        Ok(olders)
+    }
+
+    /// The theme's files, built-in and the site's own, as an edition's cache key covers them.
+    fn theme_bytes(&self) -> Vec<(String, Vec<u8>)> {
         let mut theme_bytes: Vec<(String, Vec<u8>)> = crate::theme::BUILTIN
             .iter()
             .map(|(p, b)| (p.to_string(), b.to_vec()))
@@ -162,66 +194,7 @@ impl Plan {
                     .map(|(p, b)| (p.clone(), b.clone())),
             );
         }
-        let mut olders = Vec::new();
-        let mut failed = Diagnostics::default();
-        for e in &config.editions {
-            let dir = format!("versions/{}", e.name);
-            if !crate::util::fs::is_dir(&opts.root.join(&dir)) {
-                failed.push(
-                    Diagnostic::error(format!("the edition `{}` has no folder `{dir}`", e.name))
-                        .hint("editions are made with `playbook version cut NAME`; restore the folder, or remove the edition from playbook.yaml."),
-                );
-                continue;
-            }
-            let base_url = format!("{}{}", config.root.origin, config.root.path);
-            let inputs = editions::KeyInputs {
-                theme: &theme_bytes,
-                config_text: &self.shared.config_source.text,
-                base_url: &base_url,
-                static_dir: &opts.root.join("static"),
-                drafts: opts.drafts,
-                latest: &latest_pages,
-            };
-            let source_dir = opts.root.join(&dir);
-            let cached = out.and_then(|o| editions::read_cached(o, &e.name));
-            let stat = editions::stat_key(&source_dir, &inputs);
-            let key = match &cached {
-                Some(c) if c.stat == stat => c.key.clone(),
-                _ => editions::cache_key(&source_dir, &inputs, &mut failed),
-            };
-            if let Some(cached) = cached.filter(|c| c.key == key) {
-                olders.push(Older {
-                    name: e.name.clone(),
-                    key,
-                    stat_changed: cached.stat != stat,
-                    stat,
-                    pages: cached.by_language(config.default_language()),
-                    models: Vec::new(),
-                });
-                continue;
-            }
-            let Some(econfig) = config.for_edition(&e.name) else {
-                continue;
-            };
-            let (loaded, mut d) = load::load(&opts.root, &dir, &econfig.theme)?;
-            let loaded = Arc::new(loaded);
-            let models = models(&econfig, &loaded, opts, &mut d);
-            failed.extend(d);
-            let pages = models
-                .iter()
-                .map(|m| (m.site.config.language.clone(), editions::map_of(&m.site)))
-                .collect();
-            olders.push(Older {
-                name: e.name.clone(),
-                key,
-                stat,
-                stat_changed: false,
-                pages,
-                models,
-            });
-        }
-        self.diags.extend(failed);
-        Ok(olders)
+        theme_bytes
     }
 
     /// Gives every variant the page maps of the other editions and languages.
@@ -239,6 +212,159 @@ impl Plan {
     /// The number of pages rendered.
     pub fn page_count(&self) -> usize {
         self.models().map(|m| m.site.pages.len()).sum()
+    }
+}
+
+/// Older edition `name` (its folder exists): carried over when `out` holds its output made
+/// with the same cache key (only its page maps read back), modelled otherwise. Problems go to
+/// `failed`; `None` when the edition has no configuration.
+fn plan_older(
+    config: &Config,
+    name: &str,
+    opts: &Options,
+    inputs: &editions::KeyInputs,
+    out: Option<&Path>,
+    failed: &mut Diagnostics,
+) -> Result<Option<Older>, Failed> {
+    let dir = format!("versions/{name}");
+    let source_dir = opts.root.join(&dir);
+    let cached = out.and_then(|o| editions::read_cached(o, name));
+    let stat = editions::stat_key(&source_dir, inputs);
+    let key = match &cached {
+        Some(c) if c.stat == stat => c.key.clone(),
+        _ => editions::cache_key(&source_dir, inputs, failed),
+    };
+    if let Some(cached) = cached.filter(|c| c.key == key) {
+        return Ok(Some(Older {
+            name: name.to_string(),
+            key,
+            stat_changed: cached.stat != stat,
+            stat,
+            pages: cached.by_language(config.default_language()),
+            models: Vec::new(),
+        }));
+    }
+    let Some(econfig) = config.for_edition(name) else {
+        return Ok(None);
+    };
+    let (loaded, mut d) = load::load(&opts.root, &dir, &econfig.theme)?;
+    let loaded = Arc::new(loaded);
+    let models = models(&econfig, &loaded, opts, &mut d);
+    failed.extend(d);
+    let pages = models
+        .iter()
+        .map(|m| (m.site.config.language.clone(), editions::map_of(&m.site)))
+        .collect();
+    Ok(Some(Older {
+        name: name.to_string(),
+        key,
+        stat,
+        stat_changed: false,
+        pages,
+        models,
+    }))
+}
+
+/// The text of the pages of the latest edition's variants but the first, let go until each
+/// variant's turn to be rendered (see [`Plan::let_go_of_texts`]).
+pub struct Texts {
+    root: PathBuf,
+    /// By variant of the latest edition, the hash of each page's text let go (`None`: kept).
+    held: Vec<Vec<Option<blake3::Hash>>>,
+}
+
+impl Plan {
+    /// For a one-shot build, once planned: lets go of what only modelling needed, so that a
+    /// variant waiting for its turn holds no page text. The latest edition's files as read go
+    /// (each model keeps its own pages'), and so does the text of the pages of every variant of
+    /// the latest edition but the first, which [`Texts::restore`] reads again when that
+    /// variant's turn comes: a site in two languages holds one language's text at a time.
+    pub fn let_go_of_texts(&mut self) -> Texts {
+        let root = self.shared.opts.root.clone();
+        let Some(loaded) = self.latest.first().map(|m| m.loaded.clone()) else {
+            return Texts {
+                root,
+                held: Vec::new(),
+            };
+        };
+        let from_files: HashSet<usize> = loaded
+            .content
+            .iter()
+            .map(|f| f.source.text.as_ptr() as usize)
+            .collect();
+        let lean = Arc::new(Loaded {
+            content: Vec::new(),
+            ..Loaded::clone(&loaded)
+        });
+        let empty: Arc<str> = Arc::from("");
+        let mut held = Vec::new();
+        for (i, m) in self.latest.iter_mut().enumerate() {
+            if Arc::ptr_eq(&m.loaded, &loaded) {
+                m.loaded = lean.clone();
+            }
+            let hashes = m
+                .site
+                .pages
+                .par_iter_mut()
+                .map(|p| {
+                    let text = &p.source.text;
+                    let file = from_files.contains(&(text.as_ptr() as usize));
+                    if i == 0 || !file || text.is_empty() {
+                        return None;
+                    }
+                    let hash = blake3::hash(text.as_bytes());
+                    p.source.text = empty.clone();
+                    Some(hash)
+                })
+                .collect();
+            held.push(hashes);
+        }
+        Texts { root, held }
+    }
+}
+
+impl Texts {
+    /// Gives variant `i` of the latest edition its pages' text back, read again from their
+    /// files. A file that changed since it was first read stops the build: the variant was
+    /// modelled from the text read then.
+    pub fn restore(&self, i: usize, model: &mut Model) -> Result<(), Failed> {
+        let Some(held) = self.held.get(i) else {
+            return Ok(());
+        };
+        let changed: Vec<Diagnostic> = model
+            .site
+            .pages
+            .par_iter_mut()
+            .zip(held)
+            .filter_map(|(p, hash)| {
+                let hash = hash.as_ref()?;
+                let name = p.source.name.clone();
+                let text = crate::util::fs::read(&self.root.join(&*name))
+                    .ok()
+                    .map(|bytes| load::decode(&name, bytes).0)
+                    .filter(|t| blake3::hash(t.as_bytes()) == *hash);
+                match text {
+                    Some(t) => {
+                        p.source.text = t.into();
+                        None
+                    }
+                    None => Some(
+                        Diagnostic::error(format!(
+                            "`{name}` changed while the site was being built"
+                        ))
+                        .hint("build again once every file is saved."),
+                    ),
+                }
+            })
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let mut diags = Diagnostics::default();
+        for d in changed {
+            diags.push(d);
+        }
+        Err(fail(diags))
     }
 }
 

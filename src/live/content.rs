@@ -193,7 +193,7 @@ impl Live {
                         self.pending_books.insert((v, book));
                     }
                 }
-                p.search_terms[id.index()] = p.count_terms(*id);
+                p.recount(*id);
             }
             self.search_stale.insert(v);
         }

@@ -1,6 +1,6 @@
 // Unit tests of the pure functions of themes/default/static/search.js (folding, words, terms,
 // query parsing, shard decoding, ranking, snippets), then the same functions over the real index
-// of a built site: the manifest, shards and fragments src/search.rs wrote, and known answers to
+// of a built site: the manifest, shards and fragments src/search/ wrote, and known answers to
 // real queries in English and Spanish. No browser: tests/browser/search.test.mjs drives the DOM.
 // env: SITE_DIR (a built site; tests/run.sh sets it). Without it the tests over the real index are
 //      skipped, so `node --test tests/js/` still runs the unit tests on their own.
@@ -23,7 +23,7 @@ const SITE_DIR = process.env.SITE_DIR;
 const BASE_PATH = ('/' + (process.env.BASE_PATH || '/') + '/').replace(/\/+/g, '/');
 
 // ---------------------------------------------------------------- hand-made index data
-// The stop words and languages of a manifest, as src/search.rs writes them.
+// The stop words and languages of a manifest, as src/search/mod.rs writes them.
 const STOP = {
   en: ['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from', 'has', 'have', 'in', 'is', 'it',
     'its', 'of', 'on', 'or', 'that', 'the', 'their', 'this', 'to', 'was', 'were', 'which', 'with'],
@@ -33,7 +33,7 @@ const STOP = {
 const EN = { langs: ['en'], stop: { en: STOP.en } };
 const EN_ES = { langs: ['en', 'es'], stop: STOP };
 
-// Shard bytes per the format in src/search.rs: varint(term count), then per term (in order)
+// Shard bytes per the format in src/search/shards.rs: varint(term count), then per term (in order)
 // varint(byte length) + UTF-8 bytes, a truncated byte (0/1), varint(posting count), and per
 // posting varint(page - previous page) + one impact byte (1..=255).
 function varint(n) {
@@ -134,7 +134,7 @@ describe('words', () => {
   const SENTENCE = "Results-oriented cycle (ROCI), 2009–10: niños' año school’s";
   const EXPECTED = ['Results', 'oriented', 'cycle', 'ROCI', '2009', '10', 'niños', 'año', 'school’s'];
 
-  test('splits by Unicode word boundaries as src/search.rs does, with each word\'s index', () => {
+  test('splits by Unicode word boundaries as src/search/analysis.rs does, with each word\'s index', () => {
     const ws = words(SENTENCE);
     assert.deepEqual(ws.map((w) => w.word), EXPECTED);
     for (const w of ws) assert.equal(SENTENCE.slice(w.index, w.index + w.word.length), w.word, `index of ${w.word}`);
@@ -146,6 +146,14 @@ describe('words', () => {
     assert.deepEqual(textWords(text), words(text));
     const ascii = "The 2009-10 cycle: e.g. 2,000 teachers' share_of_time, 3.5% (ROCI) it's v1.2 _x a.b.c 12,5.6 don't.";
     assert.deepEqual(textWords(ascii), words(ascii), 'ASCII text takes a faster expression to the same words');
+    const curly = 'Nelle’s home directory — “here”, i.e. ‘the place’… it’s 2,000 files’ names • v1.2';
+    assert.deepEqual(textWords(curly), words(curly), 'English with curly quotes and dashes takes a faster expression to the same words');
+    assert.deepEqual(textWords(curly).map((w) => w.word).slice(0, 2), ['Nelle’s', 'home'], '’ joins words, as the segmenter does');
+    // Text with letters, marks or digits outside ASCII takes the Unicode expression itself.
+    const unicode = (t) => Array.from(t.matchAll(/(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu),
+      (m) => ({ word: m[0], index: m.index }));
+    for (const odd of ['x² y’s', 'café — ok', 'a 😀 b’c', 'math 𝐀bc', 'e\u0301t’e']) assert.deepEqual(textWords(odd), unicode(odd), odd);
+    assert.deepEqual(textWords('x² y').map((w) => w.word), ['x²', 'y']);
     const thai = 'ภาษาไทยง่ายนิดเดียว school';
     assert.deepEqual(textWords(thai), words(thai), 'a script without spaces goes to the segmenter');
   });
@@ -223,7 +231,7 @@ describe('parseShard', () => {
     ];
     const bytes = shardBytes(entries);
     assert.deepEqual([...bytes.subarray(0, 13)],
-      [3, 4, 99, 121, 99, 108, 0, 3, 0, 255, 3, 17, 0xa9], 'the bytes are laid out as src/search.rs says');
+      [3, 4, 99, 121, 99, 108, 0, 3, 0, 255, 3, 17, 0xa9], 'the bytes are laid out as src/search/shards.rs says');
     const got = parseShard(bytes);
     assert.deepEqual([...got.keys()], ['cycl', 'niño', 'z']);
     const plain = (e) => ({ truncated: e.truncated, postings: e.postings });
@@ -554,9 +562,9 @@ describe('the index of the built site', { skip: skipReal }, () => {
 
   test('manifest: format version, one kind per page, languages and stop words', () => {
     load();
-    const rust = fs.readFileSync(path.join(ROOT, 'src/search.rs'), 'utf8').match(/pub const FORMAT_VERSION: u32 = (\d+);/);
-    assert.ok(rust, 'FORMAT_VERSION not found in src/search.rs');
-    assert.equal(FORMAT_VERSION, Number(rust[1]), 'search.js and src/search.rs agree on the format version');
+    const rust = fs.readFileSync(path.join(ROOT, 'src/search/mod.rs'), 'utf8').match(/pub const FORMAT_VERSION: u32 = (\d+);/);
+    assert.ok(rust, 'FORMAT_VERSION not found in src/search/mod.rs');
+    assert.equal(FORMAT_VERSION, Number(rust[1]), 'search.js and src/search/mod.rs agree on the format version');
     assert.equal(manifest.v, FORMAT_VERSION);
     assert.equal(typeof manifest.pages, 'number');
     assert.equal(manifest.page_kinds.length, manifest.pages);
@@ -572,7 +580,7 @@ describe('the index of the built site', { skip: skipReal }, () => {
 
   test('fragments: compressed against the dictionary, which search.js inflates the same', () => {
     load();
-    const rust = fs.readFileSync(path.join(ROOT, 'src/search.rs'), 'utf8').match(/pub const DICT_BYTES: usize = (\d+) \* 1024;/);
+    const rust = fs.readFileSync(path.join(ROOT, 'src/search/mod.rs'), 'utf8').match(/pub const DICT_BYTES: usize = (\d+) \* 1024;/);
     assert.ok(dict.length > 1000 && dict.length <= Number(rust[1]) * 1024, `dictionary of ${dict.length} bytes`);
     let alone = 0, withDict = 0;
     for (const i of fragments.keys()) {

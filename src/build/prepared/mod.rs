@@ -7,7 +7,7 @@ mod keys;
 mod once;
 mod write;
 
-pub use once::{SearchParts, render_once};
+pub use once::render_once;
 
 use super::Options;
 use super::cache;
@@ -82,19 +82,11 @@ pub struct Prepared {
     pub rendered: Vec<Rendered>,
     pub known: Known,
     pub highlighter: Arc<Highlighter>,
-    /// Counted terms of each page, kept by `serve` so one edit re-counts one page; a one-shot
-    /// build drops them as soon as the index is made.
-    pub search_terms: Vec<Option<search::PageTerms>>,
-    /// The terms `search_terms` refer to by number.
-    pub search_vocab: search::Vocabulary,
+    /// The search index: kept by `serve` so one edit re-counts one page; a one-shot build
+    /// drops it as soon as its files are made (or moves its terms into the cache).
+    pub search: search::Indexer,
     /// The search index files, made by [`Prepared::index`].
     pub search_files: Vec<(String, Vec<u8>)>,
-    /// Compressed search fragments made during a one-shot build's Markdown pass, until `index`
-    /// moves them into `search_files` (`serve` makes them from the pages' sections instead).
-    pub search_fragments: Vec<Option<Vec<u8>>>,
-    /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
-    /// after an edit is read with the dictionary readers already have.
-    pub search_dict: Vec<u8>,
     /// Every edition's pages in this language, when the site has older editions.
     pub editions: Option<editions::Context>,
     /// This edition's pages in every language.
@@ -129,23 +121,13 @@ impl Prepared {
             return Err(diags);
         }
         // Counted terms follow their pages to their new ids; changed pages are counted anew.
-        let mut vocab = old.search_vocab.clone();
-        let terms = site
-            .pages
-            .iter()
-            .map(|p| {
-                let kept = reuse
-                    .contains_key(&p.rel)
-                    .then(|| old.site.by_rel.get(&p.rel))
-                    .flatten();
-                match kept.and_then(|id| old.search_terms.get(id.index())) {
-                    Some(t) if p.searchable() == t.is_some() => t.clone(),
-                    _ => p.searchable().then(|| {
-                        search::page_terms(p, &rendered[p.id.index()].sections, &mut vocab)
-                    }),
-                }
-            })
-            .collect();
+        let search = old.search.follow(&site, &rendered, |id| {
+            let rel = &site.page(id).rel;
+            reuse
+                .contains_key(rel)
+                .then(|| old.site.by_rel.get(rel).copied())
+                .flatten()
+        });
         Ok(Prepared {
             opts: old.opts.clone(),
             config_source: old.config_source.clone(),
@@ -157,11 +139,8 @@ impl Prepared {
             rendered,
             known,
             highlighter: old.highlighter.clone(),
-            search_terms: terms,
-            search_vocab: vocab,
+            search,
             search_files: old.search_files.clone(),
-            search_fragments: Vec::new(),
-            search_dict: old.search_dict.clone(),
             editions,
             languages,
             cache: None,
@@ -172,33 +151,23 @@ impl Prepared {
     /// terms moved in (they are gone afterwards): once its files are written.
     pub fn take_cache(&mut self) -> Option<cache::Variant> {
         let mut v = self.cache.take()?;
-        let vocab = std::mem::take(&mut self.search_vocab);
-        v.words = (0..vocab.len() as u32)
-            .map(|i| vocab.word(i).to_string())
-            .collect();
+        let (words, mut terms) = self.search.take();
+        v.words = words;
         for p in &self.site.pages {
             if let Some(e) = v.pages.get_mut(&p.rel) {
                 let i = p.id.index();
                 e.rendered = std::mem::take(&mut self.rendered[i]);
                 if e.terms.is_some() {
-                    e.terms = self.search_terms.get_mut(i).and_then(Option::take);
+                    e.terms = terms.get_mut(i).and_then(Option::take);
                 }
             }
         }
-        self.search_terms = Vec::new();
         Some(v)
     }
 
-    /// The counted search terms of page `id` (`None` when it is left out of search).
-    pub fn count_terms(&mut self, id: PageId) -> Option<search::PageTerms> {
-        let p = self.site.page(id);
-        p.searchable().then(|| {
-            search::page_terms(
-                p,
-                &self.rendered[id.index()].sections,
-                &mut self.search_vocab,
-            )
-        })
+    /// Counts the search terms of page `id` again (after an edit to it).
+    pub fn recount(&mut self, id: PageId) {
+        self.search.replace_page(&self.site, &self.rendered, id);
     }
 
     /// The output path of content file `rel` (a file beside the pages): in the edition's
@@ -232,7 +201,6 @@ impl Prepared {
         }
         phases.done("anchors");
         diags.sort();
-        let search = search.unwrap_or_default();
         let mut prepared = Prepared {
             opts: shared.opts.clone(),
             config_source: shared.config_source.clone(),
@@ -244,10 +212,7 @@ impl Prepared {
             rendered,
             known,
             highlighter: shared.highlighter.clone(),
-            search_terms: search.terms,
-            search_vocab: search.vocab,
-            search_fragments: search.fragments,
-            search_dict: search.dict,
+            search: search.unwrap_or_default(),
             search_files: Vec::new(),
             editions,
             languages,
@@ -271,7 +236,11 @@ fn markdown_pass(
     known: &Known,
     indexed: bool,
     diags: &mut Diagnostics,
-) -> (Vec<Rendered>, Option<SearchParts>, Option<cache::Variant>) {
+) -> (
+    Vec<Rendered>,
+    Option<search::Indexer>,
+    Option<cache::Variant>,
+) {
     if shared.opts.live {
         let reuse = HashMap::new();
         let rendered = render_markdown(site, known, &shared.highlighter, &reuse, diags);
@@ -317,36 +286,15 @@ impl Prepared {
         )
     }
 
-    /// (Re)makes the search index; re-counts terms only of pages without counted terms.
+    /// (Re)makes the search index's files; re-counts terms only of pages without counted terms.
     pub fn index(&mut self) {
-        if self.search_terms.len() != self.site.pages.len() {
-            self.search_terms =
-                search::all_page_terms(&self.site, &self.rendered, &mut self.search_vocab);
-        }
-        let fragments = if self.search_fragments.len() == self.site.pages.len() {
-            std::mem::take(&mut self.search_fragments)
-        } else {
-            search::fragments(
-                &self.site,
-                &self.rendered,
-                &self.search_terms,
-                &mut self.search_dict,
-                self.opts.live,
-            )
-        };
-        self.search_files = search::build(
-            &self.site,
-            &self.search_terms,
-            &self.search_vocab,
-            fragments,
-            &self.search_dict,
-            self.opts.live,
-        );
+        self.search_files = self
+            .search
+            .files(&self.site, &self.rendered, self.opts.live);
         // `serve` keeps the counted terms to count one page again; a build that caches keeps
         // them for the cache (see `take_cache`).
         if !self.opts.live && self.cache.is_none() {
-            self.search_terms = Vec::new();
-            self.search_vocab = search::Vocabulary::default();
+            self.search = search::Indexer::default();
         }
     }
 

@@ -11,16 +11,6 @@ use crate::model::{Page, Site};
 use crate::search;
 use rayon::prelude::*;
 
-/// What a one-shot build's Markdown pass gathers for the search index.
-#[derive(Default)]
-pub struct SearchParts {
-    pub terms: Vec<Option<search::PageTerms>>,
-    pub vocab: search::Vocabulary,
-    pub fragments: Vec<Option<Vec<u8>>>,
-    /// The fragments' preset dictionary, made from the first chunk's fragments.
-    pub dict: Vec<u8>,
-}
-
 /// The Markdown pass of a one-shot build: renders every page, counts its search terms and makes
 /// its search fragment (when `index`), then keeps only what the rest of the build needs, the
 /// HTML packed and the plain text dropped. Pages go a chunk at a time so that only one chunk's
@@ -39,7 +29,7 @@ pub fn render_once(
     index: bool,
     diags: &mut Diagnostics,
     cache: Option<(cache::Key, Option<&cache::Variant>)>,
-) -> (Vec<Rendered>, SearchParts, Option<cache::Variant>) {
+) -> (Vec<Rendered>, search::Indexer, Option<cache::Variant>) {
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
     let mut pass = Pass {
@@ -47,11 +37,7 @@ pub fn render_once(
         index,
         previous: cache.and_then(|(_, p)| p),
         rendered: Vec::with_capacity(n),
-        parts: SearchParts {
-            terms: Vec::with_capacity(n),
-            fragments: Vec::with_capacity(n),
-            ..SearchParts::default()
-        },
+        search: search::Indexer::default(),
         made: cache.map(|(key, _)| cache::Variant {
             key,
             ..Default::default()
@@ -59,7 +45,9 @@ pub fn render_once(
         renumber: Renumber::default(),
     };
     if pass.previous_dict_holds() {
-        pass.parts.dict = pass.previous.map(|v| v.dict.clone()).unwrap_or_default();
+        pass.search = search::Indexer::with_dictionary(
+            pass.previous.map(|v| v.dict.clone()).unwrap_or_default(),
+        );
     }
     for (c, chunk) in site.pages.chunks(CHUNK).enumerate() {
         let done = pass.render_chunk(chunk, &cx);
@@ -71,15 +59,15 @@ pub fn render_once(
             })
             .collect();
         pass.dictionary(c, &json);
-        let compressed = search::compress_fragments(&json, &pass.parts.dict, false);
+        let compressed = search::compress_fragments(&json, pass.search.dictionary(), false);
         for ((p, d), fragment) in chunk.iter().zip(done).zip(compressed) {
             pass.keep(p, d, fragment, diags);
         }
     }
     if let Some(v) = &mut pass.made {
-        v.dict = pass.parts.dict.clone();
+        v.dict = pass.search.dictionary().to_vec();
     }
-    (pass.rendered, pass.parts, pass.made)
+    (pass.rendered, pass.search, pass.made)
 }
 
 /// Pages rendered at once by a one-shot build (see `render_once`).
@@ -93,7 +81,8 @@ struct Pass<'a> {
     /// What the previous build left for this variant, when it has the same key.
     previous: Option<&'a cache::Variant>,
     rendered: Vec<Rendered>,
-    parts: SearchParts,
+    /// The search index, its pages added as they are rendered.
+    search: search::Indexer,
     /// The entries for the next build's cache (when this build caches).
     made: Option<cache::Variant>,
     renumber: Renumber,
@@ -141,8 +130,10 @@ impl Pass<'_> {
     fn render_chunk(&self, chunk: &[Page], cx: &markdown::Context) -> Vec<Done> {
         // Cached fragments were compressed against the previous build's dictionary: usable once
         // this build's is made (from the first chunk with fragments) and is the same.
-        let same_dict =
-            !self.parts.dict.is_empty() && self.previous.is_some_and(|v| v.dict == self.parts.dict);
+        let same_dict = !self.search.dictionary().is_empty()
+            && self
+                .previous
+                .is_some_and(|v| v.dict == self.search.dictionary());
         chunk
             .par_iter()
             .map(|p| {
@@ -196,10 +187,10 @@ impl Pass<'_> {
     /// already: the first chunk with fragments makes it. Records for the cache whether it came
     /// from the first chunk.
     fn dictionary(&mut self, c: usize, json: &[Option<&[u8]>]) {
-        if self.parts.dict.is_empty() {
-            self.parts.dict = search::dictionary(json.iter().flatten().copied());
+        if self.search.dictionary().is_empty() {
+            self.search.sample_dictionary(json);
             if let Some(v) = &mut self.made {
-                v.dict_from_first = c == 0 && !self.parts.dict.is_empty();
+                v.dict_from_first = c == 0 && !self.search.dictionary().is_empty();
             }
         } else if c == 0 {
             // Taken from the previous build (see `previous_dict_holds`), so made from this chunk.
@@ -221,11 +212,11 @@ impl Pass<'_> {
         diags.extend(std::mem::take(&mut r.diags));
         self.rendered.push(r);
         let (terms, fragment) = match searched {
-            Some(Searched::Made(t, _)) => (Some(self.parts.vocab.compact(t)), fragment),
+            Some(Searched::Made(t, _)) => (Some(self.search.vocabulary().compact(t)), fragment),
             Some(Searched::Cached(t, f)) => {
                 // Numbered by the previous build's words: renumbered by this build's.
                 let words = self.previous.map_or(&[][..], |v| v.words.as_slice());
-                let t = self.renumber.terms(&t, words, &mut self.parts.vocab);
+                let t = self.renumber.terms(&t, words, self.search.vocabulary());
                 (Some(t), Some(f))
             }
             None => (None, fragment),
@@ -242,8 +233,7 @@ impl Pass<'_> {
                 },
             );
         }
-        self.parts.terms.push(terms);
-        self.parts.fragments.push(fragment);
+        self.search.add(terms, fragment);
     }
 }
 

@@ -157,24 +157,6 @@ impl Prepared {
         Ok(())
     }
 
-    /// The service worker of a site with offline reading on: its version is a hash over every
-    /// file written so far (`written`) and the older editions' cache keys, so it must come last.
-    pub fn service_worker(
-        &self,
-        written: &[(String, blake3::Hash)],
-        older: &[(String, String)],
-        search: &offline::SearchIndex,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let c = &self.site.config;
-        let settings = offline::Settings {
-            version: offline::version(written, older),
-            enabled: true,
-            offline: format!("{}{}", c.base_url.path, offline::OFFLINE_PAGE),
-            precache: offline::precache(&c.base_url.path, self.theme.assets.values(), search),
-        };
-        offline::worker(&self.theme.worker, &settings, &c.theme)
-    }
-
     /// Theme assets, static files and content assets.
     pub fn write_assets(&self, sink: &Sink) -> Result<()> {
         let config = &self.site.config;

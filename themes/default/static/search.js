@@ -1,5 +1,5 @@
 // Site search, with no server: fetches only the index shards a query's words need, then the
-// text of the results it shows. Index format: src/search.rs. The pure functions (folding,
+// text of the results it shows. Index format: src/search/. The pure functions (folding,
 // decoding, ranking, snippets) are exported for tests; the DOM glue at the end only runs in a
 // browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
 // filters (the results page at search/).
@@ -37,13 +37,37 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 const SPACED_WORD = /(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu;
 // The same on ASCII text, where V8 runs it several times faster.
 const ASCII_WORD = /(?:[0-9]+(?:[.,][0-9]+)*|[A-Za-z_])[A-Za-z0-9_]*(?:['.][A-Za-z0-9_]+)*/g;
-const NOT_ASCII = /[^\x00-\x7f]/;
+// The same on text whose characters outside ASCII are neither letters, marks nor digits (English
+// with curly quotes and dashes): only ’ joins words there, and V8 runs this as fast as ASCII_WORD.
+const PUNCT_WORD = /(?:[0-9]+(?:[.,][0-9]+)*|[A-Za-z_])[A-Za-z0-9_]*(?:['’.][A-Za-z0-9_]+)*/g;
+const LETTER = /[\p{L}\p{M}\p{N}]/u;
+
+/** The expression that finds the words of `text` as SPACED_WORD would, fastest first; null when
+ * only SPACED_WORD can (letters outside ASCII; a surrogate pair, tested whole by SPACED_WORD). */
+function plainWords(text) {
+  let re = ASCII_WORD;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    if ((c >= 0xd800 && c <= 0xdfff) || LETTER.test(text[i])) return null;
+    re = PUNCT_WORD;
+  }
+  return re;
+}
 
 /** The words of a long text, for snippets: `words`, faster on text in spaced scripts. */
 export function textWords(text) {
-  if (UNSPACED.test(text)) return words(text);
-  const re = NOT_ASCII.test(text) ? SPACED_WORD : ASCII_WORD;
-  return Array.from(text.matchAll(re), (m) => ({ word: m[0], index: m.index }));
+  let re = plainWords(text);
+  if (!re) {
+    // Scripts without spaces are letters outside ASCII, so only such text can hold them.
+    if (UNSPACED.test(text)) return words(text);
+    re = SPACED_WORD;
+  }
+  // exec in a loop, not matchAll: the same matches without an iterator and a copy per word.
+  const out = [];
+  re.lastIndex = 0;
+  for (let m; (m = re.exec(text));) out.push({ word: m[0], index: m.index });
+  return out;
 }
 
 function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
@@ -54,7 +78,7 @@ function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
 const TERMS_CACHE = new Map();
 const TERMS_CACHE_MAX = 50000;
 
-/** Index terms of one word in one language, as src/search.rs makes them. */
+/** Index terms of one word in one language, as src/search/analysis.rs makes them. */
 export function termsOf(word, lang, stem) {
   const lower = word.toLowerCase().replace(/\u2019/g, "'");
   const l = baseLang(lang);
@@ -540,9 +564,14 @@ export function scan(fragment, query, stem) {
   const starts = query.flatMap((q) => [...q.terms, ...(q.prefix === null ? [] : [q.prefix])]);
   const head = Math.min(2, ...starts.map((t) => t.length));
   const heads = new Set(starts.map((t) => t.slice(0, head)));
+  // A word's first `head` letters, folded: lowercased directly when they are ASCII (most words).
+  const start = (w) => {
+    for (let i = 0; i < head && i < w.length; i++) if (w.charCodeAt(i) > 127) return fold(w.slice(0, 4)).slice(0, head);
+    return w.slice(0, head).toLowerCase();
+  };
   const look = (text) => {
     const ws = textWords(text);
-    const m = ws.map((w) => (head > 0 && !heads.has(fold(w.word.slice(0, 4)).slice(0, head)) ? -1
+    const m = ws.map((w) => (head > 0 && !heads.has(start(w.word)) ? -1
       : matchIndex(w.word, query, fragment.l, stem, seen)));
     return { text, ws, m };
   };

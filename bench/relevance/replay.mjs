@@ -1,0 +1,103 @@
+// Replays relevance.py's warm session (one page per language, the queries in order, first 10
+// results, as the `playbook-api` engine calls the client) in Node, with no browser and no server:
+// search.js's own `find` reads a built site's index from disk. In seconds it gives what the
+// benchmark's warm pass gives for bytes and rankings (the same R@1 and MRR; session bytes within
+// 0.1%: each file's size plus HEADER bytes of response headers, stem.js gzipped as the
+// benchmark's server sends it), per kind of file, so a change to the index or to search.js can be
+// tried before the full run. Not a substitute for relevance.py: no latency, no header box, no
+// cold pass.
+//
+// usage: node bench/relevance/replay.mjs OUT_DIR QUERIES.json [SEARCH_JS] [--tops] [--sections]
+//   OUT_DIR     a site built by `playbook build` (bench/relevance/out/<site> after a run)
+//   SEARCH_JS   the search.js to run (default: the theme's); stem.js is taken from beside it
+//   --tops      also print each query's results (URL, section anchor, snippet), to compare two
+//               versions of search.js result by result
+//   --sections  also estimate the fragment bytes if a result fetched only a head (title, URL,
+//               breadcrumb, headings) and the text of its best section, each page once
+import fs from 'fs';
+import zlib from 'zlib';
+import path from 'path';
+import { fileURLToPath } from 'url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
+const [out, qfile, js = path.join(HERE, '../../themes/default/static/search.js')] = args;
+if (!out || !qfile) {
+  console.error('usage: node replay.mjs OUT_DIR QUERIES.json [SEARCH_JS] [--tops] [--sections]');
+  process.exit(2);
+}
+const S = await import(path.resolve(js));
+const { stem } = await import(path.join(path.dirname(path.resolve(js)), 'stem.js'));
+const HEADER = 182; // response headers of bench/search.py's server, as the benchmark measured them
+const queries = JSON.parse(fs.readFileSync(qfile, 'utf8'));
+const bytes = {};
+const charge = (kind, n) => { bytes[kind] = (bytes[kind] || 0) + n + HEADER; };
+const ranks = [];
+let sections = 0;
+const sectioned = new Set();
+let ms = 0;
+
+for (const lang of [...new Set(queries.map((q) => q.lang))]) {
+  const prefix = lang === 'en' ? '' : lang + '/';
+  const root = path.join(out, prefix, 'search') + '/';
+  const stemFile = fs.readdirSync(path.join(out, 'assets')).find((f) => /^stem\.[0-9a-f]+\.js$/.test(f));
+  charge('stem.js', zlib.gzipSync(fs.readFileSync(path.join(out, 'assets', stemFile)), { level: 6 }).length);
+  const fetched = new Set();
+  const get = (file, kind) => {
+    const b = fs.readFileSync(root + file);
+    if (!fetched.has(file)) { fetched.add(file); charge(kind, b.length); }
+    return b;
+  };
+  const index = {
+    manifest: JSON.parse(zlib.gunzipSync(get('index.json.gz', 'manifest'))),
+    stem,
+    shards: new Map(),
+    frags: new Map(),
+    shard(i) {
+      if (!this.shards.has(i)) this.shards.set(i, Promise.resolve(S.parseShard(zlib.gunzipSync(get(this.manifest.shards[i][1], 'shards')))));
+      return this.shards.get(i);
+    },
+    dictionary() {
+      this.dict ||= Promise.resolve(zlib.gunzipSync(get(this.manifest.dict, 'dictionary')));
+      return this.dict;
+    },
+    async fragment(p) {
+      if (!this.frags.has(p)) {
+        const b = get(`f/${p}.bin`, 'fragments');
+        this.frags.set(p, JSON.parse(new TextDecoder().decode(S.inflate(b, await this.dictionary()))));
+      }
+      return this.frags.get(p);
+    },
+  };
+  for (const x of queries.filter((q) => q.lang === lang)) {
+    const t = performance.now();
+    const r = await S.find(x.q, index, { typing: !/\s$/.test(x.q), limit: 10 });
+    ms += performance.now() - t;
+    const urls = r.results.map((y) => y.fragment.u);
+    const k = urls.findIndex((u) => x.relevant.includes(u));
+    ranks.push(k < 0 ? 0 : k + 1);
+    if (flags.has('--tops')) {
+      console.log(x.q, JSON.stringify(r.results.map((y) => [y.fragment.u, y.snip.anchor, y.snip.parts.map((p) => p.text).join('')])));
+    }
+    if (flags.has('--sections')) {
+      const dict = await index.dictionary();
+      const z = (o) => zlib.deflateRawSync(Buffer.from(JSON.stringify(o)), { dictionary: dict }).length + HEADER;
+      for (const y of r.results) {
+        const key = prefix + y.page;
+        if (sectioned.has(key)) continue;
+        sectioned.add(key);
+        const fr = y.fragment;
+        const best = fr.s[Math.max(0, S.evidence(fr, r.query, stem).best)];
+        sections += z({ ...fr, s: fr.s.map(([a, h]) => [a, h]) }) + (best ? z(best[2]) : 0);
+      }
+    }
+  }
+}
+const total = Object.values(bytes).reduce((a, b) => a + b, 0);
+const r1 = ranks.filter((r) => r === 1).length / ranks.length;
+const mrr = ranks.reduce((a, r) => a + (r ? 1 / r : 0), 0) / ranks.length;
+console.log(JSON.stringify({
+  queries: ranks.length, r1: +r1.toFixed(3), mrr: +mrr.toFixed(3), session_bytes: total, bytes,
+  ms_node: +ms.toFixed(0), ...(flags.has('--sections') ? { fragments_if_head_and_best_section: sections } : {}),
+}));

@@ -1,0 +1,346 @@
+//! Analysis: a page's words (Unicode boundaries), folded and Snowball-stemmed by language, and
+//! counted with their field weights; the vocabulary that numbers the terms kept between the
+//! counting and the index.
+
+use crate::markdown::{Rendered, TextSection};
+use crate::model::{Page, Site};
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap as HashMap;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Words too common to search for, by language. The browser reads them from the manifest.
+pub fn stop_words(lang: &str) -> &'static [&'static str] {
+    match base_lang(lang) {
+        "en" => &[
+            "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have",
+            "in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was",
+            "were", "which", "with",
+        ],
+        "es" => &[
+            "a", "al", "con", "de", "del", "el", "en", "es", "la", "las", "lo", "los", "para",
+            "por", "que", "se", "su", "sus", "un", "una", "y",
+        ],
+        _ => &[],
+    }
+}
+
+pub(super) fn base_lang(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or(lang)
+}
+
+/// Lowercases `word` and removes accents and other combining marks (`Éducación` → `educacion`).
+pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    word.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Stems words of one language.
+pub struct Analyzer {
+    lang: String,
+    stemmer: Option<Stemmer>,
+}
+
+impl Analyzer {
+    pub fn new(lang: &str) -> Analyzer {
+        let stemmer = match base_lang(lang) {
+            "en" => Some(Stemmer::create(Algorithm::English)),
+            "es" => Some(Stemmer::create(Algorithm::Spanish)),
+            _ => None,
+        };
+        Analyzer {
+            lang: base_lang(lang).to_string(),
+            stemmer,
+        }
+    }
+
+    /// The index terms of one word: usually one; for Spanish also the stem of the accent-less
+    /// spelling when it differs. Empty for stop words.
+    pub fn terms(&self, word: &str) -> Vec<String> {
+        // Typographic apostrophes are letters to the stemmers: fold them to ASCII first.
+        let lower = word.to_lowercase().replace('\u{2019}', "'");
+        if stop_words(&self.lang).contains(&lower.as_str()) {
+            return Vec::new();
+        }
+        let Some(stemmer) = &self.stemmer else {
+            return vec![fold(&lower)];
+        };
+        let first = fold(&stemmer.stem(&lower));
+        if self.lang == "es" {
+            let folded = fold(&lower);
+            let second = fold(&stemmer.stem(&folded));
+            if second != first {
+                return vec![first, second];
+            }
+        }
+        vec![first]
+    }
+}
+
+/// The words of `text` by Unicode word boundaries, keeping only those with a letter or digit.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.unicode_words()
+}
+
+/// Terms of one page with their weighted frequencies, and the page's weighted length, as
+/// counted (string keys); see [`Vocabulary::compact`] for the form that is kept.
+#[derive(Debug, Clone, Default)]
+pub struct RawTerms {
+    pub terms: HashMap<String, f64>,
+    pub length: f64,
+    /// Terms of the title, which earn a bonus on top of their frequency.
+    pub title: Vec<String>,
+}
+
+/// Terms of one page as kept between the counting and the index: vocabulary ids and weights,
+/// about a tenth of the memory of string keys (the peak of a large build depends on it).
+#[derive(Debug, Clone, Default)]
+pub struct PageTerms {
+    pub terms: Vec<(u32, f32)>,
+    pub length: f32,
+    pub title: Vec<u32>,
+}
+
+/// Every term seen, numbered in the order first seen.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: String) -> u32 {
+        if let Some(&id) = self.ids.get(word.as_str()) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let word: Box<str> = word.into_boxed_str();
+        self.words.push(word.clone());
+        self.ids.insert(word, id);
+        id
+    }
+
+    /// The kept form of counted terms.
+    pub fn compact(&mut self, raw: RawTerms) -> PageTerms {
+        let mut terms: Vec<(u32, f32)> = raw
+            .terms
+            .into_iter()
+            .map(|(t, w)| (self.id(t), w as f32))
+            .collect();
+        terms.sort_unstable_by_key(|t| t.0);
+        let title = raw.title.into_iter().map(|t| self.id(t)).collect();
+        PageTerms {
+            terms,
+            length: raw.length as f32,
+            title,
+        }
+    }
+
+    /// The number of `word`, numbered now if it is new.
+    pub fn intern(&mut self, word: &str) -> u32 {
+        match self.ids.get(word) {
+            Some(&id) => id,
+            None => self.id(word.to_string()),
+        }
+    }
+
+    pub fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Counts and keeps the terms of page `p`, whose text is `sections`.
+pub fn page_terms(p: &Page, sections: &[TextSection], vocab: &mut Vocabulary) -> PageTerms {
+    vocab.compact(count_terms(p, sections))
+}
+
+/// Where a word is worth more than in the text: the title (×3), and the headings and what the
+/// page says of itself (its description, objectives and questions) (×2).
+const TITLE_WEIGHT: f64 = 3.0;
+const SUMMARY_WEIGHT: f64 = 2.0;
+
+/// The words a page says of itself besides its text: description, objectives, questions.
+fn summary(p: &Page) -> Vec<&str> {
+    let mut out: Vec<&str> = p.description.iter().map(String::as_str).collect();
+    if let crate::model::Meta::Lesson {
+        objectives,
+        questions,
+        ..
+    } = &p.meta
+    {
+        out.extend(objectives.iter().chain(questions).map(String::as_str));
+    }
+    out
+}
+
+/// Counts the terms of page `p`: title words ×3, heading, description and objective words ×2,
+/// the rest ×1.
+pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
+    count_text(&p.title, &summary(p), sections, &p.lang)
+}
+
+/// Index terms by word, for one language (see `TERMS_OF`).
+type TermsOf = (String, HashMap<Box<str>, Box<[String]>>);
+
+thread_local! {
+    /// Each thread's index terms of the words it has met, for one language at a time: the pages
+    /// of a site share most of their words, and stemming them again page after page was a tenth
+    /// of a large build's CPU time. Terms are a pure function of the word, so the index does not
+    /// change.
+    static TERMS_OF: std::cell::RefCell<TermsOf> = std::cell::RefCell::default();
+}
+
+/// Words kept by a thread in `TERMS_OF` before it starts over (a bound on its memory).
+const TERMS_OF_MAX: usize = 100_000;
+
+/// Counts the terms of a title, a summary and sections of text in language `lang`.
+pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
+    fn add(
+        text: &str,
+        weight: f64,
+        analyzer: &Analyzer,
+        known: &mut HashMap<Box<str>, Box<[String]>>,
+        out: &mut RawTerms,
+    ) {
+        let mut count = |terms: &[String]| {
+            for t in terms {
+                match out.terms.get_mut(t) {
+                    Some(n) => *n += weight,
+                    None => {
+                        out.terms.insert(t.clone(), weight);
+                    }
+                }
+            }
+            out.length += weight;
+        };
+        for w in words(text) {
+            match known.get(w) {
+                Some(terms) => count(terms),
+                None => {
+                    let terms = analyzer.terms(w).into_boxed_slice();
+                    count(&terms);
+                    if known.len() >= TERMS_OF_MAX {
+                        known.clear();
+                    }
+                    known.insert(w.into(), terms);
+                }
+            }
+        }
+    }
+    let analyzer = Analyzer::new(lang);
+    let mut out = RawTerms::default();
+    TERMS_OF.with_borrow_mut(|(of, known)| {
+        if of != lang {
+            known.clear();
+            *of = lang.to_string();
+        }
+        add(title, TITLE_WEIGHT, &analyzer, known, &mut out);
+        out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
+        for text in summary {
+            add(text, SUMMARY_WEIGHT, &analyzer, known, &mut out);
+        }
+        for s in sections {
+            add(&s.heading, SUMMARY_WEIGHT, &analyzer, known, &mut out);
+            add(&s.text, 1.0, &analyzer, known, &mut out);
+        }
+    });
+    out
+}
+
+/// The counted terms of every page, `None` for pages left out of search (`search: false`).
+///
+/// Pages are counted in parallel a chunk at a time and kept in compact form, so only one chunk's
+/// string-keyed counts exist at once.
+pub fn all_page_terms(
+    site: &Site,
+    rendered: &[Rendered],
+    vocab: &mut Vocabulary,
+) -> Vec<Option<PageTerms>> {
+    use rayon::prelude::*;
+    let mut out = Vec::with_capacity(site.pages.len());
+    for chunk in site.pages.chunks(256) {
+        let raw: Vec<Option<RawTerms>> = chunk
+            .par_iter()
+            .map(|p| {
+                p.searchable()
+                    .then(|| count_terms(p, &rendered[p.id.index()].sections))
+            })
+            .collect();
+        out.extend(raw.into_iter().map(|r| r.map(|r| vocab.compact(r))));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_stemming_by_language() {
+        let en = Analyzer::new("en");
+        assert_eq!(en.terms("Teaching"), vec!["teach"]);
+        assert_eq!(en.terms("teachers"), vec!["teacher"]);
+        assert_eq!(
+            en.terms("the"),
+            Vec::<String>::new(),
+            "stop words are not indexed"
+        );
+        let es = Analyzer::new("es-MX");
+        assert_eq!(
+            es.terms("Educación")[0],
+            es.terms("educaciones")[0],
+            "plural and singular share a stem"
+        );
+        assert!(
+            es.terms("educación").contains(&es.terms("educacion")[0]),
+            "accent-less spellings find accented words"
+        );
+        assert_eq!(fold("Éléve"), "eleve");
+        assert_eq!(
+            Analyzer::new("fr").terms("Écoles"),
+            vec!["ecoles"],
+            "other languages are folded, not stemmed"
+        );
+        assert_eq!(
+            en.terms("teacher\u{2019}s"),
+            en.terms("teacher's"),
+            "typographic apostrophes fold to ASCII"
+        );
+    }
+
+    #[test]
+    fn words_follow_unicode_boundaries() {
+        let w: Vec<&str> = words("Results-oriented cycle (ROCI), 2009–10: niños' año").collect();
+        assert_eq!(
+            w,
+            vec![
+                "Results", "oriented", "cycle", "ROCI", "2009", "10", "niños", "año"
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_and_headings_weigh_more() {
+        let sections = vec![TextSection {
+            anchor: "a".into(),
+            heading: "Equity".into(),
+            text: "equity and data".into(),
+        }];
+        let t = count_text("Equity first", &[], &sections, "en");
+        assert_eq!(t.terms["equiti"], 3.0 + 2.0 + 1.0);
+        assert_eq!(t.terms["data"], 1.0);
+    }
+}

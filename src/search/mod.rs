@@ -1,0 +1,200 @@
+//! The search index, built from the model and the rendered text of each page; a pure function
+//! that returns files for `output` to write under `search/`.
+//!
+//! Layout (format version [`FORMAT_VERSION`], checked by `search.js`):
+//! - `search/index.json.gz` — the manifest: format version, page count, each page's kind and
+//!   edition-independent language, stop words, and the first term and file name of every shard.
+//! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
+//!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
+//!   fall in. Content-hashed names: a host can cache them forever.
+//! - `search/f/<page>.bin` — one fragment per page (title, URL, kind, breadcrumb, the text of
+//!   each section with its anchor), fetched only for results shown: JSON, compressed as raw
+//!   DEFLATE against a preset dictionary.
+//! - `search/t/<hash>.dict.gz` — that dictionary ([`DICT_BYTES`]): the strings that recur most
+//!   across a sample of the fragments (words, phrases, the JSON around them, the site's paths).
+//!   A reader fetches it once, beside the first shards; each fragment is then about a quarter
+//!   smaller than compressed alone (the measurements are in ARCHITECTURE.md).
+//!
+//! Every file is compressed here, so the bytes a reader downloads do not depend on the server's
+//! compression settings; `search.js` inflates them itself.
+//!
+//! A term is a word lowercased, Snowball-stemmed in its page's language (English, Spanish;
+//! other languages unstemmed), then stripped of accents. Spanish words are also indexed by the
+//! stem of their accent-less spelling, so `educacion` finds `educación`. A shard entry holds,
+//! for each page containing the term, the page's BM25 score for it (title words weigh three
+//! times, heading words twice) quantised to one byte; the browser adds the bytes of the query
+//! terms. Postings of terms found in more than [`MAX_POSTINGS`] pages keep the best-scoring ones
+//! and are marked truncated: such terms do not exclude pages.
+//!
+//! The jobs, one module each: [`analysis`] (words, stems, counted terms, the vocabulary),
+//! [`rank`] (BM25 scores), [`shards`] (the term shards) and [`fragments`] (fragments and their
+//! dictionary); [`build`] here puts their files together with the manifest. [`Indexer`] is the
+//! one way in for a build and for `serve`: pages in, files out.
+
+mod analysis;
+mod fragments;
+mod indexer;
+mod rank;
+mod shards;
+
+pub use analysis::{
+    Analyzer, PageTerms, RawTerms, Vocabulary, all_page_terms, count_terms, count_text, fold,
+    page_terms, stop_words, words,
+};
+pub use fragments::{compress_fragments, dictionary, fragment, fragments};
+pub use indexer::Indexer;
+pub use rank::{LISTING_PRIOR, prior};
+
+use crate::model::{PageKind, Site};
+use analysis::base_lang;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+pub const FORMAT_VERSION: u32 = 2;
+/// Target size of one term shard before compression.
+pub const SHARD_BYTES: usize = 4 * 1024;
+/// Size of the fragments' preset dictionary.
+pub const DICT_BYTES: usize = 8 * 1024;
+/// Pages kept in the postings of one term.
+pub const MAX_POSTINGS: usize = 1000;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    pages: usize,
+    /// One letter per page: its kind (see `kinds`).
+    page_kinds: String,
+    kinds: BTreeMap<char, &'static str>,
+    /// Languages of the pages, for stemming queries in each.
+    langs: Vec<String>,
+    stop: BTreeMap<String, &'static [&'static str]>,
+    /// `[first term, file]` per shard, sorted by term.
+    shards: Vec<(String, String)>,
+    /// Changes whenever any fragment does: added to fragment URLs so caches stay correct.
+    build: &'a str,
+    /// The fragments' preset dictionary (`t/<hash>.dict.gz`).
+    dict: String,
+}
+
+fn level(fast: bool) -> Compression {
+    if fast {
+        Compression::fast()
+    } else {
+        // Level 6, not 9: on fragments and shards of a few kilobytes the deeper search finds
+        // nothing more (the same bytes within 0.01% on the 10,000-page benchmark) and costs time.
+        Compression::default()
+    }
+}
+
+/// The search kind a page is filtered by, and its label.
+pub fn search_kind(kind: PageKind) -> (char, &'static str) {
+    match kind {
+        PageKind::Book | PageKind::Chapter => ('p', "Playbook"),
+        PageKind::Articles | PageKind::Article => ('m', "Monograph"),
+        PageKind::Lessons | PageKind::Lesson => ('l', "Lesson"),
+        PageKind::Course | PageKind::Module | PageKind::CourseLesson => ('c', "Course"),
+        PageKind::Home | PageKind::Page | PageKind::Section => ('o', "Page"),
+    }
+}
+
+fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 2), level);
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
+/// of page `i` (see [`page_terms`]; `None` for pages left out of search). `fast` trades size for
+/// speed (for `serve`).
+pub fn build(
+    site: &Site,
+    terms: &[Option<PageTerms>],
+    vocab: &Vocabulary,
+    fragments: Vec<Option<Vec<u8>>>,
+    dict: &[u8],
+    fast: bool,
+) -> Vec<(String, Vec<u8>)> {
+    let level = level(fast);
+    let scores = rank::bm25(site, terms, vocab.len());
+    let shards::Shards {
+        mut files,
+        list: shards,
+    } = shards::write(vocab, scores, level);
+    // Fragments, made while the pages were rendered (they are about as large as the text).
+    let mut build_hash = blake3::Hasher::new();
+    let dict_gz = gzip(dict, level);
+    let dict_file = format!("t/{}.dict.gz", crate::util::short_hash(&dict_gz));
+    files.push((format!("search/{dict_file}"), dict_gz));
+    build_hash.update(dict_file.as_bytes());
+    for (i, frag) in fragments.into_iter().enumerate() {
+        if let Some(z) = frag {
+            build_hash.update(&z);
+            files.push((format!("search/f/{i}.bin"), z));
+        }
+    }
+    let build = build_hash.finalize().to_hex()[..10].to_string();
+    let manifest = manifest(site, terms, shards, &build, dict_file);
+    files.push((
+        "search/index.json.gz".into(),
+        gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level),
+    ));
+    files
+}
+
+/// The manifest of an index whose shards are `shards`, fragments' build `build` and dictionary
+/// `dict`.
+fn manifest<'a>(
+    site: &Site,
+    terms: &[Option<PageTerms>],
+    shards: Vec<(String, String)>,
+    build: &'a str,
+    dict: String,
+) -> Manifest<'a> {
+    // The languages of the pages in this index (not of pages shown here in another language,
+    // which are in their own language's index): the browser stems a query in each.
+    let mut langs: Vec<String> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| terms[*i].is_some())
+        .map(|(_, p)| base_lang(&p.lang).to_string())
+        .collect();
+    if langs.is_empty() {
+        langs.extend(site.pages.iter().map(|p| base_lang(&p.lang).to_string()));
+    }
+    langs.sort();
+    langs.dedup();
+    Manifest {
+        v: FORMAT_VERSION,
+        pages: site.pages.len(),
+        page_kinds: site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if terms[i].is_some() {
+                    search_kind(p.kind).0
+                } else {
+                    '-'
+                }
+            })
+            .collect(),
+        kinds: [
+            ('p', "Playbook"),
+            ('m', "Monograph"),
+            ('l', "Lesson"),
+            ('c', "Course"),
+            ('o', "Page"),
+        ]
+        .into_iter()
+        .collect(),
+        stop: langs.iter().map(|l| (l.clone(), stop_words(l))).collect(),
+        langs,
+        shards,
+        build,
+        dict,
+    }
+}
