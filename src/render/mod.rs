@@ -75,6 +75,7 @@ impl<'a> Renderer<'a> {
             .map(|p| LinkView {
                 title: p.title.clone(),
                 url: format!("{base}{}", p.url),
+                lang: p.lang.clone(),
                 ..Default::default()
             })
             .collect();

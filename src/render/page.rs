@@ -168,6 +168,7 @@ impl<'a> Renderer<'a> {
             || LinkView {
                 title: top.title.clone(),
                 url,
+                lang: top.lang.clone(),
                 ..Default::default()
             },
         )
