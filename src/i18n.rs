@@ -69,6 +69,17 @@ pub struct Strings {
 }
 
 impl Strings {
+    /// ` lang="…"` (this table's language) for an element whose text comes from this table
+    /// inside text written in `text_lang`, when the two differ (a page shown untranslated), so
+    /// that a screen reader reads the label in its own language; empty when they agree.
+    pub fn lang_attr(&self, text_lang: &str) -> String {
+        if text_lang == self.lang || self.lang.is_empty() {
+            String::new()
+        } else {
+            format!(" lang=\"{}\"", crate::util::escape_html(&self.lang))
+        }
+    }
+
     /// The text of `key` (its `other` form when it has a count), or the key itself when the
     /// table has no such key (a theme bug the tests catch, never an author's).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {

@@ -48,6 +48,9 @@ pub struct BlockSpot<'a> {
     pub index: usize,
     /// The interface text of the page's language.
     pub strings: &'a crate::i18n::Strings,
+    /// ` lang="…"` for elements whose text is the interface's, when the page's text is in
+    /// another language (see `Strings::lang_attr`).
+    pub ui: &'a str,
 }
 
 /// Byte offset in the file of the `n`th (from 0) line of the body that starts with `key:`
@@ -87,8 +90,8 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
     let s = spot.strings;
     let title = escape_html(s.get("quiz.title"));
     let mut html = format!(
-        "<form class=\"quiz\" id=\"quiz-{0}\" data-quiz=\"{0}\" aria-label=\"{title}\">\n<p class=\"quiz-title\">{title}</p>\n",
-        spot.index
+        "<form class=\"quiz\" id=\"quiz-{0}\" data-quiz=\"{0}\" aria-label=\"{title}\">\n<p class=\"quiz-title\"{1}>{title}</p>\n",
+        spot.index, spot.ui
     );
     for (qi, q) in quiz.questions.iter().enumerate() {
         let correct = correct_choices(spot, qi, q)?;
@@ -100,7 +103,8 @@ pub fn render_quiz(spot: &BlockSpot) -> Result<String, Diagnostic> {
         answers.push_str(&format!("<li>{}</li>", right.join("; ")));
     }
     html.push_str(&format!(
-        "<details class=\"quiz-answers\"><summary>{}</summary><ol>{answers}</ol></details>\n</form>\n",
+        "<details class=\"quiz-answers\"><summary{}>{}</summary><ol>{answers}</ol></details>\n</form>\n",
+        spot.ui,
         escape_html(s.get("quiz.show_answers"))
     ));
     Ok(html)
@@ -155,7 +159,8 @@ fn question_html(spot: &BlockSpot, qi: usize, q: &RawQuestion, multiple: bool) -
     );
     if multiple {
         html.push_str(&format!(
-            "<p class=\"quiz-instructions\">{}</p>\n",
+            "<p class=\"quiz-instructions\"{}>{}</p>\n",
+            spot.ui,
             escape_html(spot.strings.get("quiz.choose_all"))
         ));
     }
@@ -198,12 +203,13 @@ pub fn render_reflection(spot: &BlockSpot) -> Result<String, Diagnostic> {
     }
     let s = spot.strings;
     Ok(format!(
-        "<div class=\"reflection\" data-reflection=\"{key}\">\n<p class=\"reflection-title\">{}</p>\n\
+        "<div class=\"reflection\" data-reflection=\"{key}\">\n<p class=\"reflection-title\"{ui}>{}</p>\n\
          <label for=\"{key}-answer\">{}</label>\n<textarea id=\"{key}-answer\" name=\"{key}\" rows=\"5\"></textarea>\n\
-         <p class=\"reflection-note\">{}</p>\n</div>\n",
+         <p class=\"reflection-note\"{ui}>{}</p>\n</div>\n",
         escape_html(s.get("reflection.title")),
         escape_html(&r.prompt),
-        escape_html(s.get("reflection.note"))
+        escape_html(s.get("reflection.note")),
+        ui = spot.ui
     ))
 }
 
@@ -222,6 +228,7 @@ mod tests {
             offset,
             index: 1,
             strings: &crate::theme::builtin_strings("en"),
+            ui: "",
         };
         let r = if kind == "quiz" {
             render_quiz(&spot)

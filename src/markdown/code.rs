@@ -120,6 +120,7 @@ impl<'a> Renderer<'a, '_> {
                     offset: body_offset,
                     index: self.block_index,
                     strings: self.cx.strings,
+                    ui: &self.ui,
                 };
                 let r = if matches!(info(info_text), Info::Quiz) {
                     quiz::render_quiz(&spot)
@@ -142,7 +143,8 @@ impl<'a> Renderer<'a, '_> {
                     ("code-output", self.cx.strings.get("block.output"))
                 };
                 format!(
-                    "<div class=\"{class}\"><p class=\"code-label\">{}</p><pre class=\"code\" tabindex=\"0\"><code>{}</code></pre></div>\n",
+                    "<div class=\"{class}\"><p class=\"code-label\"{}>{}</p><pre class=\"code\" tabindex=\"0\"><code>{}</code></pre></div>\n",
+                    self.ui,
                     escape_html(label),
                     escape_html(text)
                 )

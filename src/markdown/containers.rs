@@ -71,7 +71,7 @@ impl<'a> Renderer<'a, '_> {
             Kind::Details => {
                 let summary = self
                     .title_html(d)
-                    .unwrap_or_else(|| escape_html(self.cx.strings.get("block.details")));
+                    .unwrap_or_else(|| self.ui_text("block.details"));
                 let open = if d.option("open").is_some() {
                     " open"
                 } else {
@@ -94,9 +94,7 @@ impl<'a> Renderer<'a, '_> {
     /// A callout (`note`, `warning`…) of CSS class `class`, titled by its title or the text
     /// `key`; a `details` that opens when it has `:collapse:`.
     fn callout(&mut self, d: &Directive, class: &str, key: &str, inner: &str) -> String {
-        let title = self
-            .title_html(d)
-            .unwrap_or_else(|| escape_html(self.cx.strings.get(key)));
+        let title = self.title_html(d).unwrap_or_else(|| self.ui_text(key));
         let collapse = d.option("collapse").is_some_and(|(_, v, _)| v != "false");
         if collapse {
             format!(
@@ -114,9 +112,10 @@ impl<'a> Renderer<'a, '_> {
     fn labelled_group(&mut self, d: &Directive, class: &str, inner: &str) -> String {
         let id = self.block_id(d, class);
         let label = escape_html(self.cx.strings.get(&format!("block.{class}")));
+        let ui = self.ui.clone();
         let title = match self.title_html(d) {
-            Some(t) => format!("<span class=\"block-label\">{label}:</span> {t}"),
-            None => format!("<span class=\"block-label\">{label}</span>"),
+            Some(t) => format!("<span class=\"block-label\"{ui}>{label}:</span> {t}"),
+            None => format!("<span class=\"block-label\"{ui}>{label}</span>"),
         };
         format!(
             "<div class=\"{class}\" role=\"group\" aria-labelledby=\"{id}\">\n<p class=\"block-title\" id=\"{id}\">{title}</p>\n{inner}</div>\n"
@@ -136,9 +135,9 @@ impl<'a> Renderer<'a, '_> {
         let label = self.cx.strings.get(key);
         let summary = match &d.title {
             Some((t, _)) if !t.trim().eq_ignore_ascii_case(label) => {
-                format!("{}: {}", escape_html(label), super::inline(t))
+                format!("{}: {}", self.ui_text(key), super::inline(t))
             }
-            _ => escape_html(label),
+            _ => self.ui_text(key),
         };
         format!(
             "<details class=\"{class}\"><summary>{summary}</summary>\n<div class=\"details-body\">\n{inner}</div>\n</details>\n"
@@ -152,7 +151,8 @@ impl<'a> Renderer<'a, '_> {
         let id = self.ids.unique(&slugify(s.get("block.keypoints")));
         self.keypoints_heading = Some((id.clone(), s.get("block.keypoints").to_string()));
         format!(
-            "<section class=\"keypoints\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n{inner}</section>\n",
+            "<section class=\"keypoints\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\"{}>{}</h2>\n{inner}</section>\n",
+            self.ui,
             escape_html(s.get("block.keypoints"))
         )
     }
@@ -171,9 +171,7 @@ impl<'a> Renderer<'a, '_> {
             self.out.extras.questions.push_str(inner);
         }
         let id = self.ids.unique(&format!("{class}-title"));
-        let title = self
-            .title_html(d)
-            .unwrap_or_else(|| escape_html(self.cx.strings.get(key)));
+        let title = self.title_html(d).unwrap_or_else(|| self.ui_text(key));
         format!(
             "<section class=\"{class}\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{title}</h2>\n{inner}</section>\n"
         )
@@ -348,14 +346,15 @@ impl<'a> Renderer<'a, '_> {
         } else {
             format!(
                 "<details class=\"transcript\"><summary>{}</summary>\n<div class=\"details-body\">\n{transcript}</div>\n</details>\n",
-                escape_html(s.get("block.transcript"))
+                self.ui_text("block.transcript")
             )
         };
         format!(
-            "<figure class=\"media media-{tag}\">\n<{tag} controls preload=\"metadata\"{poster}{} data-media>\n<source src=\"{}\" type=\"{}\">\n{tracks}<p>{} <a href=\"{}\">{}</a></p>\n</{tag}>\n{caption}{chapters}{transcript}</figure>\n",
+            "<figure class=\"media media-{tag}\">\n<{tag} controls preload=\"metadata\"{poster}{} data-media>\n<source src=\"{}\" type=\"{}\">\n{tracks}<p{}>{} <a href=\"{}\">{}</a></p>\n</{tag}>\n{caption}{chapters}{transcript}</figure>\n",
             if video { " playsinline" } else { "" },
             escape_html(&src),
             media_type.unwrap_or("application/octet-stream"),
+            self.ui,
             escape_html(s.get(fallback)),
             escape_html(&src),
             escape_html(s.get(download)),

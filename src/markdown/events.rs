@@ -149,7 +149,7 @@ impl<'a> Renderer<'a, '_> {
     fn start_callout(&mut self, kind: BlockQuoteKind) {
         let (class, key) = callout(kind);
         let title = escape_html(self.cx.strings.get(key));
-        self.html(format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"));
+        self.html(format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\"{}>{title}</p>\n", self.ui));
     }
 
     /// A task list's checkbox, shown as done or not and labelled so.

@@ -56,13 +56,14 @@ impl<'a> Renderer<'a, '_> {
             return;
         }
         let s = self.cx.strings;
-        html.push_str(&format!("<section class=\"footnotes\" aria-labelledby=\"footnotes-label\">\n<h2 class=\"visually-hidden\" id=\"footnotes-label\">{}</h2>\n<ol>\n", escape_html(s.get("footnotes.title"))));
+        html.push_str(&format!("<section class=\"footnotes\" aria-labelledby=\"footnotes-label\">\n<h2 class=\"visually-hidden\" id=\"footnotes-label\"{}>{}</h2>\n<ol>\n", self.ui, escape_html(s.get("footnotes.title"))));
         for key in std::mem::take(&mut self.footnote_order) {
             let evs = self.footnote_defs.remove(&key).unwrap_or_default();
             let mut inner = String::new();
             pulldown_cmark::html::push_html(&mut inner, evs.into_iter());
             let back = format!(
-                " <a href=\"#fnref-{key}\" class=\"footnote-back\"><span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">{}</span></a>",
+                " <a href=\"#fnref-{key}\" class=\"footnote-back\"><span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\"{}>{}</span></a>",
+                self.ui,
                 escape_html(s.get("footnotes.back"))
             );
             let inner = match inner.trim_end().strip_suffix("</p>") {

@@ -31,7 +31,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Source};
 use crate::highlight::Highlighter;
 use crate::i18n::Strings;
 use crate::model::{Page, PageId, Site};
-use crate::util::slugify;
+use crate::util::{escape_html, slugify};
 use code::OpenCode;
 use footnotes::OpenFootnote;
 use headings::{Ids, PendingHeading};
@@ -304,6 +304,8 @@ struct Renderer<'a, 'c> {
     keypoints_heading: Option<(String, String)>,
     /// Rendering a facilitator note (no outline of its own).
     in_note: bool,
+    /// ` lang="…"` for elements whose text is the interface's (see [`Strings::lang_attr`]).
+    ui: String,
 }
 
 impl<'a, 'c> Renderer<'a, 'c> {
@@ -337,6 +339,18 @@ impl<'a, 'c> Renderer<'a, 'c> {
             last_level: 2,
             keypoints_heading: None,
             in_note: false,
+            ui: cx.strings.lang_attr(&page.lang),
+        }
+    }
+
+    /// The interface text `key`, escaped, in a `<span lang>` when the page's text is in another
+    /// language (see [`Strings::lang_attr`]).
+    fn ui_text(&self, key: &str) -> String {
+        let text = escape_html(self.cx.strings.get(key));
+        if self.ui.is_empty() {
+            text
+        } else {
+            format!("<span{}>{text}</span>", self.ui)
         }
     }
 

@@ -207,3 +207,27 @@ fn translation_mistakes_are_reported_together() {
         "the id is marked where it is written:\n{text}"
     );
 }
+
+#[test]
+fn interface_labels_inside_an_untranslated_page_are_marked_with_their_language() {
+    let page = "//- content/book/03-try.md\n---\ntitle: Try\n---\nA note.[^1]\n\n\
+                ::: exercise Sort the cards\nSort them.\n:::\n\n> [!NOTE]\n> Careful.\n\n\
+                ::: keypoints\n- One.\n:::\n\n[^1]: A source.\n";
+    let s = built(&bilingual(page));
+    let es = read(&s, "es/libro/try/index.html");
+    for marked in [
+        "<span class=\"block-label\" lang=\"es\">Ejercicio:</span> Sort the cards",
+        "<p class=\"callout-title\" lang=\"es\">Nota</p>",
+        "lang=\"es\">Ideas clave</h2>",
+        "<h2 class=\"visually-hidden\" id=\"footnotes-label\" lang=\"es\">",
+    ] {
+        assert!(es.contains(marked), "{marked} in {es}");
+    }
+    // In its own language, the same labels need no mark.
+    let en = read(&s, "book/try/index.html");
+    assert!(
+        en.contains("<span class=\"block-label\">Exercise:</span> Sort the cards"),
+        "{en}"
+    );
+    assert!(en.contains("<p class=\"callout-title\">Note</p>"), "{en}");
+}
