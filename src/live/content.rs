@@ -300,9 +300,7 @@ impl Live {
             self.structure_errors = e.to_plain_string();
             return None;
         }
-        if let Err(e) = p.extra_files(&mut |rel, bytes| {
-            super::report(sink.write(&rel, bytes));
-        }) {
+        if let Err(e) = p.extra_files(&sink, &mut |e| super::report(Err(e))) {
             self.structure_errors = e.to_plain_string();
         }
         let pages = affected.ids.iter().map(|id| p.site.page(*id));

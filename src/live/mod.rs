@@ -434,7 +434,7 @@ impl Live {
             for p in &self.variants {
                 let ids: Vec<PageId> = p.site.pages.iter().map(|p| p.id).collect();
                 let errs = p.write_pages(&ids, &sink, None);
-                if let Err(d) = p.extra_files(&mut |rel, bytes| report(sink.write(&rel, bytes))) {
+                if let Err(d) = p.extra_files(&sink, &mut |e| report(Err(e))) {
                     self.structure_errors = d.to_plain_string();
                 }
                 summary.pages += ids.len();
