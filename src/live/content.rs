@@ -369,7 +369,11 @@ fn render_pages(p: &mut Prepared, ids: &[PageId]) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
     let fresh: Vec<(PageId, Rendered)> = ids
         .iter()
-        .map(|&id| (id, markdown::render(p.site.page(id), &p.markdown_context())))
+        .map(|&id| {
+            let mut r = markdown::render(p.site.page(id), &p.markdown_context());
+            r.html.pack();
+            (id, r)
+        })
         .collect();
     let mut old = Vec::new();
     for (id, mut r) in fresh {
