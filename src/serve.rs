@@ -11,7 +11,7 @@
 
 use crate::build;
 use crate::live::{Event, Live};
-use crate::output::SharedFiles;
+use crate::output::{Held, SharedFiles};
 use anyhow::{Context, Result, anyhow};
 use axum::Router;
 use axum::body::Body;
@@ -204,7 +204,7 @@ fn start(bopts: &build::Options, state: &AppState, inject: &str, quiet: bool) ->
                 .files
                 .write()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert("404.html".into(), Arc::from(page.into_bytes()));
+                .insert("404.html".into(), Held::plain(page.into_bytes()));
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = text.clone();
             let _ = state.events.send(Event::Errors(text));
             None
@@ -535,7 +535,7 @@ pub fn content_type(path: &str) -> HeaderValue {
 }
 
 async fn file(State(state): State<AppState>, uri: Uri) -> Response {
-    let respond = |status: StatusCode, path: &str, body: Arc<[u8]>| {
+    let respond = |status: StatusCode, path: &str, body: &Held| {
         let mut r = Response::new(Body::from(body.to_vec()));
         *r.status_mut() = status;
         r.headers_mut()
@@ -556,7 +556,7 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
         path.clone()
     };
     if let Some(body) = files.get(&name) {
-        return respond(StatusCode::OK, &name, body.clone());
+        return respond(StatusCode::OK, &name, body);
     }
     if files.contains_key(&format!("{path}/index.html")) {
         let mut r = Response::new(Body::empty());
@@ -567,11 +567,11 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
         return r;
     }
     match files.get("404.html") {
-        Some(body) => respond(StatusCode::NOT_FOUND, "404.html", body.clone()),
+        Some(body) => respond(StatusCode::NOT_FOUND, "404.html", body),
         None => respond(
             StatusCode::NOT_FOUND,
             "x.txt",
-            Arc::from(&b"Not found\n"[..]),
+            &Held::plain(b"Not found\n".to_vec()),
         ),
     }
 }

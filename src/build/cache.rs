@@ -16,7 +16,8 @@
 //!   language, URL and kind.
 //! - its fragment key: the Markdown key, the page's breadcrumb titles and the dictionary.
 //! - a page file's view key: everything its template receives (the serialized view, with the
-//!   body replaced by the body's hash) and the variant's key (the templates and strings).
+//!   body replaced by the body's hash) and the variant's key (the templates and strings); a
+//!   book's print view likewise, its chapters' bodies by their hashes.
 //!
 //! Pages whose Markdown gave a diagnostic are never cached, so warnings are always reported.
 //! The cache describes one output: it records the device and inode of the staging folder it

@@ -156,6 +156,7 @@ pub fn build_in_memory(opts: &Options, lang: Option<&str>) -> Result<InMemory, F
     let sink = Sink::Memory {
         files: shared.clone(),
         inject: None,
+        pack: false,
     };
     let want = lang.map(str::to_string);
     let mut kept: Option<Prepared> = None;

@@ -300,9 +300,7 @@ impl Live {
             self.structure_errors = e.to_plain_string();
             return None;
         }
-        if let Err(e) = p.extra_files(&mut |rel, bytes| {
-            super::report(sink.write(&rel, bytes));
-        }) {
+        if let Err(e) = p.extra_files(&sink, &mut |e| super::report(Err(e))) {
             self.structure_errors = e.to_plain_string();
         }
         let pages = affected.ids.iter().map(|id| p.site.page(*id));
@@ -371,7 +369,11 @@ fn render_pages(p: &mut Prepared, ids: &[PageId]) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
     let fresh: Vec<(PageId, Rendered)> = ids
         .iter()
-        .map(|&id| (id, markdown::render(p.site.page(id), &p.markdown_context())))
+        .map(|&id| {
+            let mut r = markdown::render(p.site.page(id), &p.markdown_context());
+            r.html.pack();
+            (id, r)
+        })
         .collect();
     let mut old = Vec::new();
     for (id, mut r) in fresh {

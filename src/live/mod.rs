@@ -95,7 +95,7 @@ impl Live {
         inject: String,
     ) -> Result<(Live, Diagnostics), build::Failed> {
         let (shared, loaded, variants, olders, older_variants, diags) = prepare_all(opts)?;
-        let live = Live {
+        let mut live = Live {
             shared,
             loaded,
             variants,
@@ -115,6 +115,7 @@ impl Live {
         if errors.has_errors() {
             return Err(build::Failed { diags: errors });
         }
+        live.let_go_of_search_files();
         Ok((live, diags))
     }
 
@@ -130,6 +131,7 @@ impl Live {
         Sink::Memory {
             files: self.files.clone(),
             inject: Some(self.inject.clone()),
+            pack: true,
         }
     }
 
@@ -144,6 +146,7 @@ impl Live {
         let sink = Sink::Memory {
             files: fresh.clone(),
             inject: Some(self.inject.clone()),
+            pack: true,
         };
         let mut errors = Diagnostics::default();
         for p in self.variants.iter().chain(&self.older_variants) {
@@ -154,6 +157,14 @@ impl Live {
             *self.files.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         }
         errors
+    }
+
+    /// Drops the variants' copies of their search index files once `files` holds them: they
+    /// are made again whole when an edit changes the index (see [`Live::secondary`]).
+    fn let_go_of_search_files(&mut self) {
+        for p in self.variants.iter_mut().chain(&mut self.older_variants) {
+            p.search_files = Vec::new();
+        }
     }
 
     fn classify(&self, path: &Path) -> Option<Kind> {
@@ -289,8 +300,9 @@ impl Live {
                     !(k.starts_with(&format!("{prefix}t/"))
                         || k.starts_with(&format!("{prefix}f/")))
                 });
-                for (rel, bytes) in &p.search_files {
-                    files.insert(p.out(rel), Arc::from(bytes.as_slice()));
+                // Compressed already (DEFLATE): held as they are, and only here.
+                for (rel, bytes) in std::mem::take(&mut p.search_files) {
+                    files.insert(p.out(&rel), output::Held::plain(bytes));
                 }
             }
         }
@@ -354,6 +366,9 @@ impl Live {
                 self.older_variants = older_variants;
                 self.olders_stale = false;
                 let errors = self.write_everything();
+                if !errors.has_errors() {
+                    self.let_go_of_search_files();
+                }
                 self.structure_errors = errors.to_plain_string();
                 self.page_errors.clear();
                 self.dirty = false;
@@ -434,7 +449,7 @@ impl Live {
             for p in &self.variants {
                 let ids: Vec<PageId> = p.site.pages.iter().map(|p| p.id).collect();
                 let errs = p.write_pages(&ids, &sink, None);
-                if let Err(d) = p.extra_files(&mut |rel, bytes| report(sink.write(&rel, bytes))) {
+                if let Err(d) = p.extra_files(&sink, &mut |e| report(Err(e))) {
                     self.structure_errors = d.to_plain_string();
                 }
                 summary.pages += ids.len();

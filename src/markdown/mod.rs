@@ -91,10 +91,10 @@ pub struct TextSection {
     pub text: String,
 }
 
-/// A page's body HTML. `serve` keeps it as text, since it edits pages one at a time; a one-shot
-/// build packs it (LZ4, about a quarter of the size) right after rendering, because between the
-/// Markdown pass and the writing of pages the bodies of every page are the largest thing held in
-/// memory (some 160 MB at 10,000 pages), and unpacks each one when its page is written.
+/// A page's body HTML. Packed (LZ4, about a quarter of the size) right after rendering, by a
+/// one-shot build and by `serve` alike, because between the Markdown pass and the writing of
+/// pages the bodies of every page are the largest thing held in memory (some 160 MB at 10,000
+/// pages, and `serve` holds them for as long as it runs); unpacked when a page is written.
 #[derive(Debug, Clone)]
 pub enum Html {
     Text(String),
@@ -218,6 +218,11 @@ pub fn render(page: &Page, cx: &Context) -> Rendered {
         out.extras
             .notes
             .push(note(page, cx, inner, open, &out.outline, &mut out.diags));
+    }
+    // The sections' text grew a piece at a time, to up to twice its length; `serve` holds it
+    // for every page (its search fragments are made from it again after an edit).
+    for s in &mut out.sections {
+        s.text.shrink_to_fit();
     }
     out
 }

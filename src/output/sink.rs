@@ -1,7 +1,7 @@
 //! Where built files go: a staging folder (a file the previous output holds byte for byte is
 //! linked, not written) or memory for `serve`.
 
-use super::{FileEntry, Key, SharedFiles, Staging};
+use super::{FileEntry, Held, Key, SharedFiles, Staging};
 use crate::util::fs;
 use anyhow::Result;
 use std::path::Path;
@@ -10,9 +10,12 @@ use std::path::Path;
 pub enum Sink {
     Dir(Staging),
     /// Memory; in every HTML file, `inject` (the live-reload script tag) goes before `</body>`.
+    /// With `pack`, files are held compressed (see `Held`): `serve` holds a site for hours, an
+    /// export only until it has written it.
     Memory {
         files: SharedFiles,
         inject: Option<String>,
+        pack: bool,
     },
 }
 
@@ -78,15 +81,25 @@ impl Sink {
                 s.record(rel, FileEntry { hash, size, view });
                 Ok(())
             }
-            Sink::Memory { files, inject } => {
+            Sink::Memory {
+                files,
+                inject,
+                pack,
+            } => {
                 let bytes = match inject {
                     Some(tag) if rel.ends_with(".html") => inject_before_body_end(bytes, tag),
                     _ => bytes,
                 };
+                // Compressed before the lock is taken: pages are written in parallel.
+                let held = if *pack {
+                    Held::packed(bytes)
+                } else {
+                    Held::plain(bytes)
+                };
                 files
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(rel.to_string(), bytes.into());
+                    .insert(rel.to_string(), held);
                 Ok(())
             }
         }

@@ -112,6 +112,27 @@ impl<'a> Renderer<'a> {
     /// The one-page print view of book `book`: every chapter, with ids made unique per chapter
     /// and headings moved down a level under the chapter titles.
     pub fn book_print(&self, book: PageId) -> Result<String, Diagnostic> {
+        let view = self.print_view(book, true);
+        self.render("book-print.html", &view)
+    }
+
+    /// A key of everything `book_print` gives its template (the chapters' text by the hash of
+    /// their bodies), salted with `salt` (the variant's key: templates and strings): the same
+    /// key means the same print view, as `view_key` does for a page.
+    pub fn book_print_key(&self, book: PageId, salt: &[u8]) -> [u8; 32] {
+        let view = self.print_view(book, false);
+        let mut h = blake3::Hasher::new();
+        h.update(salt).update(b"book-print");
+        for c in &self.site.page(book).children {
+            h.update(super::page::body_hash(&self.rendered[c.index()].html).as_bytes());
+        }
+        // Writing into a hasher cannot fail; a view that cannot be serialized fails to render.
+        let _ = serde_json::to_writer(&mut h, &view);
+        *h.finalize().as_bytes()
+    }
+
+    /// The print view's view; without `content`, its chapters' text left empty.
+    fn print_view(&self, book: PageId, content: bool) -> PageView<'_> {
         let b = self.site.page(book);
         let title = self
             .strings
@@ -141,10 +162,14 @@ impl<'a> Renderer<'a> {
                         .unwrap_or("x")
                 );
                 PrintChapter {
-                    content: print_chapter(
-                        &self.rendered[c.index()].html.text(),
-                        &format!("{anchor}--"),
-                    ),
+                    content: if content {
+                        print_chapter(
+                            &self.rendered[c.index()].html.text(),
+                            &format!("{anchor}--"),
+                        )
+                    } else {
+                        String::new()
+                    },
                     anchor,
                     number: p.number,
                     title: p.title.clone(),
@@ -154,7 +179,7 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        self.render("book-print.html", &view)
+        view
     }
 
     /// The 404 page: every URL in it is absolute under the base path, so it works at any depth.

@@ -20,13 +20,8 @@ impl<'a> Renderer<'a> {
     pub fn view_key(&self, id: PageId, salt: &[u8]) -> [u8; 32] {
         let view = self.view_with(id, false);
         let mut h = blake3::Hasher::new();
-        h.update(salt);
-        match &self.rendered[id.index()].html {
-            Html::Packed(b) => h.update(b"packed").update(blake3::hash(b).as_bytes()),
-            Html::Text(t) => h
-                .update(b"text")
-                .update(blake3::hash(t.as_bytes()).as_bytes()),
-        };
+        h.update(salt)
+            .update(body_hash(&self.rendered[id.index()].html).as_bytes());
         // Writing into a hasher cannot fail; a view that cannot be serialized fails to render.
         let _ = serde_json::to_writer(&mut h, &view);
         *h.finalize().as_bytes()
@@ -469,4 +464,16 @@ impl<'a> Renderer<'a> {
             .map(|a| self.link(a.id, None));
         Some(FallbackView { name, section })
     }
+}
+
+/// A hash of a page's body as the Markdown pass left it (packed or not: each is told apart).
+pub(super) fn body_hash(html: &Html) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    match html {
+        Html::Packed(b) => h.update(b"packed").update(blake3::hash(b).as_bytes()),
+        Html::Text(t) => h
+            .update(b"text")
+            .update(blake3::hash(t.as_bytes()).as_bytes()),
+    };
+    h.finalize()
 }

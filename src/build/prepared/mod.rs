@@ -253,7 +253,9 @@ fn markdown_pass(
 }
 
 /// Renders the Markdown of every page, reusing `reuse[rel]` for pages whose render is known to
-/// be current (same text, same link targets).
+/// be current (same text, same link targets). Bodies are packed (see `markdown::Html`): `serve`
+/// holds every page's render for as long as it runs, and its body HTML was the largest part of
+/// what it held.
 pub fn render_markdown(
     site: &Site,
     known: &Known,
@@ -267,7 +269,11 @@ pub fn render_markdown(
         .par_iter()
         .map(|p| match reuse.get(&p.rel) {
             Some(r) => r.clone(),
-            None => markdown::render(p, &cx),
+            None => {
+                let mut r = markdown::render(p, &cx);
+                r.html.pack();
+                r
+            }
         })
         .collect();
     for r in &mut rendered {

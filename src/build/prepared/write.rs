@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::editions;
 use crate::model::{Page, PageId, PageKind};
 use crate::offline;
-use crate::output::{self, Sink};
+use crate::output::{self, Key, Sink};
 use crate::render::Renderer;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -52,12 +52,21 @@ impl Prepared {
     }
 
     /// The generated files that are not content pages: print views, feeds, 404, sitemap,
-    /// robots.txt. Each is handed to `emit` as soon as it is made (a book's print view holds
-    /// every chapter), with its output path; the first template error stops.
-    pub fn extra_files(&self, emit: &mut dyn FnMut(String, Vec<u8>)) -> Result<(), Diagnostic> {
+    /// robots.txt, written to `sink` as soon as each is made (a book's print view holds every
+    /// chapter); a file that cannot be written goes to `failed`, and the first template error
+    /// stops.
+    pub fn extra_files(
+        &self,
+        sink: &Sink,
+        failed: &mut dyn FnMut(anyhow::Error),
+    ) -> Result<(), Diagnostic> {
         let renderer = self.renderer();
-        let mut emit = |rel: String, bytes: Vec<u8>| emit(self.out(&rel), bytes);
-        self.print_views(&renderer, &mut emit)?;
+        self.print_views(&renderer, sink, failed)?;
+        let mut emit = |rel: String, bytes: Vec<u8>| {
+            if let Err(e) = sink.write(&self.out(&rel), bytes) {
+                failed(e);
+            }
+        };
         for p in self.pages_of(PageKind::Articles) {
             emit(
                 format!("{}atom.xml", p.url),
@@ -84,16 +93,33 @@ impl Prepared {
         self.site.pages.iter().filter(move |p| p.kind == kind)
     }
 
-    /// Every book's print view, a few at a time in parallel: each holds a whole book.
-    fn print_views(&self, renderer: &Renderer, emit: &mut Emit) -> Result<(), Diagnostic> {
-        let books: Vec<&Page> = self.pages_of(PageKind::Book).collect();
+    /// Every book's print view, a few at a time in parallel: each holds a whole book. One whose
+    /// template would get the same view as last time (chapters by their bodies' hashes) is the
+    /// same file, taken from the previous output like an unchanged page (see `write_pages`).
+    fn print_views(
+        &self,
+        renderer: &Renderer,
+        sink: &Sink,
+        failed: &mut dyn FnMut(anyhow::Error),
+    ) -> Result<(), Diagnostic> {
+        let salt = self.cache.as_ref().map(|v| v.key);
+        let books: Vec<(&Page, String, Option<Key>)> = self
+            .pages_of(PageKind::Book)
+            .map(|p| {
+                let rel = self.out(&format!("{}print/index.html", p.url));
+                (p, rel, salt.map(|s| renderer.book_print_key(p.id, &s)))
+            })
+            .filter(|(_, rel, key)| !key.as_ref().is_some_and(|k| sink.reuse(rel, k)))
+            .collect();
         for group in books.chunks(rayon::current_num_threads().max(1)) {
             let views: Vec<Result<String, Diagnostic>> = group
                 .par_iter()
-                .map(|p| renderer.book_print(p.id))
+                .map(|(p, _, _)| renderer.book_print(p.id))
                 .collect();
-            for (p, view) in group.iter().zip(views) {
-                emit(format!("{}print/index.html", p.url), view?.into_bytes());
+            for ((_, rel, key), view) in group.iter().zip(views) {
+                if let Err(e) = sink.write_keyed(rel, view?.into_bytes(), *key) {
+                    failed(e);
+                }
             }
         }
         Ok(())
@@ -245,10 +271,8 @@ impl Prepared {
         }
         phases.done("pages");
         let mut failed = Vec::new();
-        let made = self.extra_files(&mut |rel, bytes| {
-            if let Err(e) = sink.write(&rel, bytes) {
-                failed.push(Diagnostic::error(format!("{e:#}")));
-            }
+        let made = self.extra_files(sink, &mut |e| {
+            failed.push(Diagnostic::error(format!("{e:#}")));
         });
         for d in failed {
             diags.push(d);
