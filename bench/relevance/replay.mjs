@@ -14,6 +14,12 @@
 //               versions of search.js result by result
 //   --sections  also estimate the fragment bytes if a result fetched only a head (title, URL,
 //               breadcrumb, headings) and the text of its best section, each page once
+//   --chunks=N  also estimate a format whose shards carry the ranking signal (each posting one
+//               more byte, the chunk it is in (one of 32, at random), before gzip) so that a result fetches only the
+//               chunk of N words its snippet is cut from (one request per chunk not yet
+//               fetched), the heads of every page of the language (title, URL, kind,
+//               breadcrumb, headings) in one file fetched once; each file DEFLATE against the
+//               dictionary plus HEADER bytes. An estimate of bytes only, to choose a design
 import fs from 'fs';
 import zlib from 'zlib';
 import path from 'path';
@@ -36,6 +42,12 @@ const charge = (kind, n) => { bytes[kind] = (bytes[kind] || 0) + n + HEADER; };
 const ranks = [];
 let sections = 0;
 const sectioned = new Set();
+const CHUNK = Number([...flags].find((f) => f.startsWith('--chunks='))?.split('=')[1] || 0);
+const chunked = { heads: 0, chunks: 0, chunk_requests: 0, shard_postings: 0 };
+const chunkSeen = new Set();
+// Chunk numbers as a page of 32 chunks would give them, from a fixed seed (an estimate only).
+let seed = 1;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 let ms = 0;
 
 for (const lang of [...new Set(queries.map((q) => q.lang))]) {
@@ -70,6 +82,16 @@ for (const lang of [...new Set(queries.map((q) => q.lang))]) {
       return this.frags.get(p);
     },
   };
+  if (CHUNK) {
+    // The heads of every page of this index, in one file.
+    const dict = await index.dictionary();
+    const heads = [];
+    for (const f of fs.readdirSync(root + 'f')) {
+      const fr = JSON.parse(new TextDecoder().decode(S.inflate(fs.readFileSync(root + 'f/' + f), dict)));
+      heads.push({ ...fr, s: fr.s.map(([a, h]) => [a, h]) });
+    }
+    chunked.heads += zlib.deflateRawSync(Buffer.from(JSON.stringify(heads)), { dictionary: dict }).length + HEADER;
+  }
   for (const x of queries.filter((q) => q.lang === lang)) {
     const t = performance.now();
     const r = await S.find(x.q, index, { typing: !/\s$/.test(x.q), limit: 10 });
@@ -92,6 +114,35 @@ for (const lang of [...new Set(queries.map((q) => q.lang))]) {
         sections += z({ ...fr, s: fr.s.map(([a, h]) => [a, h]) }) + (best ? z(best[2]) : 0);
       }
     }
+    if (CHUNK) {
+      const dict = await index.dictionary();
+      for (const y of r.results) {
+        const ev = S.evidence(y.fragment, r.query, stem);
+        const sec = ev.sc.s[Math.max(0, ev.best)];
+        if (!sec) continue;
+        const first = Math.max(0, sec.b.m.findIndex((m) => m >= 0));
+        const c = Math.floor(first / CHUNK);
+        const key = `${prefix}${y.page}/${ev.best}/${c}`;
+        if (chunkSeen.has(key)) continue;
+        chunkSeen.add(key);
+        const ws = sec.b.ws;
+        const from = ws[c * CHUNK]?.index ?? 0;
+        const to = ws[(c + 1) * CHUNK]?.index ?? sec.b.text.length;
+        chunked.chunks += zlib.deflateRawSync(Buffer.from(JSON.stringify(sec.b.text.slice(from, to))), { dictionary: dict }).length + HEADER;
+        chunked.chunk_requests++;
+      }
+    }
+  }
+  if (CHUNK) {
+    // One more byte per posting of every shard this language fetched, gzip as the shards are.
+    for (const [i, sh] of index.shards) {
+      const terms = await sh;
+      let n = 0;
+      for (const e of terms.values()) n += e.count ?? e.postings.size;
+      const raw = zlib.gunzipSync(fs.readFileSync(root + index.manifest.shards[i][1]));
+      const extra = Buffer.concat([raw, Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 32)))]);
+      chunked.shard_postings += zlib.gzipSync(extra).length - zlib.gzipSync(raw).length;
+    }
   }
 }
 const total = Object.values(bytes).reduce((a, b) => a + b, 0);
@@ -100,4 +151,5 @@ const mrr = ranks.reduce((a, r) => a + (r ? 1 / r : 0), 0) / ranks.length;
 console.log(JSON.stringify({
   queries: ranks.length, r1: +r1.toFixed(3), mrr: +mrr.toFixed(3), session_bytes: total, bytes,
   ms_node: +ms.toFixed(0), ...(flags.has('--sections') ? { fragments_if_head_and_best_section: sections } : {}),
+  ...(CHUNK ? { chunks: { ...chunked, session_bytes: total - bytes.fragments + chunked.heads + chunked.chunks + chunked.shard_postings } } : {}),
 }));

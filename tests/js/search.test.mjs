@@ -211,6 +211,24 @@ describe('parseQuery', () => {
     assert.equal(parseQuery('"staging area', EN, stem).phrases.length, 0, 'an unclosed quote is no phrase');
     assert.equal(parseQuery('"staging area', EN, stem).at(-1).prefix, 'area');
   });
+  test('a query in a spaced script builds no word segmenter (costly on a fresh page), one in Thai does', async () => {
+    const Real = Intl.Segmenter;
+    let built = 0;
+    Intl.Segmenter = class extends Real { constructor(...a) { super(...a); built++; } };
+    try {
+      // A fresh copy of the module, whose segmenter is not made yet.
+      const fresh = await import('../../themes/default/static/search.js?parse-query-segmenter');
+      const queries = ['find files by name', 'educación "de los" niños', 'Nelle’s shell—scripts'];
+      for (const text of queries) {
+        assert.deepEqual([...fresh.parseQuery(text, EN_ES, stem)], [...parseQuery(text, EN_ES, stem)], text);
+      }
+      assert.equal(built, 0, 'no segmenter for words the expressions find');
+      fresh.parseQuery('ภาษาไทย', EN, stem);
+      assert.equal(built, 1, 'unspaced scripts still go to the segmenter');
+    } finally {
+      Intl.Segmenter = Real;
+    }
+  });
   test('words get the terms of every index language, and the stop words of every language', () => {
     const parsed = parse('la confianza', EN_ES);
     assert.equal(parsed.length, 1, '"la" is a Spanish stop word');

@@ -107,7 +107,9 @@ export function parseQuery(text, manifest, stem) {
   const parts = text.split(/["“”„]/);
   parts.forEach((part, i) => {
     const quoted = i % 2 === 1 && i < parts.length - 1;
-    const ws = words(part).map((w) => w.word);
+    // Not `words`: building the browser's segmenter costs a fresh page a tenth of a second on
+    // a slow phone, and `textWords` finds the same words (it turns to it for unspaced scripts).
+    const ws = textWords(part).map((w) => w.word);
     const phrase = [];
     ws.forEach((w, j) => {
       const lower = w.toLowerCase();
