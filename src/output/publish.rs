@@ -4,19 +4,26 @@
 
 use super::faults::Faults;
 use super::sibling;
-use super::staging::{INSIDE, Layout, RETIRED, Staging, TRASH};
+use super::staging::{INSIDE, Layout, RETIRED, SPARE, Staging, discard};
 use crate::util::fs;
 use anyhow::{Result, bail};
+use std::collections::HashSet;
 
 impl Staging {
     pub(super) fn publish(&mut self, faults: &mut Faults) -> Result<()> {
         faults.step("the build's files are in the staging folder", || Ok(()))?;
+        if let Some(held) = self.held.take() {
+            faults.step("removed what the new site no longer has", || {
+                self.remove_stale(&held)
+            })?;
+        }
         for rel in &self.carry {
             let (from, to) = (self.out.join(rel), self.staging.join(rel));
             faults.step(&format!("linked `{rel}` into the staging folder"), || {
                 if let Some(parent) = to.parent() {
                     fs::create_dir_all(parent)?;
                 }
+                fs::remove_if_exists(&to)?;
                 fs::link_tree(&from, &to)
             })?;
         }
@@ -29,6 +36,28 @@ impl Staging {
             Layout::Beside => self.swap_whole(faults),
             Layout::Inside => self.swap_entries(faults),
         }
+    }
+
+    /// Removes from a reused staging folder every entry of `held` (what it held when the build
+    /// began) that is neither a file the build wrote nor a folder holding one.
+    fn remove_stale(&self, held: &[(String, fs::Kind)]) -> Result<()> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let mut keep: HashSet<&str> = HashSet::with_capacity(written.len() * 2);
+        for (rel, _) in written.iter() {
+            let mut at = rel.as_str();
+            while keep.insert(at) {
+                match at.rfind('/') {
+                    Some(i) => at = &at[..i],
+                    None => break,
+                }
+            }
+        }
+        for (rel, _) in held {
+            if !keep.contains(rel.as_str()) {
+                fs::remove_if_exists(&self.staging.join(rel))?;
+            }
+        }
+        Ok(())
     }
 
     fn swap_whole(&mut self, faults: &mut Faults) -> Result<()> {
@@ -197,30 +226,25 @@ impl Staging {
 
     /// Removes the previous site, which the swap left where the staging folder was. The new
     /// site is published by then, so a failure here is a warning, not a failed build. Beside
-    /// the output folder, the previous site is renamed (`.NAME.playbook-trash-…`) and removed by
-    /// a process the build does not wait for: removing tens of thousands of files took longer
-    /// than a one-page rebuild; the next build removes what a kill left.
+    /// the output folder, the previous site is kept as the spare (`.NAME.playbook-spare`), the
+    /// next build's staging folder: removing tens of thousands of files, and making them again
+    /// in the next build, took longer than a one-page rebuild.
     fn remove_previous(&mut self, faults: &mut Faults) {
         if self.layout == Layout::Beside {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            let trash = sibling(
-                &self.out,
-                &format!("{TRASH}-{}-{nanos}", std::process::id()),
-            );
-            let removed = (|| {
-                faults.step("moved the previous site aside", || {
-                    fs::rename(&self.staging, &trash)
+            let spare = sibling(&self.out, SPARE);
+            let kept = (|| {
+                faults.step("cleared the place of the spare", || {
+                    discard(&self.out, &spare)
+                })?;
+                faults.step("kept the previous site as the spare", || {
+                    fs::rename(&self.staging, &spare)
                 })?;
                 self.armed = false;
-                faults.step("started removing the previous site", || {
-                    fs::remove_dir_all_detached(&trash)
-                })
+                Ok::<(), anyhow::Error>(())
             })();
-            if let Err(e) = removed {
+            if let Err(e) = kept {
                 eprintln!(
-                    "warning: the new site is published, but the previous one could not be removed: {e:#}"
+                    "warning: the new site is published, but the previous one could not be kept aside: {e:#}"
                 );
             }
             return;

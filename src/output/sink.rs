@@ -38,15 +38,10 @@ impl Sink {
             return false;
         };
         let (previous, path) = (s.out.join(rel), s.staging.join(rel));
-        if fs::file_size(&previous) != Some(e.size) {
+        if fs::file_size(&previous) != Some(e.size) || s.make_parent(&path).is_err() {
             return false;
         }
-        if let Some(parent) = path.parent() {
-            if fs::create_dir_all(parent).is_err() {
-                return false;
-            }
-        }
-        if fs::hard_link(&previous, &path).is_err() {
+        if !s.link_previous(&previous, &path) {
             return false;
         }
         s.record(rel, *e);
@@ -59,9 +54,7 @@ impl Sink {
         match self {
             Sink::Dir(s) => {
                 let path = s.staging.join(rel);
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
-                }
+                s.make_parent(&path)?;
                 // A file the previous output already holds byte for byte is linked, not written
                 // again: most files of an incremental build are unchanged, and making a new file
                 // costs the filesystem far more than a link. The old output is never modified.
@@ -75,7 +68,8 @@ impl Sink {
                     }
                     _ => fs::holds(&previous, &bytes),
                 };
-                if !(same && fs::hard_link(&previous, &path).is_ok()) {
+                if !(same && s.link_previous(&previous, &path)) {
+                    s.clear_place(&path)?;
                     fs::write_new(&path, &bytes)?;
                 }
                 s.record(rel, FileEntry { hash, size, view });
@@ -110,9 +104,8 @@ impl Sink {
         match self {
             Sink::Dir(s) => {
                 let path = s.staging.join(rel);
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
-                }
+                s.make_parent(&path)?;
+                s.clear_place(&path)?;
                 fs::copy_new(from, &path)?;
                 let hash = *fs::hash_file(&path)?.as_bytes();
                 let size = fs::file_size(&path).unwrap_or_default();
@@ -128,6 +121,55 @@ impl Sink {
             }
             Sink::Memory { .. } => self.write(rel, fs::read(from)?),
         }
+    }
+}
+
+impl Staging {
+    /// Makes the folder that holds staging path `path`. In a reused staging folder, a file
+    /// where a folder on the way should be is removed first.
+    fn make_parent(&self, path: &Path) -> Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let made = fs::create_dir_all(parent);
+        if made.is_ok() || !self.reused {
+            return made;
+        }
+        let Ok(rel) = parent.strip_prefix(&self.staging) else {
+            return made;
+        };
+        let mut at = self.staging.clone();
+        for part in rel.components() {
+            at.push(part);
+            if !fs::is_real_dir(&at) {
+                fs::remove_if_exists(&at)?;
+            }
+        }
+        fs::create_dir_all(parent)
+    }
+
+    /// In a reused staging folder, removes a folder (or anything else) at `path`, so a file
+    /// can be written there.
+    fn clear_place(&self, path: &Path) -> Result<()> {
+        if self.reused && fs::is_real_dir(path) {
+            fs::remove_if_exists(path)?;
+        }
+        Ok(())
+    }
+
+    /// Makes staging path `path` the previous output's file `previous`; returns true if and
+    /// only if it is. In a reused staging folder, the link may be there already (the file did
+    /// not change in the last two builds), and whatever else is there is removed first.
+    fn link_previous(&self, previous: &Path, path: &Path) -> bool {
+        if self.reused {
+            if fs::file_id(path).is_some_and(|id| fs::file_id(previous) == Some(id)) {
+                return true;
+            }
+            if fs::remove_if_exists(path).is_err() {
+                return false;
+            }
+        }
+        fs::hard_link(previous, path).is_ok()
     }
 }
 

@@ -23,6 +23,10 @@ pub(super) enum Layout {
 
 /// The suffix of the name of a previous site being removed, beside the output folder.
 pub(super) const TRASH: &str = "playbook-trash";
+/// The suffix of the name of the previous site kept beside the output folder once a build
+/// publishes (`.NAME.playbook-spare`): the next build's staging folder starts from it, so it
+/// rewrites only the files that changed instead of making every folder and link again.
+pub(super) const SPARE: &str = "playbook-spare";
 
 /// The staging folder's name inside an output folder that is a mount point. Never published.
 pub const INSIDE: &str = ".playbook-staging";
@@ -49,12 +53,18 @@ pub struct Staging {
     pub(super) previous: HashMap<String, FileEntry>,
     /// True while `staging` is ours to remove (the new site, or after the swap the previous one).
     pub(super) armed: bool,
+    /// True if and only if the staging folder started as a previous site (see `SPARE`): a file
+    /// may already be there, as a link to the output's or as anything else.
+    pub(super) reused: bool,
+    /// What the reused staging folder held when the build began, until `publish` removes what
+    /// the new site does not have.
+    pub(super) held: Option<Vec<(String, fs::Kind)>>,
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.armed {
-            let _ = fs::remove_dir_all_if_exists(&self.staging);
+            self.retire();
         }
     }
 }
@@ -91,7 +101,6 @@ impl Staging {
             }
         }
         let beside = sibling(&out_abs, "playbook-staging");
-        fs::remove_dir_all_if_exists(&beside)?;
         let layout = if fs::is_real_dir(&out_abs) {
             fs::remove_dir_all_if_exists(&out_abs.join(INSIDE))?;
             if fs::is_mount_point(&out_abs) {
@@ -102,11 +111,21 @@ impl Staging {
         } else {
             Layout::Beside
         };
+        let held = match layout {
+            Layout::Beside if fs::is_real_dir(&out_abs) => take_spare(&out_abs, &beside)?,
+            _ => {
+                discard(&out_abs, &sibling(&out_abs, SPARE))?;
+                None
+            }
+        };
         let staging = match layout {
             Layout::Beside => beside,
             Layout::Inside => out_abs.join(INSIDE),
         };
-        fs::create_dir_all(&staging)?;
+        if held.is_none() {
+            fs::remove_dir_all_if_exists(&staging)?;
+            fs::create_dir_all(&staging)?;
+        }
         Ok(Staging {
             out: out_abs,
             staging,
@@ -116,7 +135,25 @@ impl Staging {
             written: Mutex::new(Vec::new()),
             previous: HashMap::new(),
             armed: true,
+            reused: held.is_some(),
+            held,
         })
+    }
+
+    /// Lets go of the staging folder of a build that did not publish it: beside the output
+    /// folder it becomes the spare (whatever it holds, the next build checks every file it
+    /// keeps), inside one it is removed.
+    pub(super) fn retire(&mut self) {
+        self.armed = false;
+        if self.layout == Layout::Inside {
+            let _ = fs::remove_dir_all_if_exists(&self.staging);
+            return;
+        }
+        let spare = sibling(&self.out, SPARE);
+        if !fs::exists(&spare) && fs::rename(&self.staging, &spare).is_ok() {
+            return;
+        }
+        let _ = discard(&self.out, &self.staging);
     }
 
     /// Takes folders `rels` of the previous output over unchanged when the build commits (an
@@ -195,9 +232,58 @@ impl Staging {
         self.publish(&mut faults)
     }
 
-    /// Throws the staging folder away, leaving the output folder as it was.
+    /// Throws the staging folder away (keeping it as the spare beside the output folder),
+    /// leaving the output folder as it was.
     pub fn abort(mut self) -> Result<()> {
-        self.armed = false;
-        fs::remove_dir_all_if_exists(&self.staging)
+        self.retire();
+        Ok(())
     }
+}
+
+/// Makes the staging folder `beside` output folder `out` from the previous site kept as the
+/// spare, else from the staging folder a killed build left; returns what it holds (links,
+/// sockets and the like removed), or `None` when there is neither.
+fn take_spare(out: &Path, beside: &Path) -> Result<Option<Vec<(String, fs::Kind)>>> {
+    let spare = sibling(out, SPARE);
+    if fs::is_real_dir(&spare) {
+        discard(out, beside)?;
+        fs::rename(&spare, beside)?;
+    } else {
+        discard(out, &spare)?;
+        if !fs::is_real_dir(beside) {
+            return Ok(None);
+        }
+    }
+    let Ok(entries) = fs::tree(beside) else {
+        discard(out, beside)?;
+        return Ok(None);
+    };
+    let mut held = Vec::with_capacity(entries.len());
+    for (rel, kind) in entries {
+        if kind == fs::Kind::Other {
+            fs::remove_file_if_exists(&beside.join(&rel))?;
+        } else {
+            held.push((rel, kind));
+        }
+    }
+    Ok(Some(held))
+}
+
+/// Removes whatever is at `path` beside output folder `out`: a folder is renamed
+/// `.NAME.playbook-trash-…` and removed by a process the build does not wait for.
+pub(super) fn discard(out: &Path, path: &Path) -> Result<()> {
+    if !fs::is_real_dir(path) {
+        return fs::remove_if_exists(path);
+    }
+    let trash = trash_path(out);
+    fs::rename(path, &trash)?;
+    fs::remove_dir_all_detached(&trash)
+}
+
+/// A new name beside output folder `out` for a previous site to be removed.
+pub(super) fn trash_path(out: &Path) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    sibling(out, &format!("{TRASH}-{}-{nanos}", std::process::id()))
 }

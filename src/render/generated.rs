@@ -126,8 +126,7 @@ impl<'a> Renderer<'a> {
         for c in &self.site.page(book).children {
             h.update(super::page::body_hash(&self.rendered[c.index()].html).as_bytes());
         }
-        // Writing into a hasher cannot fail; a view that cannot be serialized fails to render.
-        let _ = serde_json::to_writer(&mut h, &view);
+        super::page::hash_json(&mut h, &view);
         *h.finalize().as_bytes()
     }
 

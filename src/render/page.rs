@@ -22,8 +22,7 @@ impl<'a> Renderer<'a> {
         let mut h = blake3::Hasher::new();
         h.update(salt)
             .update(body_hash(&self.rendered[id.index()].html).as_bytes());
-        // Writing into a hasher cannot fail; a view that cannot be serialized fails to render.
-        let _ = serde_json::to_writer(&mut h, &view);
+        super::page::hash_json(&mut h, &view);
         *h.finalize().as_bytes()
     }
 
@@ -467,6 +466,16 @@ impl<'a> Renderer<'a> {
 }
 
 /// A hash of a page's body as the Markdown pass left it (packed or not: each is told apart).
+/// Feeds `value`, serialized as JSON, to hasher `h`. Through a buffer: the serializer writes
+/// many pieces of a few bytes, and the hasher takes one large piece many times faster.
+pub(super) fn hash_json(h: &mut blake3::Hasher, value: &impl serde::Serialize) {
+    use std::io::Write as _;
+    let mut w = std::io::BufWriter::with_capacity(16 * 1024, h);
+    // Writing into a hasher cannot fail; a view that cannot be serialized fails to render.
+    let _ = serde_json::to_writer(&mut w, value);
+    let _ = w.flush();
+}
+
 pub(super) fn body_hash(html: &Html) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     match html {

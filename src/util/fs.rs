@@ -86,6 +86,53 @@ pub fn folder_id(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
+/// The device and inode of the regular file at `path` (not following a link; `None` if there
+/// is none, or off Unix): two paths with the same id are one file.
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.is_file().then(|| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// What an entry of a folder is, not following links.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// A link, a socket, a device…
+    Other,
+}
+
+/// Every entry below folder `dir` (not `dir` itself, not following links) as a path relative
+/// to it with `/` separators, and what it is; a folder comes before what it holds.
+pub fn tree(dir: &Path) -> Result<Vec<(String, Kind)>> {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let e = entry.with_context(|| format!("failed to list the folder `{}`", dir.display()))?;
+        let Ok(rel) = e.path().strip_prefix(dir) else {
+            continue;
+        };
+        let t = e.file_type();
+        let kind = if t.is_file() {
+            Kind::File
+        } else if t.is_dir() {
+            Kind::Dir
+        } else {
+            Kind::Other
+        };
+        found.push((rel.to_string_lossy().replace('\\', "/"), kind));
+    }
+    Ok(found)
+}
+
 /// The size of the regular file at `path`, or `None` if there is none.
 pub fn file_size(path: &Path) -> Option<u64> {
     let m = std::fs::symlink_metadata(path).ok()?;

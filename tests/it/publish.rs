@@ -478,3 +478,42 @@ fn an_output_folder_that_is_a_mount_point_is_published_and_no_staging_is_left() 
         assert!(leftovers(&out).is_empty());
     }
 }
+
+/// The spare (the site before the previous one, where the next build stages) is the build's
+/// own: a link in it that leads into the output folder is removed before anything is written,
+/// never written through, so a build that then fails leaves the output as it was.
+#[test]
+fn a_link_in_the_spare_into_the_output_folder_is_never_written_through() {
+    let site = support::built(concat!(
+        "//- content/lessons/_index.md\n---\ntitle: Lessons\nkind: lessons\n---\n",
+        "//- content/lessons/01-a.md\n---\ntitle: A\nobjectives: [Listen]\n---\nThe first text.\n",
+    ));
+    // A second build keeps the first one's site as the spare.
+    site.build()
+        .unwrap_or_else(|f| panic!("{}", f.diags.to_plain_string()));
+    let out = site.out();
+    let spare = out.with_file_name(".public.playbook-spare");
+    assert!(
+        spare.join("lessons").is_dir(),
+        "no spare at {}",
+        spare.display()
+    );
+    std::fs::remove_dir_all(spare.join("lessons")).unwrap();
+    std::os::unix::fs::symlink(out.join("lessons"), spare.join("lessons")).unwrap();
+    let before = snapshot(&out).unwrap();
+    site.write(
+        "content/lessons/01-a.md",
+        "---\ntitle: A\nobjectives: [Listen]\n---\nThe changed text.\n",
+    );
+    let o = run(site.root(), &[("PLAYBOOK_FAULT_FAIL_AT", "1".to_string())]);
+    assert!(stderr(&o).contains("failed on purpose"), "{}", stderr(&o));
+    assert_tree(&out, &before, "after a failed build");
+    // The next build publishes the change, and nothing of the link is left.
+    let o = run(site.root(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        site.read("lessons/a/index.html")
+            .contains("The changed text.")
+    );
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+}
