@@ -5,6 +5,7 @@
 
 mod keys;
 mod once;
+mod texts;
 mod write;
 
 pub use once::render_once;
@@ -89,6 +90,9 @@ pub struct Prepared {
     pub search_files: Vec<(String, Vec<u8>)>,
     /// Every edition's pages in this language, when the site has older editions.
     pub editions: Option<editions::Context>,
+    /// What changed since the edition before this one (see [`editions::changes`]): made from
+    /// the pages' text before a one-shot build lets go of it.
+    pub changes: Option<editions::Changes>,
     /// This edition's pages in every language.
     pub languages: languages::Context,
     /// What the next build may reuse of this one (a folder build of the latest edition):
@@ -120,6 +124,9 @@ impl Prepared {
         if diags.has_errors() {
             return Err(diags);
         }
+        let changes = editions
+            .as_ref()
+            .and_then(|cx| editions::changes(cx, &site, &old.opts.root));
         // Counted terms follow their pages to their new ids; changed pages are counted anew.
         let search = old.search.follow(&site, &rendered, |id| {
             let rel = &site.page(id).rel;
@@ -142,6 +149,7 @@ impl Prepared {
             search,
             search_files: old.search_files.clone(),
             editions,
+            changes,
             languages,
             cache: None,
         })
@@ -191,11 +199,28 @@ impl Prepared {
         let strings = shared.tables.of(&site.config.language).clone();
         let known = Known::new(&loaded, &site, strings);
         let indexed = !site.config.archived();
+        let changes = editions
+            .as_ref()
+            .and_then(|cx| editions::changes(cx, &site, &shared.opts.root));
+        let mut site = site;
+        // The latest edition's texts only: they are its files', to read again when needed.
+        let (texts, taken) = match shared.opts.live || site.config.edition.is_some() {
+            true => (Vec::new(), None),
+            false => {
+                let (texts, taken) = texts::take(&mut site);
+                (texts, Some(taken))
+            }
+        };
         let (rendered, search, cache) =
-            markdown_pass(shared, &loaded, &site, &known, indexed, &mut diags);
+            markdown_pass(shared, (&loaded, &site, &known), indexed, texts, &mut diags);
         phases.done("markdown");
-        linkcheck::anchors(&site, &rendered, None, &mut diags);
-        linkcheck::objectives(&site, &rendered, None, &mut diags);
+        let mut checks = check(&site, &rendered);
+        if let Some(t) = taken.filter(|_| !checks.is_empty()) {
+            // A problem found shows the lines of the pages it is about: their text again.
+            t.put_back(&shared.opts.root, &mut site, &mut diags);
+            checks = check(&site, &rendered);
+        }
+        diags.extend(checks);
         if diags.has_errors() {
             return Err(super::fail(diags));
         }
@@ -215,6 +240,7 @@ impl Prepared {
             search: search.unwrap_or_default(),
             search_files: Vec::new(),
             editions,
+            changes,
             languages,
             cache,
         };
@@ -226,15 +252,22 @@ impl Prepared {
     }
 }
 
+/// The checks that need every page rendered (see `linkcheck`).
+fn check(site: &Site, rendered: &[Rendered]) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    linkcheck::anchors(site, rendered, None, &mut diags);
+    linkcheck::objectives(site, rendered, None, &mut diags);
+    diags
+}
+
 /// The Markdown pass of [`Prepared::render`]: for `serve`, every page rendered (its search
 /// terms are counted by `index`); for a one-shot build, [`render_once`] with the build cache,
 /// which also returns the search parts and the entries for the next build's cache.
 fn markdown_pass(
     shared: &Shared,
-    loaded: &Loaded,
-    site: &Site,
-    known: &Known,
+    (loaded, site, known): (&Loaded, &Site, &Known),
     indexed: bool,
+    texts: Vec<Arc<str>>,
     diags: &mut Diagnostics,
 ) -> (
     Vec<Rendered>,
@@ -247,8 +280,15 @@ fn markdown_pass(
         return (rendered, None, None);
     }
     let cache = keys::cache_use(shared, loaded, site, known);
-    let (rendered, search, made) =
-        render_once(site, known, &shared.highlighter, indexed, diags, cache);
+    let (rendered, search, made) = render_once(
+        site,
+        known,
+        &shared.highlighter,
+        indexed,
+        diags,
+        cache,
+        texts,
+    );
     (rendered, Some(search), made)
 }
 

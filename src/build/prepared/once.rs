@@ -10,6 +10,8 @@ use crate::markdown::{self, Rendered};
 use crate::model::{Page, Site};
 use crate::search;
 use rayon::prelude::*;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The Markdown pass of a one-shot build: renders every page, counts its search terms and makes
 /// its search fragment (when `index`), then keeps only what the rest of the build needs, the
@@ -22,6 +24,9 @@ use rayon::prelude::*;
 /// render, terms and fragment are the cached ones. The first chunk is always rendered, since
 /// the fragments' dictionary is made from it; when the dictionary is not the cached one, no
 /// cached fragment is used. Returns the entries for the next build's cache.
+///
+/// `texts` are the pages' Markdown, taken out of `site` (see `Prepared::render`): each chunk's
+/// are let go of once it is rendered, so the text of the pages is not all held at the peak.
 pub fn render_once(
     site: &Site,
     known: &Known,
@@ -29,6 +34,7 @@ pub fn render_once(
     index: bool,
     diags: &mut Diagnostics,
     cache: Option<(cache::Key, Option<&cache::Variant>)>,
+    texts: Vec<Arc<str>>,
 ) -> (Vec<Rendered>, search::Indexer, Option<cache::Variant>) {
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
@@ -44,13 +50,16 @@ pub fn render_once(
         }),
         renumber: Renumber::default(),
     };
-    if pass.previous_dict_holds() {
+    if pass.previous_dict_holds(&texts) {
         pass.search = search::Indexer::with_dictionary(
             pass.previous.map(|v| v.dict.clone()).unwrap_or_default(),
         );
     }
+    let mut texts = texts.into_iter();
     for (c, chunk) in site.pages.chunks(CHUNK).enumerate() {
-        let done = pass.render_chunk(chunk, &cx);
+        let held: Vec<Arc<str>> = texts.by_ref().take(chunk.len()).collect();
+        let done = pass.render_chunk(chunk, &held, &cx);
+        drop(held);
         let json: Vec<Option<&[u8]>> = done
             .iter()
             .map(|d| match &d.searched {
@@ -68,6 +77,18 @@ pub fn render_once(
         v.dict = pass.search.dictionary().to_vec();
     }
     (pass.rendered, pass.search, pass.made)
+}
+
+/// Page `p` with its Markdown `text` put back, when it was taken out of the site.
+fn with_text<'p>(p: &'p Page, text: Option<&Arc<str>>) -> Cow<'p, Page> {
+    match text {
+        Some(t) if p.source.text.is_empty() && !t.is_empty() => {
+            let mut p = p.clone();
+            p.source.text = t.clone();
+            Cow::Owned(p)
+        }
+        _ => Cow::Borrowed(p),
+    }
 }
 
 /// Pages rendered at once by a one-shot build (see `render_once`).
@@ -108,14 +129,15 @@ impl Pass<'_> {
     /// first chunk's fragments, so it is when the previous build made it there too and each
     /// page of that chunk has the keys it had (and then that chunk's pages can come from the
     /// cache as well).
-    fn previous_dict_holds(&self) -> bool {
+    fn previous_dict_holds(&self, texts: &[Arc<str>]) -> bool {
         let (Some(v), Some(prev)) = (&self.made, self.previous) else {
             return false;
         };
         let first = &self.site.pages[..self.site.pages.len().min(CHUNK)];
         prev.dict_from_first
-            && first.par_iter().all(|p| {
-                let keys = page_keys(self.site, p, &v.key);
+            && first.par_iter().enumerate().all(|(i, p)| {
+                let p = with_text(p, texts.get(i));
+                let keys = page_keys(self.site, &p, &v.key);
                 let searchable = self.index && p.searchable();
                 prev.pages.get(&p.rel).is_some_and(|e| {
                     e.md_key == keys.md
@@ -126,8 +148,14 @@ impl Pass<'_> {
     }
 
     /// The pages of `chunk`, in parallel: each taken from the cache when its entry holds, else
-    /// rendered, its terms counted and its fragment's JSON made.
-    fn render_chunk(&self, chunk: &[Page], cx: &markdown::Context) -> Vec<Done> {
+    /// rendered, its terms counted and its fragment's JSON made. `texts`: the chunk's pages'
+    /// Markdown, when taken out of the site.
+    fn render_chunk(
+        &self,
+        chunk: &[Page],
+        texts: &[Arc<str>],
+        cx: &markdown::Context,
+    ) -> Vec<Done> {
         // Cached fragments were compressed against the previous build's dictionary: usable once
         // this build's is made (from the first chunk with fragments) and is the same.
         let same_dict = !self.search.dictionary().is_empty()
@@ -136,7 +164,9 @@ impl Pass<'_> {
                 .is_some_and(|v| v.dict == self.search.dictionary());
         chunk
             .par_iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let p = &*with_text(p, texts.get(i));
                 let keys = self.made.as_ref().map(|v| page_keys(self.site, p, &v.key));
                 let searchable = self.index && p.searchable();
                 if let Some(e) = keys.and_then(|k| self.cached(p, k, searchable, same_dict)) {

@@ -4,7 +4,6 @@
 use super::Prepared;
 use crate::build::in_draft_dir;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::editions;
 use crate::model::{Page, PageId, PageKind};
 use crate::offline;
 use crate::output::{self, Key, Sink};
@@ -159,14 +158,10 @@ impl Prepared {
                 renderer.search_page()?.into_bytes(),
             );
         }
-        if let Some(changes) = self
-            .editions
-            .as_ref()
-            .and_then(|cx| editions::changes(cx, &self.site, &self.opts.root))
-        {
+        if let Some(changes) = &self.changes {
             emit(
                 "changes/index.html".into(),
-                renderer.changes(&changes)?.into_bytes(),
+                renderer.changes(changes)?.into_bytes(),
             );
         }
         emit(
