@@ -125,9 +125,8 @@ for (const lang of [...new Set(queries.map((q) => q.lang))]) {
         const key = `${prefix}${y.page}/${ev.best}/${c}`;
         if (chunkSeen.has(key)) continue;
         chunkSeen.add(key);
-        const ws = sec.b.ws;
-        const from = ws[c * CHUNK]?.index ?? 0;
-        const to = ws[(c + 1) * CHUNK]?.index ?? sec.b.text.length;
+        const from = sec.b.from[c * CHUNK] ?? 0;
+        const to = sec.b.from[(c + 1) * CHUNK] ?? sec.b.text.length;
         chunked.chunks += zlib.deflateRawSync(Buffer.from(JSON.stringify(sec.b.text.slice(from, to))), { dictionary: dict }).length + HEADER;
         chunked.chunk_requests++;
       }
