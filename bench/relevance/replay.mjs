@@ -20,6 +20,9 @@
 //               fetched), the heads of every page of the language (title, URL, kind,
 //               breadcrumb, headings) in one file fetched once; each file DEFLATE against the
 //               dictionary plus HEADER bytes. An estimate of bytes only, to choose a design
+//   --leads=N   also estimate the same shards with one file per language holding every page's
+//               head and the first N words of each of its sections, and no other request per
+//               result: a snippet would be the opening of the section that matched
 import fs from 'fs';
 import zlib from 'zlib';
 import path from 'path';
@@ -49,6 +52,8 @@ const chunkSeen = new Set();
 let seed = 1;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 let ms = 0;
+const LEADS = Number([...flags].find((f) => f.startsWith('--leads='))?.split('=')[1] || 0);
+let leads = 0;
 
 for (const lang of [...new Set(queries.map((q) => q.lang))]) {
   const prefix = lang === 'en' ? '' : lang + '/';
@@ -92,6 +97,20 @@ for (const lang of [...new Set(queries.map((q) => q.lang))]) {
     }
     chunked.heads += zlib.deflateRawSync(Buffer.from(JSON.stringify(heads)), { dictionary: dict }).length + HEADER;
   }
+  if (LEADS) {
+    // The heads of every page of this index with the first LEADS words of each section, in one
+    // file: a snippet would be its section's opening, with no request per result.
+    const dict = await index.dictionary();
+    const heads = [];
+    for (const f of fs.readdirSync(root + 'f')) {
+      const fr = JSON.parse(new TextDecoder().decode(S.inflate(fs.readFileSync(root + 'f/' + f), dict)));
+      heads.push({ ...fr, s: fr.s.map(([a, h, t]) => {
+        const { from } = S.spans(t);
+        return [a, h, t.slice(0, from[LEADS] ?? t.length)];
+      }) });
+    }
+    leads += zlib.deflateRawSync(Buffer.from(JSON.stringify(heads)), { dictionary: dict }).length + HEADER;
+  }
   for (const x of queries.filter((q) => q.lang === lang)) {
     const t = performance.now();
     const r = await S.find(x.q, index, { typing: !/\s$/.test(x.q), limit: 10 });
@@ -125,15 +144,14 @@ for (const lang of [...new Set(queries.map((q) => q.lang))]) {
         const key = `${prefix}${y.page}/${ev.best}/${c}`;
         if (chunkSeen.has(key)) continue;
         chunkSeen.add(key);
-        const ws = sec.b.ws;
-        const from = ws[c * CHUNK]?.index ?? 0;
-        const to = ws[(c + 1) * CHUNK]?.index ?? sec.b.text.length;
+        const from = sec.b.from[c * CHUNK] ?? 0;
+        const to = sec.b.from[(c + 1) * CHUNK] ?? sec.b.text.length;
         chunked.chunks += zlib.deflateRawSync(Buffer.from(JSON.stringify(sec.b.text.slice(from, to))), { dictionary: dict }).length + HEADER;
         chunked.chunk_requests++;
       }
     }
   }
-  if (CHUNK) {
+  if (CHUNK || LEADS) {
     // One more byte per posting of every shard this language fetched, gzip as the shards are.
     for (const [i, sh] of index.shards) {
       const terms = await sh;
@@ -151,5 +169,6 @@ const mrr = ranks.reduce((a, r) => a + (r ? 1 / r : 0), 0) / ranks.length;
 console.log(JSON.stringify({
   queries: ranks.length, r1: +r1.toFixed(3), mrr: +mrr.toFixed(3), session_bytes: total, bytes,
   ms_node: +ms.toFixed(0), ...(flags.has('--sections') ? { fragments_if_head_and_best_section: sections } : {}),
+  ...(LEADS ? { leads: { heads_with_leads: leads, shard_postings: chunked.shard_postings, session_bytes: total - bytes.fragments + leads + chunked.shard_postings } } : {}),
   ...(CHUNK ? { chunks: { ...chunked, session_bytes: total - bytes.fragments + chunked.heads + chunked.chunks + chunked.shard_postings } } : {}),
 }));

@@ -13,10 +13,16 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
   kindLabel,
-  FORMAT_VERSION, fold, words, textWords, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
+  FORMAT_VERSION, fold, words, spans, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
   inflate, gunzip, edits, correct, resolve, evidence, rerank, find, say, K, WEIGHTS,
 } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
+
+// The words `spans` finds in a text, as `words` gives them.
+const textWords = (text) => {
+  const { from, to } = spans(text);
+  return from.map((f, i) => ({ word: text.slice(f, to[i]), index: f }));
+};
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SITE_DIR = process.env.SITE_DIR;
@@ -141,7 +147,7 @@ describe('words', () => {
     assert.deepEqual(words(' — , . ! '), [], 'punctuation alone has no words');
   });
 
-  test('textWords (for snippets) finds the same words as the segmenter in spaced scripts', () => {
+  test('spans (for snippets) finds the same words as the segmenter in spaced scripts', () => {
     const text = SENTENCE + " e.g. 2,000 teachers' share_of_time 3.5% l'école Ñandú — ok";
     assert.deepEqual(textWords(text), words(text));
     const ascii = "The 2009-10 cycle: e.g. 2,000 teachers' share_of_time, 3.5% (ROCI) it's v1.2 _x a.b.c 12,5.6 don't.";
@@ -156,6 +162,20 @@ describe('words', () => {
     assert.deepEqual(textWords('x² y').map((w) => w.word), ['x²', 'y']);
     const thai = 'ภาษาไทยง่ายนิดเดียว school';
     assert.deepEqual(textWords(thai), words(thai), 'a script without spaces goes to the segmenter');
+  });
+
+  test('the faster expressions for ASCII text cut words as the Unicode expression does', () => {
+    const unicode = (t) => Array.from(t.matchAll(/(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu),
+      (m) => ({ word: m[0], index: m.index }));
+    // Texts made of the characters where the rules differ: digits joined by , and ., words by
+    // ' . ’, underscores, and what joins nothing. Fixed seed: the same texts every run.
+    const chars = ['a', 'B', 'z', '0', '7', '_', '.', ',', "'", '’', ' ', '-', '—', '%', '(', ':'];
+    let seed = 7;
+    const pick = () => chars[(seed = (seed * 1103515245 + 12345) % 2147483648) % chars.length];
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: 1 + (n % 24) }, pick).join('');
+      assert.deepEqual(textWords(text), unicode(text), JSON.stringify(text));
+    }
   });
 
   test('without Intl.Segmenter, the fallback finds the same words at the same places', (t) => {

@@ -55,19 +55,23 @@ function plainWords(text) {
   return re;
 }
 
-/** The words of a long text, for snippets: `words`, faster on text in spaced scripts. */
-export function textWords(text) {
+/** Where the words of a long text begin and end (`from`, `to`), as `words` finds them: no
+ * object or string per word (on a page's whole text, making those was most of the time). */
+export function spans(text) {
+  const from = [], to = [];
   let re = plainWords(text);
   if (!re) {
     // Scripts without spaces are letters outside ASCII, so only such text can hold them.
-    if (UNSPACED.test(text)) return words(text);
+    if (UNSPACED.test(text)) {
+      for (const w of words(text)) { from.push(w.index); to.push(w.index + w.word.length); }
+      return { from, to };
+    }
     re = SPACED_WORD;
   }
   // exec in a loop, not matchAll: the same matches without an iterator and a copy per word.
-  const out = [];
   re.lastIndex = 0;
-  for (let m; (m = re.exec(text));) out.push({ word: m[0], index: m.index });
-  return out;
+  for (let m; (m = re.exec(text));) { from.push(m.index); to.push(re.lastIndex); }
+  return { from, to };
 }
 
 function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
@@ -108,8 +112,9 @@ export function parseQuery(text, manifest, stem) {
   parts.forEach((part, i) => {
     const quoted = i % 2 === 1 && i < parts.length - 1;
     // Not `words`: building the browser's segmenter costs a fresh page a tenth of a second on
-    // a slow phone, and `textWords` finds the same words (it turns to it for unspaced scripts).
-    const ws = textWords(part).map((w) => w.word);
+    // a slow phone, and `spans` finds the same words (it turns to it for unspaced scripts).
+    const { from, to } = spans(part);
+    const ws = from.map((f, k) => part.slice(f, to[k]));
     const phrase = [];
     ws.forEach((w, j) => {
       const lower = w.toLowerCase();
@@ -562,20 +567,16 @@ export function scan(fragment, query, stem) {
   const seen = new Map();
   // Snowball stems in English and Spanish change only the ends of words, so a word can match
   // only if it begins as some query term or prefix does: the others are not stemmed at all
-  // (most of a fragment's words, and stemming was most of a snippet's time).
-  const starts = query.flatMap((q) => [...q.terms, ...(q.prefix === null ? [] : [q.prefix])]);
-  const head = Math.min(2, ...starts.map((t) => t.length));
-  const heads = new Set(starts.map((t) => t.slice(0, head)));
-  // A word's first `head` letters, folded: lowercased directly when they are ASCII (most words).
-  const start = (w) => {
-    for (let i = 0; i < head && i < w.length; i++) if (w.charCodeAt(i) > 127) return fold(w.slice(0, 4)).slice(0, head);
-    return w.slice(0, head).toLowerCase();
-  };
+  // (most of a fragment's words, and stemming was most of a snippet's time). A word's first
+  // letter, folded, is compared as a number (`| 32` lowercases ASCII letters and keeps digits),
+  // so the words left out cost no string; a letter outside ASCII is folded. (No word begins
+  // with the space `| 32` makes of an empty string.)
+  const heads = new Set(query.flatMap((q) => [...q.terms, q.prefix ?? '']).map((t) => t.charCodeAt(0) | 32));
+  const start = (text, i, end) => (text.charCodeAt(i) < 128 ? text.charCodeAt(i) : fold(text.slice(i, end)).charCodeAt(0)) | 32;
   const look = (text) => {
-    const ws = textWords(text);
-    const m = ws.map((w) => (head > 0 && !heads.has(start(w.word)) ? -1
-      : matchIndex(w.word, query, fragment.l, stem, seen)));
-    return { text, ws, m };
+    const { from, to } = spans(text);
+    const m = from.map((f, i) => (heads.has(start(text, f, to[i])) ? matchIndex(text.slice(f, to[i]), query, fragment.l, stem, seen) : -1));
+    return { text, from, to, m };
   };
   return { title: look(fragment.t), s: fragment.s.map(([anchor, heading, text]) => ({ anchor, h: look(heading), b: look(text) })) };
 }
@@ -602,7 +603,7 @@ export function evidence(fragment, query, stem, sc = scan(fragment, query, stem)
     for (const p of parts) p.m.forEach((m, i) => {
       if (m < 0) return;
       s.add(m);
-      if (fold(p.ws[i].word) === query[m].form) exact.add(m);
+      if (fold(p.text.slice(p.from[i], p.to[i])) === query[m].form) exact.add(m);
     });
     return s;
   };
@@ -617,7 +618,7 @@ export function evidence(fragment, query, stem, sc = scan(fragment, query, stem)
     return pairs;
   };
   const phrasesIn = (p) => query.phrases?.filter((ph) => {
-    const folded = p.ws.map((w) => fold(w.word));
+    const folded = p.from.map((f, i) => fold(p.text.slice(f, p.to[i])));
     for (let i = 0; i + ph.length <= folded.length; i++) {
       if (ph.every((w, j) => (w.at < 0 ? folded[i + j] === w.form : p.m[i + j] === w.at || folded[i + j] === w.form))) return true;
     }
@@ -666,20 +667,19 @@ export function rerank(ranked, ev, n = ranked.length) {
 export function snippet(fragment, query, stem, around = 14, ev = evidence(fragment, query, stem)) {
   const s = ev.sc.s[ev.best];
   if (!s) return { anchor: '', heading: '', parts: [] };
-  const { text, ws, m } = s.b;
+  const { text, from, to, m } = s.b;
   const first = Math.max(0, m.findIndex((x) => x >= 0));
   const start = Math.max(0, first - around);
-  const end = Math.min(ws.length, first + around * 2);
+  const end = Math.min(m.length, first + around * 2);
   const parts = [];
-  let at = ws.length ? ws[start].index : 0;
+  let at = from[start] ?? 0;
   if (start > 0) parts.push({ text: '… ', mark: false });
   for (let i = start; i < end; i++) {
-    const w = ws[i];
-    if (w.index > at) parts.push({ text: text.slice(at, w.index), mark: false });
-    parts.push({ text: w.word, mark: m[i] >= 0 });
-    at = w.index + w.word.length;
+    if (from[i] > at) parts.push({ text: text.slice(at, from[i]), mark: false });
+    parts.push({ text: text.slice(from[i], to[i]), mark: m[i] >= 0 });
+    at = to[i];
   }
-  if (end < ws.length) parts.push({ text: ' …', mark: false });
+  if (end < m.length) parts.push({ text: ' …', mark: false });
   return { anchor: s.anchor, heading: s.h.text, parts };
 }
 
