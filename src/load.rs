@@ -166,6 +166,9 @@ fn control_characters(name: &str, text: &str) -> Option<Diagnostic> {
     let is_control = |c: char| {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{2028}' || c == '\u{2029}'
     };
+    if !may_hold_control(text.as_bytes()) {
+        return None;
+    }
     let (at, c) = text.char_indices().find(|(_, c)| is_control(*c))?;
     let more = text[at + c.len_utf8()..]
         .chars()
@@ -191,6 +194,20 @@ fn control_characters(name: &str, text: &str) -> Option<Diagnostic> {
         .label("invisible character")
         .hint("delete it: such characters are invisible in most editors, often come from copying out of a PDF or a word processor, and would reach readers' pages."),
     )
+}
+
+/// Whether UTF-8 `bytes` may hold a character `control_characters` looks for: a byte below
+/// space other than tab and line breaks, DEL, the lead byte of U+0080–U+009F, or the bytes of
+/// U+2028 and U+2029. One pass over bytes instead of decoding every character: every page of
+/// every build goes through it, and almost none holds one.
+fn may_hold_control(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..0x20 | 0x7F => true,
+        0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+        0xE2 => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)),
+        _ => false,
+    })
 }
 
 /// Returns true if and only if a file or folder name is one the loader passes over: hidden
@@ -291,4 +308,19 @@ pub fn load(root: &Path, content: &str, theme: &str) -> Result<(Loaded, Diagnost
         },
         diags,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The byte check says yes for exactly the characters `control_characters` reports.
+    #[test]
+    fn the_byte_check_agrees_with_the_character_check_on_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let wanted = (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || c == '\u{2028}'
+                || c == '\u{2029}';
+            let text = format!("a{c}b");
+            assert_eq!(super::may_hold_control(text.as_bytes()), wanted, "{c:?}");
+        }
+    }
 }
