@@ -393,8 +393,8 @@ fn render_pages(p: &mut Prepared, ids: &[PageId]) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-/// The renders of `old` that hold for `site`: same key, same text, same address, and no
-/// mention of a changed file.
+/// The renders of `old` that hold for `site`: same key, same text, same address, no mention of
+/// a changed file, and the same search fragment (the sections it is made from are gone).
 fn reusable(old: &Prepared, site: &Site, batch: &Batch) -> HashMap<String, Rendered> {
     let mut reuse = HashMap::new();
     for p in &site.pages {
@@ -411,6 +411,7 @@ fn reusable(old: &Prepared, site: &Site, batch: &Batch) -> HashMap<String, Rende
             || o.source.text != p.source.text
             || o.url != p.url
             || o.source.name != p.source.name
+            || !crate::search::same_fragment(&old.site, o, site, p)
         {
             continue;
         }

@@ -160,10 +160,12 @@ impl Live {
     }
 
     /// Drops the variants' copies of their search index files once `files` holds them: they
-    /// are made again whole when an edit changes the index (see [`Live::secondary`]).
+    /// are made again whole when an edit changes the index (see [`Live::secondary`]). And the
+    /// pages' sections, once the index holds their fragments.
     fn let_go_of_search_files(&mut self) {
         for p in self.variants.iter_mut().chain(&mut self.older_variants) {
             p.search_files = Vec::new();
+            let_go_of_sections(p);
         }
     }
 
@@ -294,6 +296,7 @@ impl Live {
         for v in std::mem::take(&mut self.search_stale) {
             if let Some(p) = self.variants.get_mut(v) {
                 p.index();
+                let_go_of_sections(p);
                 let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
                 let prefix = p.out("search/");
                 files.retain(|k, _| {
@@ -554,6 +557,15 @@ fn prepare_all(
         return Err(build::fail(errors));
     }
     Ok((shared, loaded, variants, olders, older_variants, warnings))
+}
+
+/// Drops the text of `p`'s pages' sections: the search index keeps their fragments, compressed
+/// (`search::Indexer`), and an edit renders the pages it changes again, with their sections.
+/// At 10,000 pages the sections were about as large as the pages' text.
+fn let_go_of_sections(p: &mut Prepared) {
+    for r in &mut p.rendered {
+        r.sections = Vec::new();
+    }
 }
 
 /// Prints a problem of the preview that is no author's error (a file that could not be read

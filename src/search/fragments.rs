@@ -24,17 +24,11 @@ struct Fragment<'a> {
 /// The fragment of one page, uncompressed: what a result shows (title, URL, kind, breadcrumb,
 /// language) and the text of its sections, for snippets.
 pub fn fragment(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
-    let mut crumbs: Vec<&str> = site
-        .ancestors(page.id)
-        .filter(|a| a.kind != PageKind::Home)
-        .map(|a| a.title.as_str())
-        .collect();
-    crumbs.reverse();
     let frag = Fragment {
         t: &page.title,
         u: format!("{}{}", site.config.base_url.path, page.url),
         k: search_kind(page.kind).1,
-        b: crumbs.join(" › "),
+        b: crumbs(site, page),
         l: &page.lang,
         s: sections
             .iter()
@@ -42,6 +36,31 @@ pub fn fragment(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
             .collect(),
     };
     serde_json::to_vec(&frag).unwrap_or_default()
+}
+
+/// The titles of `page`'s ancestors below the home page, outermost first: its breadcrumb.
+fn crumbs(site: &Site, page: &Page) -> String {
+    let mut crumbs: Vec<&str> = site
+        .ancestors(page.id)
+        .filter(|a| a.kind != PageKind::Home)
+        .map(|a| a.title.as_str())
+        .collect();
+    crumbs.reverse();
+    crumbs.join(" › ")
+}
+
+/// Returns true if and only if page `new` of `site` has the fragment page `old` of `old_site`
+/// had, given the same sections: it is searchable alike and shows the same title, URL, kind,
+/// breadcrumb and language. `serve` keeps a page's compressed fragment, not its sections, while
+/// this holds.
+pub fn same_fragment(old_site: &Site, old: &Page, site: &Site, new: &Page) -> bool {
+    old.searchable() == new.searchable()
+        && old.title == new.title
+        && old.url == new.url
+        && old_site.config.base_url.path == site.config.base_url.path
+        && search_kind(old.kind).1 == search_kind(new.kind).1
+        && old.lang == new.lang
+        && crumbs(old_site, old) == crumbs(site, new)
 }
 
 /// The fragments of every page that has counted terms, from the pages' sections, compressed

@@ -16,8 +16,9 @@ pub struct Indexer {
     vocab: Vocabulary,
     /// Each page's counted terms, `None` for a page left out of search.
     terms: Vec<Option<PageTerms>>,
-    /// Compressed fragments added with the pages (a one-shot build), until `files` takes them;
-    /// empty when they are to be made from the pages' sections (`serve`).
+    /// Compressed fragments: added with the pages (a one-shot build), until `files` takes them;
+    /// made from the pages' sections and kept (`serve`, which lets go of the sections), a
+    /// page's made again after it changes. Empty while none are made.
     fragments: Vec<Option<Vec<u8>>>,
     /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
     /// after an edit is read with the dictionary readers already have.
@@ -61,7 +62,7 @@ impl Indexer {
     }
 
     /// Page `id` counted again from its sections (after an edit): its terms replaced, its
-    /// fragment to be made again by `files`.
+    /// fragment (alone) to be made again by `files`.
     pub fn replace_page(&mut self, site: &Site, rendered: &[Rendered], id: PageId) {
         let p = site.page(id);
         let terms = p
@@ -70,11 +71,14 @@ impl Indexer {
         if let Some(slot) = self.terms.get_mut(id.index()) {
             *slot = terms;
         }
-        self.fragments.clear();
+        if let Some(slot) = self.fragments.get_mut(id.index()) {
+            *slot = None;
+        }
     }
 
-    /// This index for the pages of a new structure (`serve`): page `i` keeps the terms of the
-    /// old page `kept(i)` when that is still current, and is counted again otherwise.
+    /// This index for the pages of a new structure (`serve`): page `i` keeps the terms and the
+    /// fragment of the old page `kept(i)` when that is still current (the caller checks its
+    /// fragment with [`super::same_fragment`]), and is counted and made again otherwise.
     pub fn follow(
         &self,
         site: &Site,
@@ -82,43 +86,82 @@ impl Indexer {
         kept: impl Fn(PageId) -> Option<PageId>,
     ) -> Indexer {
         let mut vocab = self.vocab.clone();
-        let terms = site
-            .pages
-            .iter()
-            .map(
-                |p| match kept(p.id).and_then(|id| self.terms.get(id.index())) {
-                    Some(t) if p.searchable() == t.is_some() => t.clone(),
-                    _ => p.searchable().then(|| {
-                        super::page_terms(p, &rendered[p.id.index()].sections, &mut vocab)
-                    }),
-                },
-            )
-            .collect();
+        let mut terms = Vec::with_capacity(site.pages.len());
+        let mut fragments = Vec::with_capacity(site.pages.len());
+        for p in &site.pages {
+            let old = kept(p.id).map(PageId::index);
+            match old.and_then(|i| self.terms.get(i)) {
+                Some(t) if p.searchable() == t.is_some() => {
+                    terms.push(t.clone());
+                    fragments.push(old.and_then(|i| self.fragments.get(i).cloned().flatten()));
+                }
+                _ => {
+                    let sections = &rendered[p.id.index()].sections;
+                    terms.push(
+                        p.searchable()
+                            .then(|| super::page_terms(p, sections, &mut vocab)),
+                    );
+                    fragments.push(None);
+                }
+            }
+        }
+        if self.fragments.is_empty() {
+            fragments.clear();
+        }
         Indexer {
             vocab,
             terms,
-            fragments: Vec::new(),
+            fragments,
             dict: self.dict.clone(),
         }
     }
 
-    /// The index files: counts the pages not counted yet and makes the fragments not added,
-    /// from `rendered`. `fast` trades size for speed (`serve`).
+    /// The index files: counts the pages not counted yet and makes the fragments not made,
+    /// from `rendered`. `live` (`serve`) trades size for speed and keeps the fragments, so that
+    /// the pages' sections can go and an edit makes one page's fragment again; otherwise they
+    /// go into the files.
     pub fn files(
         &mut self,
         site: &Site,
         rendered: &[Rendered],
-        fast: bool,
+        live: bool,
     ) -> Vec<(String, Vec<u8>)> {
         if self.terms.len() != site.pages.len() {
             self.terms = super::all_page_terms(site, rendered, &mut self.vocab);
         }
-        let fragments = if self.fragments.len() == site.pages.len() {
-            std::mem::take(&mut self.fragments)
+        if self.fragments.len() == site.pages.len() {
+            if live {
+                self.remake_fragments(site, rendered, live);
+            }
         } else {
-            super::fragments(site, rendered, &self.terms, &mut self.dict, fast)
+            self.fragments = super::fragments(site, rendered, &self.terms, &mut self.dict, live);
+        }
+        let fragments = if live {
+            self.fragments.clone()
+        } else {
+            std::mem::take(&mut self.fragments)
         };
-        super::build(site, &self.terms, &self.vocab, fragments, &self.dict, fast)
+        super::build(site, &self.terms, &self.vocab, fragments, &self.dict, live)
+    }
+
+    /// Makes the fragments of counted pages that have none (changed since they were made) from
+    /// their sections, and drops those of pages left out of search (`serve`; a one-shot build
+    /// adds every fragment with its page).
+    fn remake_fragments(&mut self, site: &Site, rendered: &[Rendered], fast: bool) {
+        let mut changed = Vec::new();
+        for p in &site.pages {
+            let i = p.id.index();
+            if self.terms[i].is_none() {
+                self.fragments[i] = None;
+            } else if self.fragments[i].is_none() {
+                changed.push((i, super::fragment(site, p, &rendered[i].sections)));
+            }
+        }
+        let json: Vec<Option<&[u8]>> = changed.iter().map(|(_, j)| Some(j.as_slice())).collect();
+        let made = super::compress_fragments(&json, &self.dict, fast);
+        for ((i, _), z) in changed.iter().zip(made) {
+            self.fragments[*i] = z;
+        }
     }
 
     /// The vocabulary's words (by number) and each page's terms, taken out for the next

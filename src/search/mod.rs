@@ -41,7 +41,7 @@ pub use analysis::{
     Analyzer, PageTerms, RawTerms, Vocabulary, all_page_terms, count_terms, count_text, fold,
     page_terms, stop_words, words,
 };
-pub use fragments::{compress_fragments, dictionary, fragment, fragments};
+pub use fragments::{compress_fragments, dictionary, fragment, fragments, same_fragment};
 pub use indexer::Indexer;
 pub use rank::{LISTING_PRIOR, prior};
 

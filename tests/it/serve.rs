@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     port: u16,
-    _dir: tempfile::TempDir,
+    /// The site's folder, removed with the server (`None`: another server's).
+    _dir: Option<tempfile::TempDir>,
     root: std::path::PathBuf,
 }
 
@@ -56,6 +57,14 @@ fn start_site(files: &[(&str, &str)]) -> Server {
     for (rel, text) in files {
         write(&root, rel, text);
     }
+    let mut s = start_in(&root);
+    s._dir = Some(dir);
+    s
+}
+
+/// A server of the site in `root` (which it leaves in place).
+fn start_in(root: &Path) -> Server {
+    let root = root.to_path_buf();
     let mut child = Command::new(env!("CARGO_BIN_EXE_playbook"))
         .args(["serve", "--port", "0"])
         .current_dir(&root)
@@ -78,7 +87,7 @@ fn start_site(files: &[(&str, &str)]) -> Server {
     Server {
         child,
         port,
-        _dir: dir,
+        _dir: None,
         root,
     }
 }
@@ -105,6 +114,57 @@ fn request(port: u16, target: &str) -> (u16, String) {
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
+}
+
+/// GETs `target` and returns (status, body bytes).
+fn get(port: u16, target: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let status = String::from_utf8_lossy(&buf[..end])
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, buf[end + 4..].to_vec())
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// The search fragments a server holds, by page number, as their JSON: each read with the
+/// dictionary its index names.
+fn fragments(port: u16) -> std::collections::BTreeMap<usize, String> {
+    let (_, manifest) = get(port, "/search/index.json.gz");
+    let manifest: serde_json::Value = serde_json::from_slice(&gunzip(&manifest)).unwrap();
+    let dict_file = manifest["dict"].as_str().unwrap();
+    let dict = gunzip(&get(port, &format!("/search/{dict_file}")).1);
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..20 {
+        let (status, bytes) = get(port, &format!("/search/f/{i}.bin"));
+        if status != 200 {
+            continue;
+        }
+        let mut d = flate2::Decompress::new(false);
+        d.set_dictionary(&dict).unwrap();
+        let mut json = Vec::with_capacity(bytes.len() * 8 + 1024);
+        d.decompress_vec(&bytes, &mut json, flate2::FlushDecompress::Finish)
+            .unwrap();
+        out.insert(i, String::from_utf8(json).unwrap());
+    }
+    out
 }
 
 /// Subscribes to the event stream; yields (event name, data) pairs.
@@ -228,6 +288,40 @@ fn a_body_edit_reloads_that_page_with_new_content() {
             .1
             .contains("First text, edited.")
     );
+}
+
+#[test]
+fn after_edits_the_search_fragments_are_those_a_fresh_start_makes() {
+    let s = start();
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitle: One\n---\nFirst text, edited.\n",
+    );
+    next_event(&events, "reload");
+    // The book's new title is in its chapters' breadcrumbs, though their text is unchanged.
+    write(
+        &s.root,
+        "content/book/_index.md",
+        "---\ntitle: Handbook\nkind: book\n---\nThe book.\n",
+    );
+    next_event(&events, "reload");
+    let fresh = start_in(&s.root);
+    let want = fragments(fresh.port);
+    assert!(
+        want.values()
+            .any(|f| f.contains("Handbook") && f.contains("First text, edited.")),
+        "{want:?}"
+    );
+    // The index is made again once saves pause.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = fragments(s.port);
+    while got != want && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        got = fragments(s.port);
+    }
+    assert_eq!(got, want);
 }
 
 #[test]

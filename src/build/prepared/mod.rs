@@ -8,7 +8,7 @@ mod once;
 mod texts;
 mod write;
 
-pub use once::render_once;
+pub use once::{Searching, render_once};
 
 use super::Options;
 use super::cache;
@@ -260,9 +260,10 @@ fn check(site: &Site, rendered: &[Rendered]) -> Diagnostics {
     diags
 }
 
-/// The Markdown pass of [`Prepared::render`]: for `serve`, every page rendered (its search
-/// terms are counted by `index`); for a one-shot build, [`render_once`] with the build cache,
-/// which also returns the search parts and the entries for the next build's cache.
+/// The Markdown pass of [`Prepared::render`]: [`render_once`], which also returns the search
+/// parts, with the build cache for a one-shot build (and the entries for the next build's
+/// cache). `serve` too keeps the pages' fragments, not their sections (see `search::Indexer`),
+/// compressed fast: it starts sooner, and makes them again after edits.
 fn markdown_pass(
     shared: &Shared,
     (loaded, site, known): (&Loaded, &Site, &Known),
@@ -274,17 +275,18 @@ fn markdown_pass(
     Option<search::Indexer>,
     Option<cache::Variant>,
 ) {
-    if shared.opts.live {
-        let reuse = HashMap::new();
-        let rendered = render_markdown(site, known, &shared.highlighter, &reuse, diags);
-        return (rendered, None, None);
-    }
-    let cache = keys::cache_use(shared, loaded, site, known);
+    let cache = (!shared.opts.live)
+        .then(|| keys::cache_use(shared, loaded, site, known))
+        .flatten();
+    let searching = Searching {
+        index: indexed,
+        fast: shared.opts.live,
+    };
     let (rendered, search, made) = render_once(
         site,
         known,
         &shared.highlighter,
-        indexed,
+        searching,
         diags,
         cache,
         texts,

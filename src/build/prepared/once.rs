@@ -31,7 +31,7 @@ pub fn render_once(
     site: &Site,
     known: &Known,
     highlighter: &Highlighter,
-    index: bool,
+    searching: Searching,
     diags: &mut Diagnostics,
     cache: Option<(cache::Key, Option<&cache::Variant>)>,
     texts: Vec<Arc<str>>,
@@ -40,7 +40,7 @@ pub fn render_once(
     let n = site.pages.len();
     let mut pass = Pass {
         site,
-        index,
+        index: searching.index,
         previous: cache.and_then(|(_, p)| p),
         rendered: Vec::with_capacity(n),
         search: search::Indexer::default(),
@@ -68,7 +68,8 @@ pub fn render_once(
             })
             .collect();
         pass.dictionary(c, &json);
-        let compressed = search::compress_fragments(&json, pass.search.dictionary(), false);
+        let compressed =
+            search::compress_fragments(&json, pass.search.dictionary(), searching.fast);
         for ((p, d), fragment) in chunk.iter().zip(done).zip(compressed) {
             pass.keep(p, d, fragment, diags);
         }
@@ -89,6 +90,15 @@ fn with_text<'p>(p: &'p Page, text: Option<&Arc<str>>) -> Cow<'p, Page> {
         }
         _ => Cow::Borrowed(p),
     }
+}
+
+/// How the pass makes search data: whether the variant has a search index (searchable pages
+/// get terms and a fragment), and whether fragments are compressed fast rather than small
+/// (`serve`, which starts sooner that way and makes them again after edits).
+#[derive(Clone, Copy)]
+pub struct Searching {
+    pub index: bool,
+    pub fast: bool,
 }
 
 /// Pages rendered at once by a one-shot build (see `render_once`).
