@@ -1,6 +1,7 @@
 // Browser tests of the site search (themes/default/static/search.js) in headless Chromium, on the
 // built site served under its sub-path, offline. env: SITE_DIR, BASE_PATH, as for site.test.mjs.
-//   a. "/" focuses the header box; typing a query key by key opens the listbox with the expected
+//   a. "/" focuses the header box (the key shown in the empty box where there is a keyboard, never
+//      on a phone); typing a query key by key opens the listbox with the expected
 //      first result and a marked snippet (the bytes and requests of that first query are printed);
 //   b. the combobox keyboard: arrows move and wrap, Enter opens the result at its #anchor,
 //      Escape closes the list and a second Escape clears the box;
@@ -194,9 +195,12 @@ test('a. "/" focuses the search box; typing opens the listbox with the expected 
     await page.locator('#site-search').waitFor({ state: 'visible' });
     await settled(log);
     const before = log.requests.length;
+    const keyShown = () => page.evaluate(() => getComputedStyle(document.querySelector('.search-key')).display !== 'none');
+    assert.ok(await keyShown(), 'the empty box does not show the "/" key on a device with a keyboard');
     await page.keyboard.press('/');
     let s = await combobox(page);
     assert.ok(s.focused, '"/" did not move focus to #search-input');
+    assert.ok(!(await keyShown()), 'the "/" key is still shown in the focused box');
     assert.equal(s.value, '', 'the "/" itself was typed into the box');
 
     s = await typeQuery(page, log, QUERY);
@@ -220,6 +224,18 @@ test('a. "/" focuses the search box; typing opens the listbox with the expected 
     for (const l of list) t.diagnostic(`  ${l}`);
     assert.ok(reqs.every((r) => new URL(r.url).pathname.startsWith(BASE_PATH)), 'search requests outside BASE_PATH');
     assert.ok(bytes < FIRST_QUERY_MAX_BYTES, `the first query fetched ${bytes} bytes (limit ${FIRST_QUERY_MAX_BYTES}):\n${list.join('\n')}`);
+  });
+});
+
+test('a. a phone (touch, no hover) is not told to press "/"', async () => {
+  await withSearchPage(urlOf(chapterRel), { viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true }, async ({ page }) => {
+    await page.locator('#site-search').waitFor({ state: 'visible' });
+    const s = await page.evaluate(() => ({
+      key: getComputedStyle(document.querySelector('.search-key')).display,
+      placeholder: document.getElementById('search-input').placeholder,
+    }));
+    assert.equal(s.key, 'none', 'the "/" key is shown on a phone');
+    assert.ok(!s.placeholder.includes('/'), `the placeholder names a key: ${s.placeholder}`);
   });
 });
 
