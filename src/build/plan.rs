@@ -331,40 +331,49 @@ impl Texts {
         let Some(held) = self.held.get(i) else {
             return Ok(());
         };
-        let changed: Vec<Diagnostic> = model
-            .site
-            .pages
-            .par_iter_mut()
-            .zip(held)
-            .filter_map(|(p, hash)| {
-                let hash = hash.as_ref()?;
-                let name = p.source.name.clone();
-                let text = crate::util::fs::read(&self.root.join(&*name))
-                    .ok()
-                    .map(|bytes| load::decode(&name, bytes).0)
-                    .filter(|t| blake3::hash(t.as_bytes()) == *hash);
-                match text {
-                    Some(t) => {
-                        p.source.text = t.into();
-                        None
-                    }
-                    None => Some(
-                        Diagnostic::error(format!(
-                            "`{name}` changed while the site was being built"
-                        ))
-                        .hint("build again once every file is saved."),
-                    ),
-                }
-            })
-            .collect();
-        if changed.is_empty() {
-            return Ok(());
-        }
         let mut diags = Diagnostics::default();
-        for d in changed {
-            diags.push(d);
+        read_back(&self.root, &mut model.site, held, &mut diags);
+        match diags.is_empty() {
+            true => Ok(()),
+            false => Err(fail(diags)),
         }
-        Err(fail(diags))
+    }
+}
+
+/// Gives each page of `site` whose text was let go (its hash in `hashes`, in page order) its
+/// text back, read again from its file under `root`. A file that changed since it was first
+/// read is an error in `diags`: the site was modelled and rendered from the text read then.
+pub fn read_back(
+    root: &Path,
+    site: &mut Site,
+    hashes: &[Option<blake3::Hash>],
+    diags: &mut Diagnostics,
+) {
+    let changed: Vec<Diagnostic> = site
+        .pages
+        .par_iter_mut()
+        .zip(hashes)
+        .filter_map(|(p, hash)| {
+            let hash = hash.as_ref()?;
+            let name = p.source.name.clone();
+            let text = crate::util::fs::read(&root.join(&*name))
+                .ok()
+                .map(|bytes| load::decode(&name, bytes).0)
+                .filter(|t| blake3::hash(t.as_bytes()) == *hash);
+            match text {
+                Some(t) => {
+                    p.source.text = t.into();
+                    None
+                }
+                None => Some(
+                    Diagnostic::error(format!("`{name}` changed while the site was being built"))
+                        .hint("build again once every file is saved."),
+                ),
+            }
+        })
+        .collect();
+    for d in changed {
+        diags.push(d);
     }
 }
 

@@ -3,7 +3,8 @@
 //! largest thing held at the build's peak), and read again from the files only when a check
 //! finds a problem to show lines of.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::build::plan;
+use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use rayon::prelude::*;
 use std::path::Path;
@@ -32,37 +33,9 @@ pub fn take(site: &mut Site) -> (Vec<Arc<str>>, Taken) {
 }
 
 impl Taken {
-    /// Gives every page its text back, read from its file under `root`; a file that changed
-    /// since it was read is an error in `diags` (the site was rendered from the text read
-    /// then).
+    /// Gives every page its text back, read from its file under `root` (see
+    /// [`plan::read_back`]: a file that changed since it was read is an error in `diags`).
     pub fn put_back(self, root: &Path, site: &mut Site, diags: &mut Diagnostics) {
-        let changed: Vec<Diagnostic> = site
-            .pages
-            .par_iter_mut()
-            .zip(self.hashes)
-            .filter_map(|(p, hash)| {
-                let hash = hash?;
-                let name = p.source.name.clone();
-                let text = crate::util::fs::read(&root.join(&*name))
-                    .ok()
-                    .map(|bytes| crate::load::decode(&name, bytes).0)
-                    .filter(|t| blake3::hash(t.as_bytes()) == hash);
-                match text {
-                    Some(t) => {
-                        p.source.text = t.into();
-                        None
-                    }
-                    None => Some(
-                        Diagnostic::error(format!(
-                            "`{name}` changed while the site was being built"
-                        ))
-                        .hint("build again once every file is saved."),
-                    ),
-                }
-            })
-            .collect();
-        for d in changed {
-            diags.push(d);
-        }
+        plan::read_back(root, site, &self.hashes, diags);
     }
 }
