@@ -98,6 +98,9 @@ pub struct Prepared {
     /// What the next build may reuse of this one (a folder build of the latest edition):
     /// pages' entries without their `rendered`, filled in by [`Prepared::take_cache`].
     pub cache: Option<cache::Variant>,
+    /// The search fragments of a build that caches, by page, taken as their files were
+    /// written (for [`Prepared::take_cache`]).
+    pub written_fragments: Vec<(usize, Vec<u8>)>,
 }
 
 impl Prepared {
@@ -152,6 +155,7 @@ impl Prepared {
             changes,
             languages,
             cache: None,
+            written_fragments: Vec::new(),
         })
     }
 
@@ -161,12 +165,23 @@ impl Prepared {
         let mut v = self.cache.take()?;
         let (words, mut terms) = self.search.take();
         v.words = words;
+        let mut fragments: Vec<Option<Vec<u8>>> = vec![None; self.site.pages.len()];
+        for (i, f) in std::mem::take(&mut self.written_fragments) {
+            if let Some(slot) = fragments.get_mut(i) {
+                *slot = Some(f);
+            }
+        }
         for p in &self.site.pages {
             if let Some(e) = v.pages.get_mut(&p.rel) {
                 let i = p.id.index();
                 e.rendered = std::mem::take(&mut self.rendered[i]);
                 if e.terms.is_some() {
                     e.terms = terms.get_mut(i).and_then(Option::take);
+                }
+                // An entry with a fragment without its bytes has none: the page is rendered
+                // again next time rather than given an empty fragment.
+                if e.fragment.is_some() {
+                    e.fragment = fragments[i].take();
                 }
             }
         }
@@ -243,6 +258,7 @@ impl Prepared {
             changes,
             languages,
             cache,
+            written_fragments: Vec::new(),
         };
         if indexed {
             prepared.index();

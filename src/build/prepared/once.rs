@@ -269,7 +269,9 @@ impl Pass<'_> {
                     frag_key: keys.frag,
                     rendered: Rendered::default(),
                     terms: terms.as_ref().map(|_| search::PageTerms::default()),
-                    fragment: fragment.clone(),
+                    // Filled in with the bytes as its file is written (`take_cache`): a copy
+                    // now would be held through the Markdown pass, at the build's peak.
+                    fragment: fragment.as_ref().map(|_| Vec::new()),
                 },
             );
         }

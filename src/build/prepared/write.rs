@@ -226,24 +226,35 @@ impl Prepared {
     /// as they are written.
     pub fn write_search_and_all(&mut self, sink: &Sink, progress: bool) -> Diagnostics {
         let files = std::mem::take(&mut self.search_files);
+        let caching = self.cache.is_some();
         let this = &*self;
-        std::thread::scope(|scope| {
+        let (diags, fragments) = std::thread::scope(|scope| {
             let search = scope.spawn(move || {
                 let mut diags = Diagnostics::default();
+                let mut fragments = Vec::new();
                 for (rel, bytes) in files {
+                    // The cache keeps each page's fragment: its file's bytes.
+                    let page = caching.then(|| fragment_page(&rel)).flatten();
+                    if let Some(i) = page {
+                        fragments.push((i, bytes.clone()));
+                    }
                     if let Err(e) = sink.write(&this.out(&rel), bytes) {
                         diags.push(Diagnostic::error(format!("{e:#}")));
                     }
                 }
-                diags
+                (diags, fragments)
             });
             let mut diags = this.write_all(sink, progress);
             match search.join() {
-                Ok(d) => diags.extend(d),
+                Ok((d, fragments)) => {
+                    diags.extend(d);
+                    (diags, fragments)
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
-            diags
-        })
+        });
+        self.written_fragments = fragments;
+        diags
     }
 
     pub fn write_all(&self, sink: &Sink, progress: bool) -> Diagnostics {
@@ -288,4 +299,12 @@ impl Prepared {
         }
         diags
     }
+}
+
+/// The page whose search fragment search index file `rel` is (`search/f/{page}.bin`).
+fn fragment_page(rel: &str) -> Option<usize> {
+    rel.strip_prefix("search/f/")?
+        .strip_suffix(".bin")?
+        .parse()
+        .ok()
 }
