@@ -73,31 +73,28 @@ pub fn stamp(path: &Path) -> Option<(u64, u128)> {
 /// The device and inode of the folder at `path` (`None` if it cannot be read, or off Unix):
 /// which folder a build cache describes.
 pub fn folder_id(path: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        let m = std::fs::symlink_metadata(path).ok()?;
-        m.is_dir().then(|| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
-    }
+    node_id(path, true)
 }
 
 /// The device and inode of the regular file at `path` (not following a link; `None` if there
 /// is none, or off Unix): two paths with the same id are one file.
 pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    node_id(path, false)
+}
+
+/// The device and inode of the folder (`folder`) or regular file at `path`, not following a
+/// link; `None` if there is no such thing there, or off Unix.
+fn node_id(path: &Path, folder: bool) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
         let m = std::fs::symlink_metadata(path).ok()?;
-        m.is_file().then(|| (m.dev(), m.ino()))
+        let kind = if folder { m.is_dir() } else { m.is_file() };
+        kind.then(|| (m.dev(), m.ino()))
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = (path, folder);
         None
     }
 }
