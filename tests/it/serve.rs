@@ -92,8 +92,8 @@ fn start_in(root: &Path) -> Server {
     }
 }
 
-/// Sends a raw request line and returns (status, body).
-fn request(port: u16, target: &str) -> (u16, String) {
+/// Sends a GET of `target` and returns the whole response as received.
+fn get_raw(port: u16, target: &str) -> Vec<u8> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
@@ -103,7 +103,12 @@ fn request(port: u16, target: &str) -> (u16, String) {
     .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
+    buf
+}
+
+/// Sends a raw request line and returns (status, body).
+fn request(port: u16, target: &str) -> (u16, String) {
+    let text = String::from_utf8_lossy(&get_raw(port, target)).into_owned();
     let status = text
         .split(' ')
         .nth(1)
@@ -118,15 +123,7 @@ fn request(port: u16, target: &str) -> (u16, String) {
 
 /// GETs `target` and returns (status, body bytes).
 fn get(port: u16, target: &str) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
+    let buf = get_raw(port, target);
     let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let status = String::from_utf8_lossy(&buf[..end])
         .split(' ')
