@@ -218,17 +218,21 @@ fn write_files(w: &mut W, files: &HashMap<String, FileEntry>) {
     }
 }
 
-struct R<'a>(&'a [u8]);
+/// A reader of `rest`, a part of `whole`: bodies read are views of `whole`, not copies.
+struct R<'a> {
+    rest: &'a [u8],
+    whole: &'a bytes::Bytes,
+}
 
 type Got<T> = Option<T>;
 
 impl<'a> R<'a> {
     fn take(&mut self, n: usize) -> Got<&'a [u8]> {
-        if self.0.len() < n {
+        if self.rest.len() < n {
             return None;
         }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
+        let (a, b) = self.rest.split_at(n);
+        self.rest = b;
         Some(a)
     }
     fn u64(&mut self) -> Got<u64> {
@@ -237,11 +241,16 @@ impl<'a> R<'a> {
     fn len(&mut self) -> Got<usize> {
         let n = usize::try_from(self.u64()?).ok()?;
         // A length longer than what is left is a damaged file, not a huge allocation.
-        (n <= self.0.len()).then_some(n)
+        (n <= self.rest.len()).then_some(n)
     }
     fn bytes(&mut self) -> Got<&'a [u8]> {
         let n = self.len()?;
         self.take(n)
+    }
+    /// The next bytes, as a view of the whole file.
+    fn shared(&mut self) -> Got<bytes::Bytes> {
+        let b = self.bytes()?;
+        Some(self.whole.slice_ref(b))
     }
     fn string(&mut self) -> Got<String> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
@@ -308,7 +317,7 @@ fn write_rendered(w: &mut W, r: &Rendered) {
 
 fn read_rendered(r: &mut R) -> Got<Rendered> {
     let html = match r.u64()? {
-        1 => Html::Packed(r.bytes()?.to_vec().into_boxed_slice()),
+        1 => Html::Packed(r.shared()?),
         _ => Html::Text(r.string()?),
     };
     let n = r.len()?;
@@ -424,8 +433,11 @@ impl Cache {
         w.finish()
     }
 
-    pub fn decode(bytes: &[u8]) -> Option<Cache> {
-        let mut r = R(bytes);
+    pub fn decode(bytes: &bytes::Bytes) -> Option<Cache> {
+        let mut r = R {
+            rest: bytes,
+            whole: bytes,
+        };
         if r.take(8)? != MAGIC || r.u64()? != u64::from(FORMAT) {
             return None;
         }
@@ -486,7 +498,7 @@ impl Cache {
             };
             files.insert(rel, FileEntry { hash, size, view });
         }
-        r.0.is_empty().then_some(Cache {
+        r.rest.is_empty().then_some(Cache {
             folder,
             variants,
             files,
@@ -583,7 +595,7 @@ pub fn read(out: &std::path::Path) -> Option<Cache> {
     use crate::util::fs;
     let folder = fs::folder_id(out)?;
     let bytes = fs::read_if_exists(&crate::output::cache_paths(out).0)?;
-    Cache::decode(&bytes).filter(|c| c.folder == folder)
+    Cache::decode(&bytes.into()).filter(|c| c.folder == folder)
 }
 
 #[cfg(test)]
@@ -634,9 +646,9 @@ mod tests {
                 view: Some([4; 32]),
             },
         );
-        let bytes = cache.encode();
+        let bytes = bytes::Bytes::from(cache.encode());
         let back = Cache::decode(&bytes).expect("reads back");
         assert_eq!(back.encode(), bytes);
-        assert!(Cache::decode(&bytes[..bytes.len() - 1]).is_none());
+        assert!(Cache::decode(&bytes.slice(..bytes.len() - 1)).is_none());
     }
 }

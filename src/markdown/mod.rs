@@ -98,7 +98,10 @@ pub struct TextSection {
 #[derive(Debug, Clone)]
 pub enum Html {
     Text(String),
-    Packed(Box<[u8]>),
+    /// LZ4 with its size first. Shared bytes: a body read from the build cache is a view of the
+    /// cache file's bytes, not a copy (half of a one-page rebuild's reading of the cache was
+    /// copying bodies into memory that had to be zeroed first).
+    Packed(bytes::Bytes),
 }
 
 impl Default for Html {
@@ -110,7 +113,7 @@ impl Default for Html {
 impl Html {
     pub fn pack(&mut self) {
         if let Html::Text(t) = self {
-            *self = Html::Packed(lz4_flex::compress_prepend_size(t.as_bytes()).into_boxed_slice());
+            *self = Html::Packed(lz4_flex::compress_prepend_size(t.as_bytes()).into());
         }
     }
 
