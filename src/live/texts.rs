@@ -19,6 +19,7 @@ use super::Live;
 use crate::build::{Model, Prepared};
 use crate::diagnostics::Source;
 use crate::load::{ContentFile, Loaded};
+use crate::model::Page;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -103,13 +104,19 @@ impl Live {
     pub(super) fn let_go_of_texts(&mut self) {
         // The hashes of the files whose text is held (after a change, only those it read), and
         // where that text is, so that a page sharing it is not hashed again.
-        let held: Vec<(Arc<str>, Hashes, usize)> = (self.loaded.content.par_iter())
+        let held: Vec<&ContentFile> = (self.loaded.content.iter())
             .filter(|f| !f.source.text.is_empty())
-            .map(|f| {
-                let at = f.source.text.as_ptr() as usize;
-                (f.source.name.clone(), Hashes::of(&f.source), at)
-            })
             .collect();
+        let hash = |f: &&ContentFile| {
+            let at = f.source.text.as_ptr() as usize;
+            (f.source.name.clone(), Hashes::of(&f.source), at)
+        };
+        // On the thread of the watcher, not the pool, when there are few (a body edit): a task
+        // handed to the pool waits for a worker, which on a busy machine delays the edit.
+        let held: Vec<(Arc<str>, Hashes, usize)> = match held.len() > FEW {
+            true => held.par_iter().map(hash).collect(),
+            false => held.iter().map(hash).collect(),
+        };
         let at: HashSet<usize> = held.iter().map(|(_, _, at)| *at).collect();
         for (name, hashes, _) in &held {
             self.let_go.insert(name.clone(), *hashes);
@@ -230,13 +237,8 @@ impl Live {
 /// `p.let_go`.
 fn let_go_of_pages(p: &mut Prepared, files: &FileHashes, at: &HashSet<usize>, empty: &Arc<str>) {
     p.let_go.resize(p.site.pages.len(), None);
-    // In parallel: after a start whose checks read every text back, each page is hashed.
-    let pages = p.site.pages.par_iter_mut().zip(&mut p.let_go);
-    pages.for_each(|(page, kept)| {
+    let let_go = |(page, kept): (&mut Page, &mut Option<blake3::Hash>)| {
         let text = &page.source.text;
-        if text.is_empty() {
-            return;
-        }
         let Some(hashes) = files.get(&page.source.name) else {
             return;
         };
@@ -244,5 +246,26 @@ fn let_go_of_pages(p: &mut Prepared, files: &FileHashes, at: &HashSet<usize>, em
             *kept = Some(hashes.text);
             page.source.text = empty.clone();
         }
-    });
+    };
+    let held = |(page, _): &(&mut Page, &mut Option<blake3::Hash>)| !page.source.text.is_empty();
+    // In parallel only when many are held (after a start whose checks read every text back,
+    // each page is hashed), see `Live::let_go_of_texts`.
+    let many = p
+        .site
+        .pages
+        .iter()
+        .filter(|pg| !pg.source.text.is_empty())
+        .count()
+        > FEW;
+    match many {
+        true => (p.site.pages.par_iter_mut().zip(&mut p.let_go))
+            .filter(held)
+            .for_each(let_go),
+        false => (p.site.pages.iter_mut().zip(&mut p.let_go))
+            .filter(held)
+            .for_each(let_go),
+    }
 }
+
+/// Files or pages few enough to let go of on the calling thread.
+const FEW: usize = 64;
