@@ -349,8 +349,23 @@ pub fn read_back(
     hashes: &[Option<blake3::Hash>],
     diags: &mut Diagnostics,
 ) {
-    let changed: Vec<Diagnostic> = site
-        .pages
+    for name in read_back_texts(root, site, hashes) {
+        diags.push(
+            Diagnostic::error(format!("`{name}` changed while the site was being built"))
+                .hint("build again once every file is saved."),
+        );
+    }
+}
+
+/// Gives each page of `site` whose text was let go (its hash in `hashes`, in page order) its
+/// text back, read again from its file under `root`, and returns the names of the files that
+/// no longer hold that text (or cannot be read): their pages' text stays empty.
+pub fn read_back_texts(
+    root: &Path,
+    site: &mut Site,
+    hashes: &[Option<blake3::Hash>],
+) -> Vec<Arc<str>> {
+    site.pages
         .par_iter_mut()
         .zip(hashes)
         .filter_map(|(p, hash)| {
@@ -365,16 +380,10 @@ pub fn read_back(
                     p.source.text = t.into();
                     None
                 }
-                None => Some(
-                    Diagnostic::error(format!("`{name}` changed while the site was being built"))
-                        .hint("build again once every file is saved."),
-                ),
+                None => Some(name),
             }
         })
-        .collect();
-    for d in changed {
-        diags.push(d);
-    }
+        .collect()
 }
 
 /// Links every variant to the others: each language's editions (for the edition switcher)

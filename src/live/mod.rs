@@ -6,22 +6,27 @@
 //! - a page body edit: that page's Markdown and template, in every language that shows that
 //!   file; then what shows its text (the book's print view), after the reload event has gone
 //!   out;
-//! - front matter, new, renamed or deleted files: the models are rebuilt (front matter only),
-//!   the Markdown of unchanged pages is reused unless it mentions a changed file, and the pages
-//!   of the affected collection are re-rendered;
+//! - front matter, new, renamed or deleted files, the glossary's text: the models are rebuilt,
+//!   the Markdown of unchanged pages is reused unless it mentions a changed file (or uses a
+//!   glossary that changed), and the pages of the affected collection and those rendered again
+//!   are written again;
 //! - a template: every page; a stylesheet: swapped in the browser without a reload; a static
 //!   file: copied;
 //! - `playbook.yaml`, a string table or an older edition's sources: everything.
 //!
 //! Errors never stop the session: the last good files stay served, and the current errors are
-//! reported as an event (shown as an overlay in the browser).
+//! reported as an event (shown as an overlay in the browser). Between changes the session holds
+//! no page's Markdown, only hashes to read it back by (`texts.rs`).
 
 mod content;
+mod structure;
+mod texts;
+mod theme;
 
 use crate::build::{self, Older, Plan, Prepared, Shared};
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::Diagnostics;
-use crate::load::{AssetFile, Loaded};
+use crate::load::Loaded;
 use crate::model::PageId;
 use crate::output::{self, SharedFiles, Sink};
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,6 +81,9 @@ pub struct Live {
     olders_stale: bool,
     /// Variants whose page text changed since their search index was last made.
     search_stale: BTreeSet<usize>,
+    /// The hashes of the latest edition's content files whose text is let go of, by name
+    /// (see `texts.rs`).
+    let_go: texts::FileHashes,
 }
 
 enum Kind {
@@ -94,7 +102,7 @@ impl Live {
         files: SharedFiles,
         inject: String,
     ) -> Result<(Live, Diagnostics), build::Failed> {
-        let (shared, loaded, variants, olders, older_variants, diags) = prepare_all(opts)?;
+        let (shared, loaded, variants, olders, older_variants, diags, let_go) = prepare_all(opts)?;
         let mut live = Live {
             shared,
             loaded,
@@ -110,12 +118,14 @@ impl Live {
             pending_books: BTreeSet::new(),
             olders_stale: false,
             search_stale: BTreeSet::new(),
+            let_go,
         };
         let errors = live.write_everything();
         if errors.has_errors() {
             return Err(build::Failed { diags: errors });
         }
         live.let_go_of_search_files();
+        live.let_go_of_texts();
         Ok((live, diags))
     }
 
@@ -141,7 +151,7 @@ impl Live {
 
     /// Writes the whole site into a fresh map, then swaps it in. Older editions are written
     /// here, and again (deferred) when the latest edition's pages change their switcher targets.
-    fn write_everything(&self) -> Diagnostics {
+    fn write_everything(&mut self) -> Diagnostics {
         let fresh: SharedFiles = Default::default();
         let sink = Sink::Memory {
             files: fresh.clone(),
@@ -149,7 +159,14 @@ impl Live {
             pack: true,
         };
         let mut errors = Diagnostics::default();
-        for p in self.variants.iter().chain(&self.older_variants) {
+        for p in self.variants.iter_mut().chain(&mut self.older_variants) {
+            // Moved into the map, not copied: the index of a large site is tens of megabytes
+            // (made again whole when an edit changes it, see `Live::secondary`).
+            for (rel, bytes) in std::mem::take(&mut p.search_files) {
+                if let Err(e) = sink.write(&p.out(&rel), bytes) {
+                    errors.push(crate::diagnostics::Diagnostic::error(format!("{e:#}")));
+                }
+            }
             errors.extend(p.write_all(&sink, false));
         }
         if !errors.has_errors() {
@@ -159,12 +176,9 @@ impl Live {
         errors
     }
 
-    /// Drops the variants' copies of their search index files once `files` holds them: they
-    /// are made again whole when an edit changes the index (see [`Live::secondary`]). And the
-    /// pages' sections, once the index holds their fragments.
+    /// Drops the pages' sections once the index holds their fragments.
     fn let_go_of_search_files(&mut self) {
         for p in self.variants.iter_mut().chain(&mut self.older_variants) {
-            p.search_files = Vec::new();
             let_go_of_sections(p);
         }
     }
@@ -207,21 +221,34 @@ impl Live {
     /// Applies one batch of changed paths and returns what to tell the browser.
     pub fn apply(&mut self, changed: &[PathBuf]) -> (Vec<Event>, Summary) {
         let start = Instant::now();
-        let changed = self.expand(changed);
-        let kinds: Vec<Kind> = changed.iter().filter_map(|p| self.classify(p)).collect();
         let mut events = Vec::new();
         let mut summary = Summary::default();
+        self.apply_kinds(changed, &mut events, &mut summary);
+        self.let_go_of_texts();
+        let errors = self.error_text();
+        if errors != self.last_errors {
+            events.push(Event::Errors(errors.clone()));
+            self.last_errors = errors;
+        }
+        summary.elapsed = start.elapsed();
+        (events, summary)
+    }
+
+    /// Does what the changed paths call for, by kind.
+    fn apply_kinds(&mut self, changed: &[PathBuf], events: &mut Vec<Event>, summary: &mut Summary) {
+        let changed = self.expand(changed);
+        let kinds: Vec<Kind> = changed.iter().filter_map(|p| self.classify(p)).collect();
         if kinds.is_empty() {
-            return (events, summary);
+            return;
         }
         if kinds.iter().any(|k| matches!(k, Kind::Config)) {
-            self.full_rebuild(&mut events, &mut summary);
+            self.full_rebuild(events, summary);
         } else {
             if kinds
                 .iter()
                 .any(|k| matches!(k, Kind::Template | Kind::ThemeAsset(_)))
             {
-                self.theme_changed(&kinds, &mut events, &mut summary);
+                self.theme_changed(&kinds, events, summary);
             }
             let (mut statics, mut content, mut assets) = (Vec::new(), Vec::new(), Vec::new());
             for k in kinds {
@@ -233,19 +260,12 @@ impl Live {
                 }
             }
             if !statics.is_empty() {
-                self.statics_changed(&statics, &mut events);
+                self.statics_changed(&statics, events);
             }
             if !content.is_empty() || !assets.is_empty() {
-                self.content_changed(&content, &assets, &mut events, &mut summary);
+                self.content_changed(&content, &assets, events, summary);
             }
         }
-        let errors = self.error_text();
-        if errors != self.last_errors {
-            events.push(Event::Errors(errors.clone()));
-            self.last_errors = errors;
-        }
-        summary.elapsed = start.elapsed();
-        (events, summary)
     }
 
     /// A folder moved, copied or deleted is reported as the folder alone: stand the files in it
@@ -361,12 +381,13 @@ impl Live {
     fn full_rebuild(&mut self, events: &mut Vec<Event>, summary: &mut Summary) {
         summary.full = true;
         match prepare_all(&self.shared.opts) {
-            Ok((shared, loaded, variants, olders, older_variants, _warnings)) => {
+            Ok((shared, loaded, variants, olders, older_variants, _warnings, let_go)) => {
                 self.shared = shared;
                 self.loaded = loaded;
                 self.variants = variants;
                 self.olders = olders;
                 self.older_variants = older_variants;
+                self.let_go = let_go;
                 self.olders_stale = false;
                 let errors = self.write_everything();
                 if !errors.has_errors() {
@@ -385,125 +406,10 @@ impl Live {
             }
         }
     }
-
-    fn theme_changed(&mut self, kinds: &[Kind], events: &mut Vec<Event>, summary: &mut Summary) {
-        let config = self.variants[0].site.config.clone();
-        let mut theme_files = BTreeMap::new();
-        for (rel, path) in crate::load::walk_files(&self.root().join("themes").join(&config.theme))
-        {
-            match crate::util::fs::read(&path) {
-                Ok(bytes) => {
-                    theme_files.insert(rel, bytes);
-                }
-                Err(e) => {
-                    self.structure_errors = format!("error: {e:#}\n");
-                    return;
-                }
-            }
-        }
-        Arc::make_mut(&mut self.loaded).theme_files = theme_files;
-        let mut diags = Diagnostics::default();
-        let Some(mut theme) = build::make_theme(&config, &self.loaded, true, &mut diags) else {
-            self.structure_errors = diags.to_plain_string();
-            return;
-        };
-        let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
-        let tables = crate::i18n::Tables::build(&theme.i18n, &self.loaded.i18n, &codes, &mut diags);
-        if diags.has_errors() {
-            self.structure_errors = diags.to_plain_string();
-            return;
-        }
-        theme.localize(&tables, &codes, &config.root.path, false);
-        self.structure_errors.clear();
-        self.shared.theme = Arc::new(theme);
-        self.shared.tables = Arc::new(tables);
-        for p in &mut self.variants {
-            p.theme = self.shared.theme.clone();
-            p.tables = self.shared.tables.clone();
-            p.loaded = self.loaded.clone();
-        }
-        let sink = self.sink();
-        let mut css = Vec::new();
-        for k in kinds {
-            let Kind::ThemeAsset(name) = k else { continue };
-            let asset = format!("assets/{name}");
-            let Some((rel, bytes)) = self
-                .shared
-                .theme
-                .files
-                .iter()
-                .find(|(rel, _)| *rel == asset)
-            else {
-                continue;
-            };
-            for p in &self.variants {
-                report(sink.write(&p.out(rel), bytes.clone()));
-            }
-            if name.ends_with(".css") {
-                css.push(format!("{}{rel}", self.variants[0].site.config.root.path));
-            } else {
-                events.push(Event::Reload(None));
-            }
-        }
-        if !css.is_empty() {
-            events.push(Event::Css(css));
-        }
-        if kinds.iter().any(|k| matches!(k, Kind::Template)) {
-            for p in &self.variants {
-                let ids: Vec<PageId> = p.site.pages.iter().map(|p| p.id).collect();
-                let errs = p.write_pages(&ids, &sink, None);
-                if let Err(d) = p.extra_files(&sink, &mut |e| report(Err(e))) {
-                    self.structure_errors = d.to_plain_string();
-                }
-                summary.pages += ids.len();
-                if let Some(e) = errs.into_iter().next() {
-                    self.structure_errors = e.to_plain_string();
-                }
-            }
-            events.push(Event::Reload(None));
-        }
-    }
-
-    fn statics_changed(&mut self, statics: &[String], events: &mut Vec<Event>) {
-        let root = self.root().join("static");
-        let sink = self.sink();
-        let mut paths = Vec::new();
-        let site_root = self.root().to_path_buf();
-        let loaded = Arc::make_mut(&mut self.loaded);
-        for rel in statics {
-            let path = root.join(rel);
-            loaded.static_files.retain(|a| &a.rel != rel);
-            let present =
-                crate::util::fs::is_file(&path) && crate::load::is_inside(&site_root, &path);
-            if present {
-                loaded.static_files.push(AssetFile {
-                    rel: rel.clone(),
-                    path: path.clone(),
-                });
-                loaded.static_files.sort_by(|a, b| a.rel.cmp(&b.rel));
-            }
-            for p in &mut self.variants {
-                if present {
-                    report(sink.copy(&p.out(rel), &path));
-                    p.known.static_files.insert(rel.clone());
-                } else {
-                    self.files
-                        .write()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(&p.out(rel));
-                    p.known.static_files.remove(rel);
-                }
-            }
-            paths.push(format!("{}{rel}", self.variants[0].site.config.root.path));
-        }
-        for p in &mut self.variants {
-            p.loaded = self.loaded.clone();
-        }
-        events.push(Event::Asset(paths));
-    }
 }
 
-/// Prepares every variant of the site at `opts.root`, as a build would, keeping them all.
+/// Prepares every variant of the site at `opts.root`, as a build would, keeping them all,
+/// but not the latest edition's Markdown (see `texts.rs`): with its files' hashes.
 #[allow(clippy::type_complexity)]
 fn prepare_all(
     opts: &build::Options,
@@ -515,17 +421,18 @@ fn prepare_all(
         Vec<Older>,
         Vec<Prepared>,
         Diagnostics,
+        texts::FileHashes,
     ),
     build::Failed,
 > {
     let Plan {
         shared,
-        latest,
+        mut latest,
         mut olders,
         diags: planned,
     } = Plan::new(opts, None)?;
     let mut warnings = planned.warnings_only();
-    let Some(loaded) = latest.first().map(|m| m.loaded.clone()) else {
+    let Some((loaded, let_go)) = texts::let_go_of_sources(&mut latest) else {
         return Err(build::one(crate::diagnostics::Diagnostic::error(
             "the site has no language to build",
         )));
@@ -556,7 +463,15 @@ fn prepare_all(
     if errors.has_errors() {
         return Err(build::fail(errors));
     }
-    Ok((shared, loaded, variants, olders, older_variants, warnings))
+    Ok((
+        shared,
+        loaded,
+        variants,
+        olders,
+        older_variants,
+        warnings,
+        let_go,
+    ))
 }
 
 /// Drops the text of `p`'s pages' sections: the search index keeps their fragments, compressed

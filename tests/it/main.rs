@@ -17,6 +17,7 @@ mod features;
 mod fuzz;
 mod incremental;
 mod languages;
+mod live;
 mod offline;
 mod publish;
 mod serve;

@@ -101,6 +101,10 @@ pub struct Prepared {
     /// The search fragments of a build that caches, by page, taken as their files were
     /// written (for [`Prepared::take_cache`]).
     pub written_fragments: Vec<(usize, Vec<u8>)>,
+    /// For `serve`, which lets go of the pages' text between changes: by `PageId`, the hash
+    /// of the text of each page let go of, to read it again from its file
+    /// ([`Prepared::read_back`]). Empty in a one-shot build.
+    pub let_go: Vec<Option<blake3::Hash>>,
 }
 
 impl Prepared {
@@ -156,6 +160,7 @@ impl Prepared {
             languages,
             cache: None,
             written_fragments: Vec::new(),
+            let_go: Vec::new(),
         })
     }
 
@@ -186,6 +191,29 @@ impl Prepared {
             }
         }
         Some(v)
+    }
+
+    /// Gives pages `ids` whose text was let go of (see [`Prepared::let_go`]) their text back,
+    /// read again from their files; returns the names of the files that no longer hold the
+    /// text let go of (their pages' text stays empty).
+    pub fn read_back(&mut self, ids: &[PageId]) -> Vec<Arc<str>> {
+        let mut hashes = vec![None; self.site.pages.len()];
+        for id in ids {
+            if let (Some(slot), Some(h)) = (hashes.get_mut(id.index()), self.let_go.get(id.index()))
+            {
+                *slot = *h;
+            }
+        }
+        let read = super::plan::read_back_texts(&self.opts.root, &mut self.site, &hashes);
+        for id in ids {
+            let page = &self.site.pages[id.index()];
+            if !page.source.text.is_empty() {
+                if let Some(h) = self.let_go.get_mut(id.index()) {
+                    *h = None;
+                }
+            }
+        }
+        read
     }
 
     /// Counts the search terms of page `id` again (after an edit to it).
@@ -219,7 +247,8 @@ impl Prepared {
             .and_then(|cx| editions::changes(cx, &site, &shared.opts.root));
         let mut site = site;
         // The latest edition's texts only: they are its files', to read again when needed.
-        let (texts, taken) = match shared.opts.live || site.config.edition.is_some() {
+        // `serve` keeps them out for good (see `Prepared::let_go`).
+        let (texts, taken) = match site.config.edition.is_some() {
             true => (Vec::new(), None),
             false => {
                 let (texts, taken) = texts::take(&mut site);
@@ -230,10 +259,15 @@ impl Prepared {
             markdown_pass(shared, (&loaded, &site, &known), indexed, texts, &mut diags);
         phases.done("markdown");
         let mut checks = check(&site, &rendered);
-        if let Some(t) = taken.filter(|_| !checks.is_empty()) {
-            // A problem found shows the lines of the pages it is about: their text again.
-            t.put_back(&shared.opts.root, &mut site, &mut diags);
-            checks = check(&site, &rendered);
+        let mut let_go = Vec::new();
+        match taken {
+            Some(t) if !checks.is_empty() => {
+                // A problem found shows the lines of the pages it is about: their text again.
+                t.put_back(&shared.opts.root, &mut site, &mut diags);
+                checks = check(&site, &rendered);
+            }
+            Some(t) if shared.opts.live => let_go = t.into_hashes(),
+            _ => {}
         }
         diags.extend(checks);
         if diags.has_errors() {
@@ -259,6 +293,7 @@ impl Prepared {
             languages,
             cache,
             written_fragments: Vec::new(),
+            let_go,
         };
         if indexed {
             prepared.index();

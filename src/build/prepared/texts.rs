@@ -1,7 +1,7 @@
-//! The pages' Markdown while a one-shot build renders it: taken out of the site so that each
-//! chunk's is let go of as soon as the chunk is rendered (at 10,000 pages the text was the
-//! largest thing held at the build's peak), and read again from the files only when a check
-//! finds a problem to show lines of.
+//! The pages' Markdown while a build renders it: taken out of the site so that each chunk's is
+//! let go of as soon as the chunk is rendered (at 10,000 pages the text was the largest thing
+//! held at the build's peak), and read again from the files only when a check finds a problem
+//! to show lines of. `serve` keeps it out afterwards too (see `Prepared::let_go`).
 
 use crate::build::plan;
 use crate::diagnostics::Diagnostics;
@@ -33,6 +33,12 @@ pub fn take(site: &mut Site) -> (Vec<Arc<str>>, Taken) {
 }
 
 impl Taken {
+    /// The hash of each page's text taken, by page (`None`: it had none), for a caller that
+    /// keeps the texts out (`serve`, see `Prepared::let_go`).
+    pub fn into_hashes(self) -> Vec<Option<blake3::Hash>> {
+        self.hashes
+    }
+
     /// Gives every page its text back, read from its file under `root` (see
     /// [`plan::read_back`]: a file that changed since it was read is an error in `diags`).
     pub fn put_back(self, root: &Path, site: &mut Site, diags: &mut Diagnostics) {
