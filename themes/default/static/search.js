@@ -18,8 +18,8 @@ export function fold(s) {
 let segmenter = null;
 
 export function words(text) {
-  if (typeof Intl !== 'undefined' && Intl.Segmenter) {
-    if (!(segmenter instanceof Intl.Segmenter)) segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+  if (globalThis.Intl?.Segmenter) {
+    segmenter ||= new Intl.Segmenter(undefined, { granularity: 'word' });
     const out = [];
     for (const s of segmenter.segment(text)) {
       if (s.isWordLike) out.push({ word: s.segment, index: s.index });
@@ -572,14 +572,14 @@ export function evidence(query, lists, page) {
       }
     }
   });
-  let heading = 0, together = 0, near = 0, best = 0, top = null;
+  let heading = 0, together = 0, near = 0, best = 0, top = -Infinity;
   for (const [s, a] of at) {
     heading = Math.max(heading, bits(a.h));
     if (bits(a.w) === n) together = 1;
     near |= a.w & (a.w >> 1);
-    const key = [bits(a.w) + bits(a.h), bits(a.w & (a.w >> 1)), -s];
-    const d = top ? key.findIndex((v, j) => v !== top[j]) : 0;
-    if (d >= 0 && (!top || key[d] > top[d])) { top = key; best = s; }
+    // Most words, those in the heading twice; then consecutive pairs; then the first section.
+    const key = (bits(a.w) + bits(a.h)) * 1e9 + bits(a.w & (a.w >> 1)) * 1e6 - s;
+    if (key > top) { top = key; best = s; }
   }
   const w = WEIGHTS;
   // One word's weight in the title and headings is in its score already: what the score cannot
@@ -598,6 +598,17 @@ function phraseAt(p, ph) {
   return -1;
 }
 
+/** Whether a part of a page whose postings hold the words of bitmask `m` may hold phrase `ph`
+ * (`ev`, see `evidence`: a word whose section list may be cut may be anywhere). */
+const holds = (ev, m, ph) => {
+  const k = ph.reduce((b, w) => (w.at < 0 ? b : b | (1 << w.at)), 0);
+  return ((m | ev.full) & k) === k;
+};
+
+/** Whether a page may hold a quoted phrase of `query`, by its postings (`ev`): if not, its
+ * text is not fetched. */
+export const mayHold = (ev, query) => query.phrases.some((ph) => holds(ev, ev.title, ph) || holds(ev, 0, ph) || [...ev.at.values()].some((a) => holds(ev, a.w, ph)));
+
 /**
  * Looks for the quoted phrases of `query` in `fragment` (a page's whole text), reading only the
  * title and the sections whose postings hold every word of a phrase (`ev`, see `evidence`):
@@ -607,14 +618,12 @@ function phraseAt(p, ph) {
 export function phrases(fragment, query, stem, ev) {
   const seen = new Map();
   const found = new Set();
-  const mask = (ph) => ph.reduce((m, w) => (w.at < 0 ? m : m | (1 << w.at)), 0);
-  const holds = (m, ph) => ((m | ev.full) & mask(ph)) === mask(ph);
   const t = look(fragment.t, query, fragment.l, stem, seen);
-  for (const ph of query.phrases) if (holds(ev.title, ph) && phraseAt(t, ph) >= 0) found.add(ph);
+  for (const ph of query.phrases) if (holds(ev, ev.title, ph) && phraseAt(t, ph) >= 0) found.add(ph);
   fragment.s.forEach(([anchor, heading, text], s) => {
     const m = ev.at.get(s)?.w ?? 0;
     for (const ph of query.phrases) {
-      if (!holds(m, ph)) continue;
+      if (!holds(ev, m, ph)) continue;
       const h = look(heading, query, fragment.l, stem, seen);
       const b = look(text, query, fragment.l, stem, seen);
       const i = phraseAt(b, ph);
@@ -805,7 +814,8 @@ export async function find(text, index, { typing = false, allow = null, limit = 
   const lists = query.map((q) => entriesOf(q, terms));
   const ev = new Map(pages.map((p) => [p, evidence(query, lists, p)]));
   if (phrased) {
-    await Promise.all(pages.slice(0, top).map((p) => index.fragment(p).then((f) => phrases(f, query, stem, ev.get(p)))));
+    await Promise.all(pages.slice(0, top).filter((p) => mayHold(ev.get(p), query))
+      .map((p) => index.fragment(p).then((f) => phrases(f, query, stem, ev.get(p)))));
   }
   ranked = rerank(ranked, (p) => ev.get(p), own);
   const results = await Promise.all(ranked.slice(offset, offset + limit).map(async ({ page, score, miss }) => {
