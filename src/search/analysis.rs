@@ -2,6 +2,7 @@
 //! counted with their field weights; the vocabulary that numbers the terms kept between the
 //! counting and the index.
 
+use super::MAX_SECTIONS;
 use crate::markdown::{Rendered, TextSection};
 use crate::model::{Page, Site};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -87,24 +88,73 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.unicode_words()
 }
 
-/// Terms of one page with their weighted frequencies, and the page's weighted length, as
-/// counted (string keys); see [`Vocabulary::compact`] for the form that is kept.
+/// One term of a page as counted: its weighted frequency and where it is.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    pub weight: f64,
+    /// The folded words that gave the term on this page (see [`fold`]), in the order met.
+    pub forms: Vec<String>,
+    /// The sections holding it (index in the page's sections, and whether in the heading), in
+    /// page order, the first [`MAX_SECTIONS`] of them.
+    pub sections: Vec<(u32, bool)>,
+}
+
+/// Terms of one page with their weighted frequencies and places, and the page's weighted
+/// length, as counted (string keys); see [`Vocabulary::compact`] for the form that is kept.
 #[derive(Debug, Clone, Default)]
 pub struct RawTerms {
-    pub terms: HashMap<String, f64>,
+    pub terms: HashMap<String, Counted>,
     pub length: f64,
     /// Terms of the title, which earn a bonus on top of their frequency.
     pub title: Vec<String>,
+    /// The page's lead (see [`super::lead`]), empty until made.
+    pub lead: Vec<u8>,
 }
 
 /// Terms of one page as kept between the counting and the index: vocabulary ids and weights,
-/// about a tenth of the memory of string keys (the peak of a large build depends on it).
+/// about a tenth of the memory of string keys (the peak of a large build depends on it); where
+/// each term is, packed (see [`super::places`]); and the page's lead.
 #[derive(Debug, Clone, Default)]
 pub struct PageTerms {
     pub terms: Vec<(u32, f32)>,
     pub length: f32,
     pub title: Vec<u32>,
+    /// Per term of `terms`, in its order: the forms (vocabulary ids) and sections that hold it,
+    /// one buffer for the page (see [`super::places`]).
+    pub places: Box<[u8]>,
+    /// The page's lead: JSON, the fragment with each section cut to its opening.
+    pub lead: Box<[u8]>,
 }
+
+impl PageTerms {
+    /// These terms with every vocabulary id `w` (of terms and forms) numbered `id(w)`: a cached
+    /// page's terms in this build's vocabulary.
+    pub fn renumbered(&self, mut id: impl FnMut(u32) -> u32) -> PageTerms {
+        let mut entries: Vec<(u32, f32, Vec<u32>, &[u8])> = Vec::with_capacity(self.terms.len());
+        let mut at = 0;
+        for &(w, n) in &self.terms {
+            let (forms, sections, next) = super::places::read(&self.places, at, w);
+            at = next;
+            let forms = forms.into_iter().map(&mut id).collect();
+            entries.push((id(w), n, forms, sections));
+        }
+        entries.sort_unstable_by_key(|e| e.0);
+        let mut places = Vec::with_capacity(self.places.len());
+        for (w, _, forms, sections) in &entries {
+            super::places::write_coded(&mut places, *w, forms, sections);
+        }
+        PageTerms {
+            terms: entries.iter().map(|e| (e.0, e.1)).collect(),
+            length: self.length,
+            title: self.title.iter().map(|&w| id(w)).collect(),
+            places: places.into_boxed_slice(),
+            lead: self.lead.clone(),
+        }
+    }
+}
+
+/// A term of a page while it is numbered: id, weight, forms' ids, sections.
+type Kept = (u32, f32, Vec<u32>, Vec<(u32, bool)>);
 
 /// Every term seen, numbered in the order first seen.
 #[derive(Debug, Clone, Default)]
@@ -125,19 +175,30 @@ impl Vocabulary {
         id
     }
 
-    /// The kept form of counted terms.
+    /// The kept form of counted terms. A term's forms are numbered right after it, so that a
+    /// form first met with its term is packed in one byte (see [`super::places`]).
     pub fn compact(&mut self, raw: RawTerms) -> PageTerms {
-        let mut terms: Vec<(u32, f32)> = raw
+        let mut terms: Vec<Kept> = raw
             .terms
             .into_iter()
-            .map(|(t, w)| (self.id(t), w as f32))
+            .map(|(t, c)| {
+                let id = self.id(t);
+                let forms = c.forms.into_iter().map(|f| self.id(f)).collect();
+                (id, c.weight as f32, forms, c.sections)
+            })
             .collect();
         terms.sort_unstable_by_key(|t| t.0);
+        let mut places = Vec::with_capacity(terms.len() * 4);
+        for (id, _, forms, sections) in &terms {
+            super::places::write(&mut places, *id, forms, sections);
+        }
         let title = raw.title.into_iter().map(|t| self.id(t)).collect();
         PageTerms {
-            terms,
+            terms: terms.iter().map(|t| (t.0, t.1)).collect(),
             length: raw.length as f32,
             title,
+            places: places.into_boxed_slice(),
+            lead: raw.lead.into_boxed_slice(),
         }
     }
 
@@ -162,9 +223,21 @@ impl Vocabulary {
     }
 }
 
-/// Counts and keeps the terms of page `p`, whose text is `sections`.
-pub fn page_terms(p: &Page, sections: &[TextSection], vocab: &mut Vocabulary) -> PageTerms {
-    vocab.compact(count_terms(p, sections))
+/// Counts and keeps the terms of page `p` of `site`, whose text is `sections`, with its lead.
+pub fn page_terms(
+    site: &Site,
+    p: &Page,
+    sections: &[TextSection],
+    vocab: &mut Vocabulary,
+) -> PageTerms {
+    vocab.compact(count_page(site, p, sections))
+}
+
+/// The counted terms of page `p` of `site`, whose text is `sections`, with its lead.
+pub fn count_page(site: &Site, p: &Page, sections: &[TextSection]) -> RawTerms {
+    let mut t = count_terms(p, sections);
+    t.lead = super::lead(site, p, sections);
+    t
 }
 
 /// Where a word is worth more than in the text: the title (×3), and the headings and what the
@@ -192,8 +265,11 @@ pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
     count_text(&p.title, &summary(p), sections, &p.lang)
 }
 
-/// Index terms by word, for one language (see `TERMS_OF`).
-type TermsOf = (String, HashMap<Box<str>, Box<[String]>>);
+/// Index terms and folded form by word.
+type Known = HashMap<Box<str>, (Box<[String]>, Box<str>)>;
+
+/// [`Known`] words of one language (see `TERMS_OF`).
+type TermsOf = (String, Known);
 
 thread_local! {
     /// Each thread's index terms of the words it has met, for one language at a time: the pages
@@ -206,55 +282,91 @@ thread_local! {
 /// Words kept by a thread in `TERMS_OF` before it starts over (a bound on its memory).
 const TERMS_OF_MAX: usize = 100_000;
 
-/// Counts the terms of a title, a summary and sections of text in language `lang`.
-pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
-    fn add(
-        text: &str,
-        weight: f64,
-        analyzer: &Analyzer,
-        known: &mut HashMap<Box<str>, Box<[String]>>,
-        out: &mut RawTerms,
-    ) {
-        let mut count = |terms: &[String]| {
-            for t in terms {
-                match out.terms.get_mut(t) {
-                    Some(n) => *n += weight,
-                    None => {
-                        out.terms.insert(t.clone(), weight);
-                    }
-                }
-            }
-            out.length += weight;
+/// Where the words being counted are: their weight and, in a section, its index and whether in
+/// its heading.
+#[derive(Clone, Copy)]
+struct Field {
+    weight: f64,
+    section: Option<(u32, bool)>,
+}
+
+/// Counts one word's `terms` (of folded form `form`) in `field`.
+fn count_word(terms: &[String], form: &str, field: Field, out: &mut RawTerms) {
+    for t in terms {
+        if !out.terms.contains_key(t.as_str()) {
+            out.terms.insert(t.clone(), Counted::default());
+        }
+        let Some(c) = out.terms.get_mut(t.as_str()) else {
+            continue;
         };
-        for w in words(text) {
-            match known.get(w) {
-                Some(terms) => count(terms),
-                None => {
-                    let terms = analyzer.terms(w).into_boxed_slice();
-                    count(&terms);
-                    if known.len() >= TERMS_OF_MAX {
-                        known.clear();
-                    }
-                    known.insert(w.into(), terms);
-                }
+        c.weight += field.weight;
+        if !c.forms.iter().any(|f| f == form) {
+            c.forms.push(form.to_string());
+        }
+        if let Some((index, heading)) = field.section {
+            let full = c.sections.len() >= MAX_SECTIONS;
+            match c.sections.last_mut() {
+                Some(last) if last.0 == index => last.1 |= heading,
+                _ if !full => c.sections.push((index, heading)),
+                _ => {}
             }
         }
     }
+    out.length += field.weight;
+}
+
+/// Counts the words of `text` in `field`.
+fn count_words(
+    text: &str,
+    field: Field,
+    analyzer: &Analyzer,
+    known: &mut Known,
+    out: &mut RawTerms,
+) {
+    for w in words(text) {
+        match known.get(w) {
+            Some((terms, form)) => count_word(terms, form, field, out),
+            None => {
+                let terms = analyzer.terms(w).into_boxed_slice();
+                let form: Box<str> = fold(w).into();
+                count_word(&terms, &form, field, out);
+                if known.len() >= TERMS_OF_MAX {
+                    known.clear();
+                }
+                known.insert(w.into(), (terms, form));
+            }
+        }
+    }
+}
+
+/// Counts the terms of a title, a summary and sections of text in language `lang`, and where
+/// each is: its folded forms, and the sections (by index in `sections`) holding it.
+pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
     let analyzer = Analyzer::new(lang);
     let mut out = RawTerms::default();
+    let field = |weight, section| Field { weight, section };
     TERMS_OF.with_borrow_mut(|(of, known)| {
         if of != lang {
             known.clear();
             *of = lang.to_string();
         }
-        add(title, TITLE_WEIGHT, &analyzer, known, &mut out);
+        count_words(title, field(TITLE_WEIGHT, None), &analyzer, known, &mut out);
         out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
         for text in summary {
-            add(text, SUMMARY_WEIGHT, &analyzer, known, &mut out);
+            count_words(
+                text,
+                field(SUMMARY_WEIGHT, None),
+                &analyzer,
+                known,
+                &mut out,
+            );
         }
-        for s in sections {
-            add(&s.heading, SUMMARY_WEIGHT, &analyzer, known, &mut out);
-            add(&s.text, 1.0, &analyzer, known, &mut out);
+        for (i, s) in sections.iter().enumerate() {
+            let i = i as u32;
+            let heading = field(SUMMARY_WEIGHT, Some((i, true)));
+            count_words(&s.heading, heading, &analyzer, known, &mut out);
+            let text = field(1.0, Some((i, false)));
+            count_words(&s.text, text, &analyzer, known, &mut out);
         }
     });
     out
@@ -276,7 +388,7 @@ pub fn all_page_terms(
             .par_iter()
             .map(|p| {
                 p.searchable()
-                    .then(|| count_terms(p, &rendered[p.id.index()].sections))
+                    .then(|| count_page(site, p, &rendered[p.id.index()].sections))
             })
             .collect();
         out.extend(raw.into_iter().map(|r| r.map(|r| vocab.compact(r))));
@@ -340,7 +452,7 @@ mod tests {
             text: "equity and data".into(),
         }];
         let t = count_text("Equity first", &[], &sections, "en");
-        assert_eq!(t.terms["equiti"], 3.0 + 2.0 + 1.0);
-        assert_eq!(t.terms["data"], 1.0);
+        assert_eq!(t.terms["equiti"].weight, 3.0 + 2.0 + 1.0);
+        assert_eq!(t.terms["data"].weight, 1.0);
     }
 }

@@ -26,7 +26,7 @@ struct Fragment<'a> {
 pub fn fragment(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
     let frag = Fragment {
         t: &page.title,
-        u: format!("{}{}", site.config.base_url.path, page.url),
+        u: url(site, page),
         k: search_kind(page.kind).1,
         b: crumbs(site, page),
         l: &page.lang,
@@ -38,8 +38,13 @@ pub fn fragment(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
     serde_json::to_vec(&frag).unwrap_or_default()
 }
 
+/// The URL of `page` as a result links to it.
+pub(super) fn url(site: &Site, page: &Page) -> String {
+    format!("{}{}", site.config.base_url.path, page.url)
+}
+
 /// The titles of `page`'s ancestors below the home page, outermost first: its breadcrumb.
-fn crumbs(site: &Site, page: &Page) -> String {
+pub(super) fn crumbs(site: &Site, page: &Page) -> String {
     let mut crumbs: Vec<&str> = site
         .ancestors(page.id)
         .filter(|a| a.kind != PageKind::Home)

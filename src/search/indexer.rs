@@ -67,7 +67,7 @@ impl Indexer {
         let p = site.page(id);
         let terms = p
             .searchable()
-            .then(|| super::page_terms(p, &rendered[id.index()].sections, &mut self.vocab));
+            .then(|| super::page_terms(site, p, &rendered[id.index()].sections, &mut self.vocab));
         if let Some(slot) = self.terms.get_mut(id.index()) {
             *slot = terms;
         }
@@ -99,7 +99,7 @@ impl Indexer {
                     let sections = &rendered[p.id.index()].sections;
                     terms.push(
                         p.searchable()
-                            .then(|| super::page_terms(p, sections, &mut vocab)),
+                            .then(|| super::page_terms(site, p, sections, &mut vocab)),
                     );
                     fragments.push(None);
                 }

@@ -34,15 +34,18 @@
 mod analysis;
 mod fragments;
 mod indexer;
+mod leads;
+mod places;
 mod rank;
 mod shards;
 
 pub use analysis::{
-    Analyzer, PageTerms, RawTerms, Vocabulary, all_page_terms, count_terms, count_text, fold,
-    page_terms, stop_words, words,
+    Analyzer, Counted, PageTerms, RawTerms, Vocabulary, all_page_terms, count_page, count_terms,
+    count_text, fold, page_terms, stop_words, words,
 };
 pub use fragments::{compress_fragments, dictionary, fragment, fragments, same_fragment};
 pub use indexer::Indexer;
+pub use leads::lead;
 pub use rank::{LISTING_PRIOR, prior};
 
 use crate::model::{PageKind, Site};
@@ -53,13 +56,21 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Target size of one term shard before compression.
 pub const SHARD_BYTES: usize = 4 * 1024;
 /// Size of the fragments' preset dictionary.
 pub const DICT_BYTES: usize = 8 * 1024;
 /// Pages kept in the postings of one term.
 pub const MAX_POSTINGS: usize = 1000;
+/// Forms (folded words) listed per term in a shard, the most pages first.
+pub const MAX_FORMS: usize = 7;
+/// Sections listed per posting: the first ones of the page that hold the term.
+pub const MAX_SECTIONS: usize = 8;
+/// Words of a section's text a lead keeps (its opening).
+pub const LEAD_WORDS: usize = 24;
+/// Size a leads group reaches (JSON, before compression) before the next page starts another.
+pub const LEADS_BYTES: usize = 24 * 1024;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -77,6 +88,8 @@ struct Manifest<'a> {
     build: &'a str,
     /// The fragments' preset dictionary (`t/<hash>.dict.gz`).
     dict: String,
+    /// `[first page, file]` per leads group, sorted by page.
+    leads: Vec<(u32, String)>,
 }
 
 fn level(fast: bool) -> Compression {
@@ -118,11 +131,13 @@ pub fn build(
     fast: bool,
 ) -> Vec<(String, Vec<u8>)> {
     let level = level(fast);
-    let scores = rank::bm25(site, terms, vocab.len());
+    let postings = rank::bm25(site, terms, vocab.len());
     let shards::Shards {
         mut files,
         list: shards,
-    } = shards::write(vocab, scores, level);
+    } = shards::write(vocab, terms, postings, level);
+    let leads = leads::write(terms, level);
+    files.extend(leads.files);
     // Fragments, made while the pages were rendered (they are about as large as the text).
     let mut build_hash = blake3::Hasher::new();
     let dict_gz = gzip(dict, level);
@@ -136,7 +151,8 @@ pub fn build(
         }
     }
     let build = build_hash.finalize().to_hex()[..10].to_string();
-    let manifest = manifest(site, terms, shards, &build, dict_file);
+    let mut manifest = manifest(site, terms, shards, &build, dict_file);
+    manifest.leads = leads.list;
     files.push((
         "search/index.json.gz".into(),
         gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level),
@@ -196,5 +212,6 @@ fn manifest<'a>(
         shards,
         build,
         dict,
+        leads: Vec::new(),
     }
 }
