@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import {
   kindLabel,
   FORMAT_VERSION, fold, words, spans, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
-  inflate, gunzip, edits, correct, resolve, evidence, entriesOf, rerank, find, say, K, WEIGHTS, MAX_SECTIONS,
+  inflate, gunzip, edits, correct, resolve, evidence, entriesOf, rerank, find, say, K, WEIGHTS, MAX_SECTIONS, look,
 } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
 
@@ -76,6 +76,8 @@ const q = (word, terms, prefix = null) => ({ word, terms, form: fold(word.toLowe
 // A parsed query as a plain array (parseQuery also sets `.phrases` on it).
 const parse = (text, manifest = EN) => [...parseQuery(text, manifest, stem)];
 const marked = (snip) => snip.parts.filter((p) => p.mark).map((p) => p.text);
+// The words marked in a result's section heading and snippet.
+const shown = (snip) => [...marked({ parts: snip.head }), ...marked(snip)];
 const plain = (snip) => snip.parts.map((p) => p.text).join('');
 
 const LEAD_WORDS = 24;
@@ -202,29 +204,32 @@ describe('words', () => {
     assert.deepEqual(words(' — , . ! '), [], 'punctuation alone has no words');
   });
 
-  test('spans (for snippets) finds the same words as the segmenter in spaced scripts', () => {
+  // The words of Intl.Segmenter (Unicode's word boundaries, as the index's analysis finds them).
+  const segmented = (text) => [...new Intl.Segmenter(undefined, { granularity: 'word' }).segment(text)]
+    .filter((s) => s.isWordLike).map((s) => ({ word: s.segment, index: s.index }));
+
+  test('the expression for spaced scripts finds the words of the segmenter', () => {
     const text = SENTENCE + " e.g. 2,000 teachers' share_of_time 3.5% l'école Ñandú — ok";
-    assert.deepEqual(textWords(text), words(text));
+    assert.deepEqual(words(text), segmented(text));
     const ascii = "The 2009-10 cycle: e.g. 2,000 teachers' share_of_time, 3.5% (ROCI) it's v1.2 _x a.b.c 12,5.6 don't.";
-    assert.deepEqual(textWords(ascii), words(ascii));
+    assert.deepEqual(words(ascii), segmented(ascii));
     const curly = 'Nelle’s home directory — “here”, i.e. ‘the place’… it’s 2,000 files’ names • v1.2';
-    assert.deepEqual(textWords(curly), words(curly));
-    assert.deepEqual(textWords(curly).map((w) => w.word).slice(0, 2), ['Nelle’s', 'home'], '’ joins words, as the segmenter does');
-    // Text with letters, marks or digits outside ASCII takes the Unicode expression itself.
-    const unicode = (t) => Array.from(t.matchAll(/(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu),
-      (m) => ({ word: m[0], index: m.index }));
-    for (const odd of ['x² y’s', 'café — ok', 'a 😀 b’c', 'math 𝐀bc', 'e\u0301t’e']) assert.deepEqual(textWords(odd), unicode(odd), odd);
-    assert.deepEqual(textWords('x² y').map((w) => w.word), ['x²', 'y']);
+    assert.deepEqual(words(curly), segmented(curly));
+    assert.deepEqual(words(curly).map((w) => w.word).slice(0, 2), ['Nelle’s', 'home'], '’ joins words, as the segmenter does');
+    assert.deepEqual(words('x² y').map((w) => w.word), ['x²', 'y']);
     const thai = 'ภาษาไทยง่ายนิดเดียว school';
-    assert.deepEqual(textWords(thai), words(thai), 'a script without spaces goes to the segmenter');
+    assert.deepEqual(words(thai), segmented(thai), 'a script without spaces goes to the segmenter');
+    assert.ok(words(thai).length > 2, 'which cuts it into words');
+    assert.deepEqual(textWords(text), words(text), 'spans and words agree');
   });
 
-  test('without Intl.Segmenter, the fallback finds the same words at the same places', (t) => {
+  test('without Intl.Segmenter, a script without spaces is cut by the expression, and nothing breaks', (t) => {
     const saved = Intl.Segmenter;
     t.after(() => { Intl.Segmenter = saved; });
     const withSegmenter = words(SENTENCE);
     Intl.Segmenter = undefined;
     assert.deepEqual(words(SENTENCE), withSegmenter);
+    assert.deepEqual(words('ภาษาไทย school').map((w) => w.word), ['ภาษาไทย', 'school']);
   });
 });
 
@@ -536,6 +541,10 @@ describe('ranking rules (ARCHITECTURE.md, "Ranking")', () => {
     // The text of sections a and b is not what their postings say: were they read, "staging area" would be found there.
     index.fragment = () => Promise.resolve({ ...far, s: [['a', 'One', 'staging area'], ['b', 'Two', 'staging area'], f[2]] });
     assert.equal((await find('"staging area"', index)).results[0].snip.anchor, 'c');
+    // A page none of whose sections holds both words cannot hold the phrase: its text is not fetched.
+    const apart = fakeIndex([frag('Apart', ['a', 'One', 'staging'], ['b', 'Two', 'area']), far]);
+    assert.deepEqual(pagesOf((await find('"staging area"', apart)).results), [1, 0]);
+    assert.deepEqual(apart.texts, [1]);
   });
 
   test('the result links to the section that answers: most query words, its heading counting twice, then consecutive pairs, then the first', () => {
@@ -585,7 +594,8 @@ describe('snippet', () => {
   test('is the opening of the section\'s lead: marks every word of the query, in any inflection, and nothing else', async () => {
     const s = await first([page], 'data cycle');
     assert.deepEqual(marked(s), ['cycles', 'data', 'data', 'cycle']);
-    assert.equal(plain(s), 'Teams run cycles of inquiry using data; the data show which cycle worked');
+    assert.equal(plain(s), 'Teams run cycles of inquiry using data; the data show which cycle worked.');
+    assert.deepEqual(marked({ parts: s.head }), ['cycle'], 'and in the heading');
   });
   test('marks words the last, typed word begins', async () => {
     assert.deepEqual(marked(await first([page], 'inqu', { typing: true })), ['inquiry']);
@@ -600,10 +610,11 @@ describe('snippet', () => {
     assert.equal(s.parts.at(-1).text, ' …');
     assert.equal(words(plain(s)).length, LEAD_WORDS);
     const short = await first([frag('X', ['s', 'S', 'A short cycle.'])], 'cycle');
-    assert.equal(plain(short), 'A short cycle', 'no ellipsis when the opening is the whole section');
+    assert.equal(plain(short), 'A short cycle.', 'no ellipsis when the opening is the whole section');
   });
   test('a lead without sections gives an empty snippet', () => {
-    assert.deepEqual(snippet({ ...page, s: [] }, parseQuery('data', EN, stem), stem, 0), { anchor: '', heading: '', parts: [] });
+    const s = snippet({ ...page, s: [] }, parseQuery('data', EN, stem), stem, 0);
+    assert.deepEqual([s.anchor, s.heading, plain(s), plain({ parts: s.head })], ['', '', '', '']);
   });
 });
 
@@ -782,8 +793,10 @@ describe('the index of the built site', { skip: skipReal }, () => {
           assert.ok(has(h) || has(t), `${term} on ${f.u}: section ${c >> 1}`);
           assert.equal((c & 1) === 1, has(h), `${term} on ${f.u}: heading flag of section ${c >> 1}`);
         }
+        const texts = [f.t, ...f.s.flatMap(([, h2, t2]) => [h2, t2])];
+        // A form the page shows has its bit (F may also count text the fragment does not show).
         e.forms.forEach((form, j) => {
-          if ((F >> j) & 1) assert.ok([f.t, ...f.s.flatMap(([, h2, t2]) => [h2, t2])].some((x) => words(x).some(({ word }) => fold(word) === form)), `${term}: form ${form} on ${f.u}`);
+          if (texts.some((x) => words(x).some(({ word }) => fold(word) === form))) assert.ok((F >> j) & 1, `${term}: form ${form} on ${f.u}`);
         });
         if (++checked > 3000) return;
       }
@@ -809,7 +822,8 @@ describe('the index of the built site', { skip: skipReal }, () => {
   test('English: known first results', async () => {
     const cycle = await firstIs('cycle of inquiry', 'playbook/results-oriented-cycle-of-inquiry/');
     assert.equal(cycle[0].f.t, 'The Results-Oriented Cycle of Inquiry');
-    assert.deepEqual(marked(cycle[0].snip).map(fold), ['cycle', 'inquiry']);
+    const marks = new Set(shown(cycle[0].snip).map(fold));
+    assert.ok(marks.size > 0 && [...marks].every((w) => ['cycle', 'inquiry'].includes(w)), `marks ${[...marks]}: the query's words, in the section heading or its opening`);
     await firstIs('Distributed leadership', 'playbook/distributed-leadership/');
     await firstIs('rubric', 'playbook/the-transformation-rubric/');
     assert.deepEqual([...await search('of the and')], [], 'stop words alone find nothing');
@@ -821,7 +835,10 @@ describe('the index of the built site', { skip: skipReal }, () => {
     await firstIs('iceber', 'courses/rccp-foundations/identity/the-cultural-iceberg/', { typing: true });
     // ("lead" would be a word of the index, searched as itself: "leadersh" is not.)
     const r = await firstIs('distributed leadersh', 'playbook/distributed-leadership/', { typing: true });
-    assert.ok(marked(r[0].snip).some((w) => w.toLowerCase() === 'leadership'), 'the snippet marks the completed word');
+    const best = r[0].f.s.find(([a]) => a === r[0].snip.anchor);
+    assert.ok([r[0].f.t, best[1], best[2]].some((t) => /leadership/i.test(t)), 'the title, heading or snippet shows the completed word');
+    const s = await search('leadersh', { typing: true });
+    assert.ok(s.some((x) => shown(x.snip).some((w) => w.toLowerCase() === 'leadership')), 'snippets mark the completed word');
     assert.deepEqual(pagesOf(await search('cycle of inq')), pagesOf(await search('cycle of inq', { typing: true })),
       'the results page completes the last word as the box does');
     assert.equal((await search('inq cycle')).length, 0, '"inq" is not the last word: a whole word, found nowhere');
@@ -900,7 +917,7 @@ describe('the index of the built site', { skip: skipReal }, () => {
   test('Spanish: "confianza" finds the Spanish lesson first', async () => {
     const r = await firstIs('confianza', 'es/lecciones/la-confianza-es-la-base/', { lang: 'es/' });
     assert.equal(r[0].f.l, 'es');
-    assert.ok(marked(r[0].snip).some((w) => w.toLowerCase() === 'confianza'));
+    assert.ok(shown(r[0].snip).some((w) => w.toLowerCase() === 'confianza'));
     await firstIs('La confianza es la base', 'es/lecciones/la-confianza-es-la-base/', { lang: 'es/' });
   });
 
@@ -908,7 +925,13 @@ describe('the index of the built site', { skip: skipReal }, () => {
     const es = { lang: 'es/' };
     for (const [query, word] of [['interaccion', 'interacción'], ['tecnica', 'técnica'], ['relacion', 'Relación']]) {
       const r = await firstIs(query, 'es/lecciones/la-confianza-es-la-base/', es);
-      assert.ok(marked(r[0].snip).includes(word), `${query}: marks ${JSON.stringify(marked(r[0].snip))}, not ${word}`);
+      // The word may be past the section's opening: marked as a snippet would mark it, in the
+      // page's whole text.
+      const q = (await find(query, loadIndex('es/'))).query;
+      const text = loadIndex('es/').fragments.get(r[0].page).s.map(([, h, t]) => `${h} ${t}`).join(' ');
+      const p = look(text, q, 'es', stem);
+      const hits = p.from.map((f, i) => (p.m[i] >= 0 ? text.slice(f, p.to[i]) : null)).filter(Boolean);
+      assert.ok(hits.includes(word), `${query}: marks ${JSON.stringify(hits)}, not ${word}`);
     }
     await firstIs('interacción', 'es/lecciones/la-confianza-es-la-base/', es);
     await firstIs('lecciones', 'es/lecciones/la-confianza-es-la-base/', es);

@@ -14,40 +14,33 @@ export function fold(s) {
   return s.toLowerCase();
 }
 
-/** The words of a text, by Unicode word boundaries when the browser can, else by letters. */
-let segmenter = null;
-
-export function words(text) {
-  if (globalThis.Intl?.Segmenter) {
-    segmenter ||= new Intl.Segmenter(undefined, { granularity: 'word' });
-    const out = [];
-    for (const s of segmenter.segment(text)) {
-      if (s.isWordLike) out.push({ word: s.segment, index: s.index });
-    }
-    return out;
-  }
-  return Array.from(text.matchAll(SPACED_WORD), (m) => ({ word: m[0], index: m.index }));
-}
-
-// Scripts written without spaces between words need the browser's dictionary-based segmenter;
-// for the others a regular expression finds the same words much faster (letters, digits and
-// underscores, joined by an apostrophe or a period; digits joined by a comma or a period, as
-// Unicode's rules join them).
+// Scripts written without spaces between words need the browser's dictionary-based segmenter
+// (Unicode's word boundaries, as src/search/analysis.rs finds them); for the others a regular
+// expression finds the same words much faster (letters, digits and underscores, joined by an
+// apostrophe or a period; digits joined by a comma or a period, as Unicode's rules join them).
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const SPACED_WORD = /(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu;
+let segmenter = null;
 
-/** Where the words of a long text begin and end (`from`, `to`), as `words` finds them: no
- * object or string per word (on a page's whole text, making those was most of the time). */
+/** Where the words of a text begin and end (`from`, `to`): no object or string per word. */
 export function spans(text) {
   const from = [], to = [];
-  if (UNSPACED.test(text)) {
-    for (const w of words(text)) { from.push(w.index); to.push(w.index + w.word.length); }
+  if (UNSPACED.test(text) && globalThis.Intl?.Segmenter) {
+    // (Building the segmenter costs a fresh page a tenth of a second on a slow phone.)
+    segmenter ||= new Intl.Segmenter(undefined, { granularity: 'word' });
+    for (const w of segmenter.segment(text)) if (w.isWordLike) { from.push(w.index); to.push(w.index + w.segment.length); }
   } else {
     // exec in a loop, not matchAll: the same matches without an iterator and a copy per word.
     SPACED_WORD.lastIndex = 0;
     for (let m; (m = SPACED_WORD.exec(text));) { from.push(m.index); to.push(SPACED_WORD.lastIndex); }
   }
   return { from, to };
+}
+
+/** The words of a text and where each begins: [{ word, index }]. */
+export function words(text) {
+  const { from, to } = spans(text);
+  return from.map((index, i) => ({ word: text.slice(index, to[i]), index }));
 }
 
 function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
@@ -75,8 +68,6 @@ export function parseQuery(text, manifest, stem) {
   const parts = text.split(/["“”„]/);
   parts.forEach((part, i) => {
     const quoted = i % 2 === 1 && i < parts.length - 1;
-    // Not `words`: building the browser's segmenter costs a fresh page a tenth of a second on
-    // a slow phone, and `spans` finds the same words (it turns to it for unspaced scripts).
     const { from, to } = spans(part);
     const ws = from.map((f, k) => part.slice(f, to[k]));
     const phrase = [];
@@ -629,7 +620,7 @@ export function phrases(fragment, query, stem, ev) {
       const i = phraseAt(b, ph);
       if (i < 0 && phraseAt(h, ph) < 0) continue;
       found.add(ph);
-      if (!ev.snip) { ev.best = s; ev.snip = { anchor, heading, parts: cut(b, Math.max(0, i < 0 ? b.m.findIndex((x) => x >= 0) : i)) }; }
+      if (!ev.snip) { ev.best = s; ev.snip = { anchor, heading, head: cut(h, 0, 1e9), parts: cut(b, Math.max(0, i < 0 ? b.m.findIndex((x) => x >= 0) : i)) }; }
     }
   });
   ev.phrases = found.size;
@@ -637,20 +628,20 @@ export function phrases(fragment, query, stem, ev) {
 }
 
 /** The words of `p` (see `look`) from `first - around` to `first + 2 × around`, query words
- * marked, with an ellipsis at each end cut (or at the end when `more`). */
+ * marked, with an ellipsis at each end cut (or at the end when `more`), as [{ text, mark }]. */
 function cut(p, first, around = 14, more = false) {
   const { text, from, to, m } = p;
   const start = Math.max(0, first - around);
   const end = Math.min(m.length, first + around * 2);
   const parts = [];
-  let at = from[start] ?? 0;
-  if (start > 0) parts.push({ text: '… ', mark: false });
+  let at = start ? from[start] : 0;
+  if (start) parts.push({ text: '… ' });
   for (let i = start; i < end; i++) {
-    if (from[i] > at) parts.push({ text: text.slice(at, from[i]), mark: false });
+    if (from[i] > at) parts.push({ text: text.slice(at, from[i]) });
     parts.push({ text: text.slice(from[i], to[i]), mark: m[i] >= 0 });
     at = to[i];
   }
-  if (end < m.length || more) parts.push({ text: ' …', mark: false });
+  parts.push({ text: end < m.length || more ? ' …' : text.slice(at) });
   return parts;
 }
 
@@ -671,10 +662,9 @@ export function rerank(ranked, ev, n = ranked.length) {
  * words marked, "…" when the section goes on: { anchor, heading, parts: [{ text, mark }] }.
  */
 export function snippet(lead, query, stem, best) {
-  const s = lead.s[best] ?? lead.s[0];
-  if (!s) return { anchor: '', heading: '', parts: [] };
-  const [anchor, heading, opening, more] = s;
-  return { anchor, heading, parts: cut(look(opening, query, lead.l, stem), 0, 1e9, more === 1) };
+  const [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
+  const marked = (text, cont) => cut(look(text, query, lead.l, stem), 0, 1e9, cont);
+  return { anchor, heading, head: marked(heading), parts: marked(opening, more === 1) };
 }
 
 // ----------------------------------------------------------------------------------- browser
@@ -843,16 +833,20 @@ export function kindLabel(k) {
 function resultNodes(r, doc, langName) {
   const f = r.lead;
   const el = (cls, text) => { const e = doc.createElement('span'); e.className = cls; if (text) e.textContent = text; return e; };
+  // Parts of a text, the query's words in <mark>.
+  const fill = (e, parts) => {
+    for (const p of parts) {
+      if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; e.append(m); } else e.append(p.text);
+    }
+    return e;
+  };
   const title = el('result-title', f.t);
   title.lang = f.l;
-  if (r.snip.heading && r.snip.heading !== f.t) title.append(' › ', el('result-section', r.snip.heading));
+  if (r.snip.heading && r.snip.heading !== f.t) title.append(' › ', fill(el('result-section'), r.snip.head));
   const meta = el('result-meta', kindLabel(f.k) + (f.b ? ' · ' + f.b : ''));
   if (langName) { const l = el('result-lang', langName); l.lang = f.l; meta.prepend(l, ' · '); }
-  const snip = el('result-snippet');
+  const snip = fill(el('result-snippet'), r.snip.parts);
   snip.lang = f.l;
-  for (const p of r.snip.parts) {
-    if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; snip.appendChild(m); } else snip.appendChild(doc.createTextNode(p.text));
-  }
   return { title, meta, snip, href: pageHref(f.u) + (r.snip.anchor ? '#' + r.snip.anchor : '') };
 }
 
@@ -894,7 +888,7 @@ function setupCombobox(form, index) {
     active = i;
     if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
   };
-  const go = (href) => { window.location.href = href; };
+  const go = (href) => { location.href = href; };
   const typing = () => !/\s$/.test(input.value);
 
   // While the reader types, each word fetches only the (cached) shards it needs and the count
@@ -934,15 +928,14 @@ function setupCombobox(form, index) {
       li.append(n.title, n.meta, n.snip);
       return li;
     });
-    const shown = found.fixed ?? text;
-    const all = option('search-option-all', 'search-all',
-      (found.fixed ? say('showing', { q: found.fixed }) + ' ' : '') + (found.total ? say('see_all', { n: found.total }) : say('none_box', { q: text })));
-    all.dataset.href = form.action + '?q=' + encodeURIComponent(shown);
+    const note = found.fixed ? say('showing', { q: found.fixed }) + ' ' : '';
+    const all = option('search-option-all', 'search-all', note + (found.total ? say('see_all', { n: found.total }) : say('none_box', { q: text })));
+    all.dataset.href = form.action + '?q=' + encodeURIComponent(found.fixed ?? text);
     options.push(all);
     list.replaceChildren(...options);
     open();
     active = -1;
-    status.textContent = (found.fixed ? say('showing', { q: found.fixed }) + ' ' : '') + results(found.total);
+    status.textContent = note + results(found.total);
   }, 250);
   const run = () => { seq++; count(); show(); };
 
