@@ -383,7 +383,6 @@ fn write_terms(w: &mut W, t: &PageTerms) {
         w.u64(u64::from(*id));
     }
     w.bytes(&t.places);
-    w.bytes(&t.lead);
 }
 
 fn read_terms(r: &mut R) -> Got<PageTerms> {
@@ -399,13 +398,11 @@ fn read_terms(r: &mut R) -> Got<PageTerms> {
         .map(|_| u32::try_from(r.u64()?).ok())
         .collect::<Option<_>>()?;
     let places = r.bytes()?.into();
-    let lead = r.bytes()?.into();
     Some(PageTerms {
         terms,
         length,
         title,
         places,
-        lead,
     })
 }
 
@@ -609,7 +606,6 @@ mod tests {
             length: 3.0,
             title: vec![0],
             places: vec![1, 0, 1, 1].into(),
-            lead: b"{}".to_vec().into(),
         };
         let mut cache = Cache {
             folder: (1, 2),

@@ -7,6 +7,7 @@ use crate::markdown::{Rendered, TextSection};
 use crate::model::{Page, Site};
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -88,15 +89,79 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.unicode_words()
 }
 
-/// One term of a page as counted: its weighted frequency and where it is.
+/// One term of a page as counted: its weighted frequency and where it is. Held inline where it
+/// can be (its first form, its sections): a page has hundreds of terms, and an allocation each
+/// was a tenth of the counting's time.
 #[derive(Debug, Clone, Default)]
 pub struct Counted {
     pub weight: f64,
-    /// The folded words that gave the term on this page (see [`fold`]), in the order met.
-    pub forms: Vec<String>,
-    /// The sections holding it (index in the page's sections, and whether in the heading), in
-    /// page order, the first [`MAX_SECTIONS`] of them.
-    pub sections: Vec<(u32, bool)>,
+    /// The folded words that gave the term on this page (see [`fold`]), in the order met: the
+    /// first, and the others.
+    form: Option<Arc<str>>,
+    more_forms: Vec<Arc<str>>,
+    /// The sections holding it, in page order, the first [`MAX_SECTIONS`] of them.
+    pub sections: Sections,
+}
+
+impl Counted {
+    /// A term counted `weight` with `forms` in `sections`.
+    pub fn new(weight: f64, forms: &[&str], sections: &[(u32, bool)]) -> Counted {
+        let mut c = Counted {
+            weight,
+            ..Counted::default()
+        };
+        for f in forms {
+            c.add_form(&Arc::from(*f));
+        }
+        for &(index, heading) in sections {
+            c.sections.add(index, heading);
+        }
+        c
+    }
+
+    /// The folded words that gave the term on this page, in the order met.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        self.form.iter().chain(&self.more_forms).map(|f| &**f)
+    }
+
+    fn add_form(&mut self, form: &Arc<str>) {
+        match &self.form {
+            None => self.form = Some(form.clone()),
+            Some(f) if **f == **form => {}
+            Some(_) => {
+                if !self.more_forms.iter().any(|f| **f == **form) {
+                    self.more_forms.push(form.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The sections holding a term on a page: index in the page's sections and whether in the
+/// heading, in page order, at most [`MAX_SECTIONS`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sections {
+    len: u8,
+    items: [(u32, bool); MAX_SECTIONS],
+}
+
+impl Sections {
+    pub fn as_slice(&self) -> &[(u32, bool)] {
+        &self.items[..usize::from(self.len)]
+    }
+
+    /// Adds section `index` (`heading`: the term is in its heading), unless full.
+    fn add(&mut self, index: u32, heading: bool) {
+        let n = usize::from(self.len);
+        match self.items[..n].last_mut() {
+            Some(last) if last.0 == index => last.1 |= heading,
+            _ if n < MAX_SECTIONS => {
+                self.items[n] = (index, heading);
+                self.len += 1;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Terms of one page with their weighted frequencies and places, and the page's weighted
@@ -107,13 +172,11 @@ pub struct RawTerms {
     pub length: f64,
     /// Terms of the title, which earn a bonus on top of their frequency.
     pub title: Vec<String>,
-    /// The page's lead (see [`super::lead`]), empty until made.
-    pub lead: Vec<u8>,
 }
 
 /// Terms of one page as kept between the counting and the index: vocabulary ids and weights,
-/// about a tenth of the memory of string keys (the peak of a large build depends on it); where
-/// each term is, packed (see [`super::places`]); and the page's lead.
+/// about a tenth of the memory of string keys (the peak of a large build depends on it), and
+/// where each term is, packed (see [`super::places`]).
 #[derive(Debug, Clone, Default)]
 pub struct PageTerms {
     pub terms: Vec<(u32, f32)>,
@@ -122,8 +185,6 @@ pub struct PageTerms {
     /// Per term of `terms`, in its order: the forms (vocabulary ids) and sections that hold it,
     /// one buffer for the page (see [`super::places`]).
     pub places: Box<[u8]>,
-    /// The page's lead: JSON, the fragment with each section cut to its opening.
-    pub lead: Box<[u8]>,
 }
 
 impl PageTerms {
@@ -148,13 +209,12 @@ impl PageTerms {
             length: self.length,
             title: self.title.iter().map(|&w| id(w)).collect(),
             places: places.into_boxed_slice(),
-            lead: self.lead.clone(),
         }
     }
 }
 
 /// A term of a page while it is numbered: id, weight, forms' ids, sections.
-type Kept = (u32, f32, Vec<u32>, Vec<(u32, bool)>);
+type Kept = (u32, f32, Vec<u32>, Sections);
 
 /// Every term seen, numbered in the order first seen.
 #[derive(Debug, Clone, Default)]
@@ -183,14 +243,14 @@ impl Vocabulary {
             .into_iter()
             .map(|(t, c)| {
                 let id = self.id(t);
-                let forms = c.forms.into_iter().map(|f| self.id(f)).collect();
+                let forms = c.forms().map(|f| self.intern(f)).collect();
                 (id, c.weight as f32, forms, c.sections)
             })
             .collect();
         terms.sort_unstable_by_key(|t| t.0);
         let mut places = Vec::with_capacity(terms.len() * 4);
         for (id, _, forms, sections) in &terms {
-            super::places::write(&mut places, *id, forms, sections);
+            super::places::write(&mut places, *id, forms, sections.as_slice());
         }
         let title = raw.title.into_iter().map(|t| self.id(t)).collect();
         PageTerms {
@@ -198,7 +258,6 @@ impl Vocabulary {
             length: raw.length as f32,
             title,
             places: places.into_boxed_slice(),
-            lead: raw.lead.into_boxed_slice(),
         }
     }
 
@@ -223,21 +282,9 @@ impl Vocabulary {
     }
 }
 
-/// Counts and keeps the terms of page `p` of `site`, whose text is `sections`, with its lead.
-pub fn page_terms(
-    site: &Site,
-    p: &Page,
-    sections: &[TextSection],
-    vocab: &mut Vocabulary,
-) -> PageTerms {
-    vocab.compact(count_page(site, p, sections))
-}
-
-/// The counted terms of page `p` of `site`, whose text is `sections`, with its lead.
-pub fn count_page(site: &Site, p: &Page, sections: &[TextSection]) -> RawTerms {
-    let mut t = count_terms(p, sections);
-    t.lead = super::lead(site, p, sections);
-    t
+/// Counts and keeps the terms of page `p`, whose text is `sections`.
+pub fn page_terms(p: &Page, sections: &[TextSection], vocab: &mut Vocabulary) -> PageTerms {
+    vocab.compact(count_terms(p, sections))
 }
 
 /// Where a word is worth more than in the text: the title (×3), and the headings and what the
@@ -266,7 +313,7 @@ pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
 }
 
 /// Index terms and folded form by word.
-type Known = HashMap<Box<str>, (Box<[String]>, Box<str>)>;
+type Known = HashMap<Box<str>, (Box<[String]>, Arc<str>)>;
 
 /// [`Known`] words of one language (see `TERMS_OF`).
 type TermsOf = (String, Known);
@@ -291,7 +338,7 @@ struct Field {
 }
 
 /// Counts one word's `terms` (of folded form `form`) in `field`.
-fn count_word(terms: &[String], form: &str, field: Field, out: &mut RawTerms) {
+fn count_word(terms: &[String], form: &Arc<str>, field: Field, out: &mut RawTerms) {
     for t in terms {
         if !out.terms.contains_key(t.as_str()) {
             out.terms.insert(t.clone(), Counted::default());
@@ -300,16 +347,9 @@ fn count_word(terms: &[String], form: &str, field: Field, out: &mut RawTerms) {
             continue;
         };
         c.weight += field.weight;
-        if !c.forms.iter().any(|f| f == form) {
-            c.forms.push(form.to_string());
-        }
+        c.add_form(form);
         if let Some((index, heading)) = field.section {
-            let full = c.sections.len() >= MAX_SECTIONS;
-            match c.sections.last_mut() {
-                Some(last) if last.0 == index => last.1 |= heading,
-                _ if !full => c.sections.push((index, heading)),
-                _ => {}
-            }
+            c.sections.add(index, heading);
         }
     }
     out.length += field.weight;
@@ -328,7 +368,7 @@ fn count_words(
             Some((terms, form)) => count_word(terms, form, field, out),
             None => {
                 let terms = analyzer.terms(w).into_boxed_slice();
-                let form: Box<str> = fold(w).into();
+                let form: Arc<str> = fold(w).into();
                 count_word(&terms, &form, field, out);
                 if known.len() >= TERMS_OF_MAX {
                     known.clear();
@@ -388,7 +428,7 @@ pub fn all_page_terms(
             .par_iter()
             .map(|p| {
                 p.searchable()
-                    .then(|| count_page(site, p, &rendered[p.id.index()].sections))
+                    .then(|| count_terms(p, &rendered[p.id.index()].sections))
             })
             .collect();
         out.extend(raw.into_iter().map(|r| r.map(|r| vocab.compact(r))));
@@ -454,5 +494,68 @@ mod tests {
         let t = count_text("Equity first", &[], &sections, "en");
         assert_eq!(t.terms["equiti"].weight, 3.0 + 2.0 + 1.0);
         assert_eq!(t.terms["data"].weight, 1.0);
+    }
+
+    #[test]
+    fn each_term_knows_its_forms_and_sections() {
+        let section = |heading: &str, text: &str| TextSection {
+            anchor: String::new(),
+            heading: heading.into(),
+            text: text.into(),
+        };
+        let mut sections = vec![
+            section("", "Before any heading: walking."),
+            section("Plans", "Nothing here."),
+            section("The Walk", "Walks, walks."),
+        ];
+        sections.extend((0..10).map(|_| section("More", "walk")));
+        let t = count_text("Équipe walks", &[], &sections, "en");
+        let walk = &t.terms["walk"];
+        let forms: Vec<&str> = walk.forms().collect();
+        assert_eq!(forms, vec!["walks", "walking", "walk"], "folded, as met");
+        let sections = walk.sections.as_slice();
+        assert_eq!(
+            sections[..3],
+            [(0, false), (2, true), (3, false)],
+            "index in the sections, the untitled first one included; heading flagged"
+        );
+        assert_eq!(sections.len(), MAX_SECTIONS, "the first ones");
+        assert_eq!(t.terms["equip"].forms().collect::<Vec<_>>(), vec!["equipe"]);
+        assert!(
+            t.terms["equip"].sections.as_slice().is_empty(),
+            "in the title only"
+        );
+    }
+
+    #[test]
+    fn renumbered_terms_keep_their_places() {
+        let section = TextSection {
+            anchor: String::new(),
+            heading: "Rubrics".into(),
+            text: "walks and walking".into(),
+        };
+        let mut vocab = Vocabulary::default();
+        let t = vocab.compact(count_text("", &[], &[section], "en"));
+        let places = |t: &PageTerms, words: &dyn Fn(u32) -> String| {
+            let mut at = 0;
+            let mut out = Vec::new();
+            for &(id, _) in &t.terms {
+                let (forms, sections, next) = super::super::places::read(&t.places, at, id);
+                at = next;
+                let mut forms: Vec<String> = forms.into_iter().map(words).collect();
+                forms.sort();
+                out.push((words(id), forms, sections.to_vec()));
+            }
+            out.sort();
+            out
+        };
+        let before = places(&t, &|w| vocab.word(w).to_string());
+        // Reversed numbers: the terms change order, their places go with them.
+        let top = vocab.len() as u32 + 5;
+        let r = t.renumbered(|w| top - w);
+        assert!(r.terms.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(places(&r, &|w| vocab.word(top - w).to_string()), before);
+        assert_eq!(before[1].0, "walk");
+        assert_eq!(before[1].1, vec!["walking", "walks"]);
     }
 }

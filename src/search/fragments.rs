@@ -182,6 +182,23 @@ fn piece_starts(bytes: &[u8]) -> Vec<usize> {
     starts
 }
 
+/// Fragment `z`, compressed against `dict`, as JSON again; empty if it does not inflate.
+pub(super) fn inflate(z: &[u8], dict: &[u8]) -> Vec<u8> {
+    let mut d = flate2::Decompress::new(false);
+    if !dict.is_empty() && d.set_dictionary(dict).is_err() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(z.len() * 4 + 256);
+    loop {
+        let before = d.total_in() as usize;
+        match d.decompress_vec(&z[before..], &mut out, flate2::FlushDecompress::Finish) {
+            Ok(flate2::Status::StreamEnd) => return out,
+            Ok(_) if out.len() == out.capacity() => out.reserve(out.capacity()),
+            Ok(_) | Err(_) => return Vec::new(),
+        }
+    }
+}
+
 /// `json` compressed as raw DEFLATE (no header) with `dict` as the preset dictionary, by `c`
 /// (reused: setting one up costs about as much as compressing a fragment).
 fn compress_with(c: &mut flate2::Compress, json: &[u8], dict: &[u8]) -> Vec<u8> {

@@ -3,13 +3,28 @@
 //! of JSON each, gzipped under content-hashed names (`search/t/<hash>.leads.gz`), so that the
 //! results of a query fetch a group or two instead of a fragment each.
 
-use super::fragments::{crumbs, url};
-use super::{LEAD_WORDS, LEADS_BYTES, PageTerms, gzip, search_kind};
-use crate::markdown::TextSection;
-use crate::model::{Page, Site};
+use super::{LEAD_WORDS, LEADS_BYTES, gzip};
 use flate2::Compression;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
+
+/// A fragment as read back (see [`super::fragment`]).
+#[derive(Deserialize)]
+struct Fragment<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
+    #[serde(borrow)]
+    u: Cow<'a, str>,
+    #[serde(borrow)]
+    k: Cow<'a, str>,
+    #[serde(borrow)]
+    b: Cow<'a, str>,
+    #[serde(borrow)]
+    l: Cow<'a, str>,
+    #[serde(borrow)]
+    s: Vec<(Cow<'a, str>, Cow<'a, str>, Cow<'a, str>)>,
+}
 
 /// A section of a lead: anchor, heading, opening, and `1` when the opening is cut.
 #[derive(Serialize)]
@@ -22,31 +37,33 @@ enum Section<'a> {
 #[derive(Serialize)]
 struct Lead<'a> {
     t: &'a str,
-    u: String,
-    k: &'static str,
-    b: String,
+    u: &'a str,
+    k: &'a str,
+    b: &'a str,
     l: &'a str,
     s: Vec<Section<'a>>,
 }
 
-/// The lead of `page` (JSON): its fragment (see [`super::fragment`]) with each section's text
-/// cut after its [`LEAD_WORDS`]th word — the same sections in the same order, so the section
-/// numbers of the shards index both.
-pub fn lead(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
+/// The lead of the page whose fragment is `fragment` (JSON): the fragment with each section's
+/// text cut after its [`LEAD_WORDS`]th word — the same sections in the same order, so the
+/// section numbers of the shards index both. Made from the fragment rather than kept from the
+/// page's sections: a large build would hold every page's lead (20 MB at 10,000 pages) through
+/// its Markdown pass, and a cached page has its fragment already.
+pub fn lead(fragment: &[u8]) -> Vec<u8> {
+    let Ok(f) = serde_json::from_slice::<Fragment>(fragment) else {
+        return b"null".to_vec();
+    };
     let lead = Lead {
-        t: &page.title,
-        u: url(site, page),
-        k: search_kind(page.kind).1,
-        b: crumbs(site, page),
-        l: &page.lang,
-        s: sections
+        t: &f.t,
+        u: &f.u,
+        k: &f.k,
+        b: &f.b,
+        l: &f.l,
+        s: f.s
             .iter()
-            .map(|s| {
-                let text = s.text.trim();
-                match opening(text) {
-                    Some(cut) => Section::Cut(&s.anchor, &s.heading, cut, 1),
-                    None => Section::Whole(&s.anchor, &s.heading, text),
-                }
+            .map(|(anchor, heading, text)| match opening(text) {
+                Some(cut) => Section::Cut(anchor, heading, cut, 1),
+                None => Section::Whole(anchor, heading, text),
             })
             .collect(),
     };
@@ -71,9 +88,16 @@ pub(super) struct Groups {
     pub list: Vec<(u32, String)>,
 }
 
-/// The leads groups of the pages' `terms` (a page's lead is in its terms; `None` for pages left
-/// out of search).
-pub(super) fn write(terms: &[Option<PageTerms>], level: Compression) -> Groups {
+/// Pages whose leads are made at once (see [`write`]).
+const CHUNK: usize = 256;
+
+/// The leads groups of `pages` pages, whose leads `leads(range)` gives a chunk at a time
+/// (`None` for a page left out of search), so that only a chunk of them is held at once.
+pub(super) fn write(
+    pages: usize,
+    leads: impl Fn(std::ops::Range<usize>) -> Vec<Option<Vec<u8>>>,
+    level: Compression,
+) -> Groups {
     let mut files = Vec::new();
     let mut list = Vec::new();
     let mut group: Vec<u8> = Vec::with_capacity(LEADS_BYTES + 4096);
@@ -88,14 +112,17 @@ pub(super) fn write(terms: &[Option<PageTerms>], level: Compression) -> Groups {
             group.clear();
         }
     };
-    for (i, t) in terms.iter().enumerate() {
-        let Some(t) = t else { continue };
-        group.push(if first.is_none() { b'{' } else { b',' });
-        first.get_or_insert(i as u32);
-        group.extend_from_slice(format!("\"{i}\":").as_bytes());
-        group.extend_from_slice(if t.lead.is_empty() { b"null" } else { &t.lead });
-        if group.len() >= LEADS_BYTES {
-            flush(&mut group, &mut first);
+    for start in (0..pages).step_by(CHUNK) {
+        let chunk = leads(start..pages.min(start + CHUNK));
+        for (i, lead) in (start..).zip(chunk) {
+            let Some(lead) = lead else { continue };
+            group.push(if first.is_none() { b'{' } else { b',' });
+            first.get_or_insert(i as u32);
+            group.extend_from_slice(format!("\"{i}\":").as_bytes());
+            group.extend_from_slice(&lead);
+            if group.len() >= LEADS_BYTES {
+                flush(&mut group, &mut first);
+            }
         }
     }
     flush(&mut group, &mut first);
@@ -125,15 +152,10 @@ mod tests {
     #[test]
     fn groups_hold_consecutive_pages_up_to_their_size() {
         let lead = |i: usize| format!("{{\"t\":\"Page {i}\",\"x\":\"{}\"}}", "y".repeat(1000));
-        let terms: Vec<Option<PageTerms>> = (0..60)
-            .map(|i| {
-                (i % 7 != 3).then(|| PageTerms {
-                    lead: lead(i).into_bytes().into_boxed_slice(),
-                    ..PageTerms::default()
-                })
-            })
+        let leads: Vec<Option<Vec<u8>>> = (0..600)
+            .map(|i| (i % 7 != 3).then(|| lead(i).into_bytes()))
             .collect();
-        let Groups { files, list } = write(&terms, Compression::fast());
+        let Groups { files, list } = write(600, |r| leads[r].to_vec(), Compression::fast());
         assert!(list.len() > 1, "{} groups", list.len());
         assert_eq!(list[0].0, 0);
         let mut seen = Vec::new();
@@ -157,7 +179,7 @@ mod tests {
             seen.extend(ids);
         }
         seen.sort();
-        let want: Vec<usize> = (0..60).filter(|i| i % 7 != 3).collect();
+        let want: Vec<usize> = (0..600).filter(|i| i % 7 != 3).collect();
         assert_eq!(seen, want, "every searchable page once, in order");
     }
 }

@@ -3,13 +3,28 @@
 //!
 //! Layout (format version [`FORMAT_VERSION`], checked by `search.js`):
 //! - `search/index.json.gz` — the manifest: format version, page count, each page's kind and
-//!   edition-independent language, stop words, and the first term and file name of every shard.
+//!   edition-independent language, stop words, the first term and file name of every shard,
+//!   and the first page and file name of every leads group.
 //! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
 //!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
-//!   fall in. Content-hashed names: a host can cache them forever.
+//!   fall in. Content-hashed names: a host can cache them forever. An entry:
+//!   ```text
+//!   varint len, term, u8 truncated,
+//!   varint nforms, nforms × (varint len, form)      // folded words that gave the term, the
+//!                                                   // most pages first, at most MAX_FORMS
+//!   varint npostings, npostings × (varint page delta, u8 impact, u8 F, varint m, m × varint)
+//!   ```
+//!   `F`: bit j set if and only if the page has form j; bit 7 if the term is in its title. Then
+//!   the sections (indexes into the page's fragment and lead `s`) that hold the term in their
+//!   heading or text, the first [`MAX_SECTIONS`] in page order, each coded as
+//!   `(index − previous index or −1 − 1) × 2 + (1 if in the heading)`.
+//! - `search/t/<hash>.leads.gz` — leads groups: JSON `{"<page>": lead, …}` for consecutive
+//!   searchable pages, until the group reaches [`LEADS_BYTES`]. A lead is a page's fragment with
+//!   each section's text cut after its [`LEAD_WORDS`]th word (a fourth element `1` when cut):
+//!   what a result shows, without the page's text.
 //! - `search/f/<page>.bin` — one fragment per page (title, URL, kind, breadcrumb, the text of
-//!   each section with its anchor), fetched only for results shown: JSON, compressed as raw
-//!   DEFLATE against a preset dictionary.
+//!   each section with its anchor), fetched only to check a quoted phrase: JSON, compressed as
+//!   raw DEFLATE against a preset dictionary.
 //! - `search/t/<hash>.dict.gz` — that dictionary ([`DICT_BYTES`]): the strings that recur most
 //!   across a sample of the fragments (words, phrases, the JSON around them, the site's paths).
 //!   A reader fetches it once, beside the first shards; each fragment is then about a quarter
@@ -23,13 +38,16 @@
 //! stem of their accent-less spelling, so `educacion` finds `educación`. A shard entry holds,
 //! for each page containing the term, the page's BM25 score for it (title words weigh three
 //! times, heading words twice) quantised to one byte; the browser adds the bytes of the query
-//! terms. Postings of terms found in more than [`MAX_POSTINGS`] pages keep the best-scoring ones
-//! and are marked truncated: such terms do not exclude pages.
+//! terms, then re-ranks the best by where the words are (exact forms, title, headings, words
+//! sharing a section) and shows the best section's opening from the lead. Postings of terms
+//! found in more than [`MAX_POSTINGS`] pages keep the best-scoring ones and are marked
+//! truncated: such terms do not exclude pages.
 //!
-//! The jobs, one module each: [`analysis`] (words, stems, counted terms, the vocabulary),
-//! [`rank`] (BM25 scores), [`shards`] (the term shards) and [`fragments`] (fragments and their
-//! dictionary); [`build`] here puts their files together with the manifest. [`Indexer`] is the
-//! one way in for a build and for `serve`: pages in, files out.
+//! The jobs, one module each: [`analysis`] (words, stems, counted terms with their forms and
+//! sections, the vocabulary), [`places`] (where each term of a page is, packed), [`rank`] (BM25
+//! impacts), [`shards`] (the term shards), [`leads`] (leads and their groups) and [`fragments`]
+//! (fragments and their dictionary); [`build`] here puts their files together with the
+//! manifest. [`Indexer`] is the one way in for a build and for `serve`: pages in, files out.
 
 mod analysis;
 mod fragments;
@@ -40,8 +58,8 @@ mod rank;
 mod shards;
 
 pub use analysis::{
-    Analyzer, Counted, PageTerms, RawTerms, Vocabulary, all_page_terms, count_page, count_terms,
-    count_text, fold, page_terms, stop_words, words,
+    Analyzer, Counted, PageTerms, RawTerms, Vocabulary, all_page_terms, count_terms, count_text,
+    fold, page_terms, stop_words, words,
 };
 pub use fragments::{compress_fragments, dictionary, fragment, fragments, same_fragment};
 pub use indexer::Indexer;
@@ -120,23 +138,34 @@ fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
 }
 
 /// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
-/// of page `i` (see [`page_terms`]; `None` for pages left out of search). `fast` trades size for
-/// speed (for `serve`).
+/// of page `i` (see [`page_terms`]; `None` for pages left out of search), `fragments[i]` its
+/// fragment compressed against `dict`, and `leads[i]` its lead when kept (`serve`; otherwise
+/// made from the fragment). `fast` trades size for speed (for `serve`).
 pub fn build(
     site: &Site,
     terms: &[Option<PageTerms>],
     vocab: &Vocabulary,
     fragments: Vec<Option<Vec<u8>>>,
     dict: &[u8],
+    leads: Option<&[Option<Box<[u8]>>]>,
     fast: bool,
 ) -> Vec<(String, Vec<u8>)> {
     let level = level(fast);
+    let leads = leads::write(
+        fragments.len(),
+        |range| match leads {
+            Some(kept) => range
+                .map(|i| kept.get(i).cloned().flatten().map(Vec::from))
+                .collect(),
+            None => leads_of(&fragments[range], dict),
+        },
+        level,
+    );
     let postings = rank::bm25(site, terms, vocab.len());
     let shards::Shards {
         mut files,
         list: shards,
     } = shards::write(vocab, terms, postings, level);
-    let leads = leads::write(terms, level);
     files.extend(leads.files);
     // Fragments, made while the pages were rendered (they are about as large as the text).
     let mut build_hash = blake3::Hasher::new();
@@ -158,6 +187,15 @@ pub fn build(
         gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level),
     ));
     files
+}
+
+/// The leads of the pages whose compressed `fragments` are given (see [`lead`]), in parallel.
+pub fn leads_of(fragments: &[Option<Vec<u8>>], dict: &[u8]) -> Vec<Option<Vec<u8>>> {
+    use rayon::prelude::*;
+    fragments
+        .par_iter()
+        .map(|z| z.as_ref().map(|z| lead(&fragments::inflate(z, dict))))
+        .collect()
 }
 
 /// The manifest of an index whose shards are `shards`, fragments' build `build` and dictionary

@@ -34,6 +34,16 @@ pub(super) type Postings = Vec<Vec<(u32, u32)>>;
 /// The postings of the pages' counted `terms` (`None` for pages left out of search), over a
 /// vocabulary of `words` terms.
 pub(super) fn bm25(site: &Site, terms: &[Option<PageTerms>], words: usize) -> Postings {
+    postings(terms, words, |page| prior(site.pages[page].kind))
+}
+
+/// The postings of the pages' counted `terms` (`None` for pages left out of search), over a
+/// vocabulary of `words` terms, page `i`'s scores multiplied by `prior(i)`.
+pub(super) fn postings(
+    terms: &[Option<PageTerms>],
+    words: usize,
+    prior: impl Fn(usize) -> f64,
+) -> Postings {
     // Document frequencies and the average length.
     let mut df: Vec<u32> = vec![0; words];
     let (mut total_len, mut docs) = (0.0f64, 0usize);
@@ -66,7 +76,7 @@ pub(super) fn bm25(site: &Site, terms: &[Option<PageTerms>], words: usize) -> Po
         } else {
             0.0
         };
-        prior(site.pages[page].kind) * (idf * tf * (K1 + 1.0) / (tf + norm) + in_title)
+        prior(page) * (idf * tf * (K1 + 1.0) / (tf + norm) + in_title)
     };
     // The highest score first, for the impacts, so that the lists need not hold scores.
     let mut max: f64 = 0.0;

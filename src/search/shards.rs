@@ -168,16 +168,131 @@ pub(super) fn write(
 
 #[cfg(test)]
 mod tests {
+    use super::super::places::read_varint;
+    use super::super::places::tests::decode_sections;
+    use super::super::{Counted, RawTerms, rank};
     use super::*;
+    use std::io::Read;
+
+    /// One posting as read back: page, impact, the form and title bits, the sections.
+    type Posting = (u32, u8, u8, Vec<(u32, bool)>);
+
+    /// The entries of the shards in `files`: term, truncated, forms, postings (a decoder of the
+    /// v3 layout, as `search.js` reads it).
+    fn decode(files: &[(String, Vec<u8>)]) -> Vec<(String, bool, Vec<String>, Vec<Posting>)> {
+        let mut out = Vec::new();
+        for (_, gz) in files {
+            let mut b = Vec::new();
+            flate2::read::GzDecoder::new(&gz[..])
+                .read_to_end(&mut b)
+                .unwrap();
+            let at = &mut 0;
+            let string = |b: &[u8], at: &mut usize| {
+                let n = read_varint(b, at) as usize;
+                *at += n;
+                String::from_utf8(b[*at - n..*at].to_vec()).unwrap()
+            };
+            for _ in 0..read_varint(&b, at) {
+                let term = string(&b, at);
+                let truncated = b[*at] == 1;
+                *at += 1;
+                let forms = (0..read_varint(&b, at)).map(|_| string(&b, at)).collect();
+                let mut page = 0;
+                let mut postings = Vec::new();
+                for _ in 0..read_varint(&b, at) {
+                    page += read_varint(&b, at) as u32;
+                    let (impact, bits) = (b[*at], b[*at + 1]);
+                    *at += 2;
+                    let start = *at;
+                    for _ in 0..read_varint(&b, at) {
+                        read_varint(&b, at);
+                    }
+                    postings.push((page, impact, bits, decode_sections(&b[start..*at])));
+                }
+                out.push((term, truncated, forms, postings));
+            }
+            assert_eq!(*at, b.len(), "nothing after the last entry");
+        }
+        out
+    }
+
+    /// A term of a test page: term, forms, sections.
+    type Term<'a> = (&'a str, &'a [&'a str], &'a [(u32, bool)]);
+
+    /// A page's raw terms, and the title's terms.
+    fn page(terms: &[Term], title: &[&str]) -> RawTerms {
+        let mut raw = RawTerms {
+            length: 10.0,
+            title: title.iter().map(|t| t.to_string()).collect(),
+            ..RawTerms::default()
+        };
+        for (t, forms, sections) in terms {
+            raw.terms
+                .insert(t.to_string(), Counted::new(1.0, forms, sections));
+        }
+        raw
+    }
+
+    fn written(pages: Vec<Option<RawTerms>>) -> Vec<(String, bool, Vec<String>, Vec<Posting>)> {
+        let mut vocab = Vocabulary::default();
+        let terms: Vec<Option<PageTerms>> = pages
+            .into_iter()
+            .map(|p| p.map(|p| vocab.compact(p)))
+            .collect();
+        let postings = rank::postings(&terms, vocab.len(), |_| 1.0);
+        decode(&write(&vocab, &terms, postings, Compression::fast()).files)
+    }
 
     #[test]
-    fn varints_round_trip_small_and_large() {
-        let mut v = Vec::new();
-        varint(&mut v, 5);
-        varint(&mut v, 300);
-        assert_eq!(v, vec![5, 0xac, 0x02]);
-        let mut at = 0;
-        assert_eq!(super::super::places::read_varint(&v, &mut at), 5);
-        assert_eq!(super::super::places::read_varint(&v, &mut at), 300);
+    fn where_a_term_is_reads_back_per_posting() {
+        let entries = written(vec![
+            Some(page(
+                &[
+                    ("walk", &["walks", "walk"], &[(0, false), (3, true)]),
+                    ("rubric", &["rubric"], &[(2, false)]),
+                ],
+                &["walk"],
+            )),
+            None,
+            Some(page(&[("walk", &["walking", "walks"], &[])], &[])),
+        ]);
+        let walk = entries.iter().find(|e| e.0 == "walk").unwrap();
+        assert!(!walk.1);
+        assert_eq!(walk.2, vec!["walks", "walk", "walking"], "most pages first");
+        let (pages, bits, sections): (Vec<u32>, Vec<u8>, Vec<_>) = (
+            walk.3.iter().map(|p| p.0).collect(),
+            walk.3.iter().map(|p| p.2).collect(),
+            walk.3.iter().map(|p| p.3.clone()).collect(),
+        );
+        assert_eq!(pages, vec![0, 2]);
+        assert_eq!(
+            bits,
+            vec![0b1000_0011, 0b0000_0101],
+            "the forms each page has; the title bit"
+        );
+        assert_eq!(sections, vec![vec![(0, false), (3, true)], vec![]]);
+        let rubric = entries.iter().find(|e| e.0 == "rubric").unwrap();
+        assert_eq!(rubric.3, vec![(0, rubric.3[0].1, 0b1, vec![(2, false)])]);
+        assert!(
+            entries.iter().all(|e| e.0 != "walks"),
+            "a form that is no term has no entry"
+        );
+    }
+
+    #[test]
+    fn forms_are_ranked_by_pages_and_capped() {
+        // Page j has forms f0 ..= fj: f0 is on every page, f8 on one.
+        let forms: Vec<String> = (0..9).map(|k| format!("f{k}")).collect();
+        let pages = (0..9)
+            .map(|j| {
+                let mine: Vec<&str> = forms[..=j].iter().map(String::as_str).collect();
+                Some(page(&[("many", &mine, &[])], &[]))
+            })
+            .collect();
+        let entries = written(pages);
+        let many = &entries[0];
+        assert_eq!(many.2, forms[..MAX_FORMS].to_vec());
+        assert_eq!(many.3[0].2, 0b1, "the first page has f0 only");
+        assert_eq!(many.3[8].2, 0b0111_1111, "forms past the cap have no bit");
     }
 }

@@ -19,6 +19,7 @@ mod incremental;
 mod languages;
 mod offline;
 mod publish;
+mod search;
 mod serve;
 mod stem_vectors;
 mod structure;

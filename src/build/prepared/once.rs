@@ -192,7 +192,7 @@ impl Pass<'_> {
                 let mut r = markdown::render(p, cx);
                 let searched = searchable.then(|| {
                     Searched::Made(
-                        search::count_page(self.site, p, &r.sections),
+                        search::count_terms(p, &r.sections),
                         search::fragment(self.site, p, &r.sections),
                     )
                 });
