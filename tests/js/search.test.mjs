@@ -541,6 +541,8 @@ describe('ranking rules (ARCHITECTURE.md, "Ranking")', () => {
     // The text of sections a and b is not what their postings say: were they read, "staging area" would be found there.
     index.fragment = () => Promise.resolve({ ...far, s: [['a', 'One', 'staging area'], ['b', 'Two', 'staging area'], f[2]] });
     assert.equal((await find('"staging area"', index)).results[0].snip.anchor, 'c');
+    const two = fakeIndex([frag('Two', ['', '', 'The staging area, first.'], ['b', 'The staging area', 'Files wait in the staging area.'])]);
+    assert.equal((await find('"staging area"', two)).results[0].snip.anchor, 'b', 'of two sections with the phrase, the one evidence prefers (its heading)');
     // A page none of whose sections holds both words cannot hold the phrase: its text is not fetched.
     const apart = fakeIndex([frag('Apart', ['a', 'One', 'staging'], ['b', 'Two', 'area']), far]);
     assert.deepEqual(pagesOf((await find('"staging area"', apart)).results), [1, 0]);

@@ -570,6 +570,7 @@ export function evidence(query, lists, page) {
     near |= a.w & (a.w >> 1);
     // Most words, those in the heading twice; then consecutive pairs; then the first section.
     const key = (bits(a.w) + bits(a.h)) * 1e9 + bits(a.w & (a.w >> 1)) * 1e6 - s;
+    a.k = key;
     if (key > top) { top = key; best = s; }
   }
   const w = WEIGHTS;
@@ -620,7 +621,9 @@ export function phrases(fragment, query, stem, ev) {
       const i = phraseAt(b, ph);
       if (i < 0 && phraseAt(h, ph) < 0) continue;
       found.add(ph);
-      if (!ev.snip) { ev.best = s; ev.snip = { anchor, heading, head: cut(h, 0, 1e9), parts: cut(b, Math.max(0, i < 0 ? b.m.findIndex((x) => x >= 0) : i)) }; }
+      // The section that answers among those with a phrase: as `evidence` chooses.
+      const k = ev.at.get(s)?.k ?? -Infinity;
+      if (!(ev.snip && ev.k >= k)) { ev.k = k; ev.best = s; ev.snip = { anchor, heading, head: cut(h, 0, 1e9), parts: cut(b, Math.max(0, i)) }; }
     }
   });
   ev.phrases = found.size;
