@@ -169,7 +169,7 @@ test('after an edit, search finds the new words and links to their section', asy
     });
     assert.ok(r.ok, `no results for ${word}: ${r.status}; server log:\n${server.log()}`);
     assert.deepEqual(r.hrefs, [`/book/three/#quorum-of-${word}`], 'the new section of the edited page');
-    assert.deepEqual(r.marks, [word], 'the snippet marks the new word');
+    assert.deepEqual(r.marks, [word, word], 'the section heading and the snippet mark the new word');
     assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
   });
 });
