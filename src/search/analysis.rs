@@ -340,11 +340,10 @@ struct Field {
 /// Counts one word's `terms` (of folded form `form`) in `field`.
 fn count_word(terms: &[String], form: &Arc<str>, field: Field, out: &mut RawTerms) {
     for t in terms {
-        if !out.terms.contains_key(t.as_str()) {
-            out.terms.insert(t.clone(), Counted::default());
-        }
-        let Some(c) = out.terms.get_mut(t.as_str()) else {
-            continue;
+        // One lookup for a term met before, the usual case.
+        let c = match out.terms.get_mut(t.as_str()) {
+            Some(c) => c,
+            None => out.terms.entry(t.clone()).or_default(),
         };
         c.weight += field.weight;
         c.add_form(form);

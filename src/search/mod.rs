@@ -151,21 +151,26 @@ pub fn build(
     fast: bool,
 ) -> Vec<(String, Vec<u8>)> {
     let level = level(fast);
-    let leads = leads::write(
-        fragments.len(),
-        |range| match leads {
-            Some(kept) => range
-                .map(|i| kept.get(i).cloned().flatten().map(Vec::from))
-                .collect(),
-            None => leads_of(&fragments[range], dict),
+    // The leads (made from the fragments) and the shards at once: neither waits for the other.
+    let (leads, shards) = rayon::join(
+        || {
+            leads::write(
+                fragments.len(),
+                |range| match leads {
+                    Some(kept) => range
+                        .map(|i| kept.get(i).cloned().flatten().map(Vec::from))
+                        .collect(),
+                    None => leads_of(&fragments[range], dict),
+                },
+                level,
+            )
         },
-        level,
+        || shards::write(vocab, terms, rank::bm25(site, terms, vocab.len()), level),
     );
-    let postings = rank::bm25(site, terms, vocab.len());
     let shards::Shards {
         mut files,
         list: shards,
-    } = shards::write(vocab, terms, postings, level);
+    } = shards;
     files.extend(leads.files);
     // Fragments, made while the pages were rendered (they are about as large as the text).
     let mut build_hash = blake3::Hasher::new();
