@@ -76,17 +76,17 @@ use std::io::Write;
 
 pub const FORMAT_VERSION: u32 = 3;
 /// Target size of one term shard before compression.
-pub const SHARD_BYTES: usize = 4 * 1024;
+pub const SHARD_BYTES: usize = 2 * 1024;
 /// Size of the fragments' preset dictionary.
 pub const DICT_BYTES: usize = 8 * 1024;
 /// Pages kept in the postings of one term.
 pub const MAX_POSTINGS: usize = 1000;
 /// Forms (folded words) listed per term in a shard, the most pages first.
-pub const MAX_FORMS: usize = 7;
+pub const MAX_FORMS: usize = 3;
 /// Sections listed per posting: the first ones of the page that hold the term.
 pub const MAX_SECTIONS: usize = 8;
 /// Words of a section's text a lead keeps (its opening).
-pub const LEAD_WORDS: usize = 24;
+pub const LEAD_WORDS: usize = 16;
 /// Size a leads group reaches (JSON, before compression) before the next page starts another.
 pub const LEADS_BYTES: usize = 24 * 1024;
 

@@ -36,7 +36,9 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Term `id`'s forms, most pages first (ties by the form), at most [`MAX_FORMS`].
+    /// Term `id`'s forms, most pages first (ties by the form), at most [`MAX_FORMS`]; none when
+    /// the index has only one: every page holding the term then holds that form, so it would
+    /// tell no two pages apart (and on the default site such lists were 3 KB of a session).
     fn forms(&mut self, id: u32, list: &[(u32, u32)]) -> Vec<u32> {
         let mut pages: Vec<(u32, u32)> = Vec::new();
         for &(page, packed) in list {
@@ -52,6 +54,9 @@ impl<'a> Writer<'a> {
             b.1.cmp(&a.1)
                 .then_with(|| self.vocab.word(a.0).cmp(self.vocab.word(b.0)))
         });
+        if pages.len() < 2 {
+            return Vec::new();
+        }
         pages.truncate(MAX_FORMS);
         pages.into_iter().map(|p| p.0).collect()
     }
@@ -272,7 +277,8 @@ mod tests {
         );
         assert_eq!(sections, vec![vec![(0, false), (3, true)], vec![]]);
         let rubric = entries.iter().find(|e| e.0 == "rubric").unwrap();
-        assert_eq!(rubric.3, vec![(0, rubric.3[0].1, 0b1, vec![(2, false)])]);
+        assert_eq!(rubric.2, Vec::<String>::new(), "one form: none listed");
+        assert_eq!(rubric.3, vec![(0, rubric.3[0].1, 0, vec![(2, false)])]);
         assert!(
             entries.iter().all(|e| e.0 != "walks"),
             "a form that is no term has no entry"
@@ -293,6 +299,23 @@ mod tests {
         let many = &entries[0];
         assert_eq!(many.2, forms[..MAX_FORMS].to_vec());
         assert_eq!(many.3[0].2, 0b1, "the first page has f0 only");
-        assert_eq!(many.3[8].2, 0b0111_1111, "forms past the cap have no bit");
+        assert_eq!(
+            u32::from(many.3[8].2),
+            (1 << MAX_FORMS) - 1,
+            "forms past the cap have no bit"
+        );
+    }
+
+    #[test]
+    fn a_term_of_one_form_lists_none() {
+        let pages = (0..3)
+            .map(|_| Some(page(&[("teach", &["teaching"], &[])], &[])))
+            .collect();
+        let entries = written(pages);
+        assert!(entries[0].2.is_empty(), "one form tells no page apart");
+        assert!(
+            entries[0].3.iter().all(|p| p.2 & 0x7f == 0),
+            "and no page has a bit"
+        );
     }
 }
