@@ -292,6 +292,7 @@ def pagefind_index(out):
 def category(url):
     u = url.split("?")[0]
     for pat, c in [(r"/search/index\.json\.gz$", "manifest"), (r"/search/t/.*\.dict\.gz$", "dictionary"),
+                   (r"/search/t/.*\.leads\.gz$", "leads"),
                    (r"/search/t/", "shards"),
                    (r"/search/f/", "fragments"), (r"/stem\.", "stem.js"),
                    (r"pagefind-entry\.json$", "entry.json"), (r"pagefind\.js$", "pagefind.js"),

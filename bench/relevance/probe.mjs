@@ -81,7 +81,7 @@ async function oursApi({ q, limit }) {
   window.__relIndex ||= new S.Index(form.dataset.index, form.dataset.stem);
   const found = await window.__relIndex.search(q, { typing: !/\s$/.test(q), limit });
   const shown = now();
-  const url = (r) => (r.fragment && (r.fragment.u ?? r.fragment.url)) ?? r.url ?? r.u ?? null;
+  const url = (r) => (r.lead && r.lead.u) ?? r.url ?? r.u ?? null;
   return { t0, shown, total: found.total, top: found.results.map(url) };
 }
 

@@ -31,7 +31,7 @@ use crate::search::PageTerms;
 use std::collections::{HashMap, HashSet};
 
 /// Bumped whenever what is cached or how it is written changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"PBCACHE\0";
 
 pub use crate::output::{FileEntry, Key};
@@ -391,6 +391,7 @@ fn write_terms(w: &mut W, t: &PageTerms) {
     for id in &t.title {
         w.u64(u64::from(*id));
     }
+    w.bytes(&t.places);
 }
 
 fn read_terms(r: &mut R) -> Got<PageTerms> {
@@ -405,10 +406,12 @@ fn read_terms(r: &mut R) -> Got<PageTerms> {
     let title = (0..n)
         .map(|_| u32::try_from(r.u64()?).ok())
         .collect::<Option<_>>()?;
+    let places = r.bytes()?.into();
     Some(PageTerms {
         terms,
         length,
         title,
+        places,
     })
 }
 
@@ -614,6 +617,7 @@ mod tests {
             terms: vec![(0, 3.0)],
             length: 3.0,
             title: vec![0],
+            places: vec![1, 0, 1, 1].into(),
         };
         let mut cache = Cache {
             folder: (1, 2),

@@ -2,10 +2,12 @@
 //! counted with their field weights; the vocabulary that numbers the terms kept between the
 //! counting and the index.
 
+use super::MAX_SECTIONS;
 use crate::markdown::{Rendered, TextSection};
 use crate::model::{Page, Site};
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -87,24 +89,132 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.unicode_words()
 }
 
-/// Terms of one page with their weighted frequencies, and the page's weighted length, as
-/// counted (string keys); see [`Vocabulary::compact`] for the form that is kept.
+/// One term of a page as counted: its weighted frequency and where it is. Held inline where it
+/// can be (its first form, its sections): a page has hundreds of terms, and an allocation each
+/// was a tenth of the counting's time.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    pub weight: f64,
+    /// The folded words that gave the term on this page (see [`fold`]), in the order met: the
+    /// first, and the others.
+    form: Option<Arc<str>>,
+    more_forms: Vec<Arc<str>>,
+    /// The sections holding it, in page order, the first [`MAX_SECTIONS`] of them.
+    pub sections: Sections,
+}
+
+impl Counted {
+    /// A term counted `weight` with `forms` in `sections`.
+    pub fn new(weight: f64, forms: &[&str], sections: &[(u32, bool)]) -> Counted {
+        let mut c = Counted {
+            weight,
+            ..Counted::default()
+        };
+        for f in forms {
+            c.add_form(&Arc::from(*f));
+        }
+        for &(index, heading) in sections {
+            c.sections.add(index, heading);
+        }
+        c
+    }
+
+    /// The folded words that gave the term on this page, in the order met.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        self.form.iter().chain(&self.more_forms).map(|f| &**f)
+    }
+
+    fn add_form(&mut self, form: &Arc<str>) {
+        match &self.form {
+            None => self.form = Some(form.clone()),
+            Some(f) if **f == **form => {}
+            Some(_) => {
+                if !self.more_forms.iter().any(|f| **f == **form) {
+                    self.more_forms.push(form.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The sections holding a term on a page: index in the page's sections and whether in the
+/// heading, in page order, at most [`MAX_SECTIONS`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sections {
+    len: u8,
+    items: [(u32, bool); MAX_SECTIONS],
+}
+
+impl Sections {
+    pub fn as_slice(&self) -> &[(u32, bool)] {
+        &self.items[..usize::from(self.len)]
+    }
+
+    /// Adds section `index` (`heading`: the term is in its heading), unless full.
+    fn add(&mut self, index: u32, heading: bool) {
+        let n = usize::from(self.len);
+        match self.items[..n].last_mut() {
+            Some(last) if last.0 == index => last.1 |= heading,
+            _ if n < MAX_SECTIONS => {
+                self.items[n] = (index, heading);
+                self.len += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Terms of one page with their weighted frequencies and places, and the page's weighted
+/// length, as counted (string keys); see [`Vocabulary::compact`] for the form that is kept.
 #[derive(Debug, Clone, Default)]
 pub struct RawTerms {
-    pub terms: HashMap<String, f64>,
+    pub terms: HashMap<String, Counted>,
     pub length: f64,
     /// Terms of the title, which earn a bonus on top of their frequency.
     pub title: Vec<String>,
 }
 
 /// Terms of one page as kept between the counting and the index: vocabulary ids and weights,
-/// about a tenth of the memory of string keys (the peak of a large build depends on it).
+/// about a tenth of the memory of string keys (the peak of a large build depends on it), and
+/// where each term is, packed (see [`super::places`]).
 #[derive(Debug, Clone, Default)]
 pub struct PageTerms {
     pub terms: Vec<(u32, f32)>,
     pub length: f32,
     pub title: Vec<u32>,
+    /// Per term of `terms`, in its order: the forms (vocabulary ids) and sections that hold it,
+    /// one buffer for the page (see [`super::places`]).
+    pub places: Box<[u8]>,
 }
+
+impl PageTerms {
+    /// These terms with every vocabulary id `w` (of terms and forms) numbered `id(w)`: a cached
+    /// page's terms in this build's vocabulary.
+    pub fn renumbered(&self, mut id: impl FnMut(u32) -> u32) -> PageTerms {
+        let mut entries: Vec<(u32, f32, Vec<u32>, &[u8])> = Vec::with_capacity(self.terms.len());
+        let mut at = 0;
+        for &(w, n) in &self.terms {
+            let (forms, sections, next) = super::places::read(&self.places, at, w);
+            at = next;
+            let forms = forms.into_iter().map(&mut id).collect();
+            entries.push((id(w), n, forms, sections));
+        }
+        entries.sort_unstable_by_key(|e| e.0);
+        let mut places = Vec::with_capacity(self.places.len());
+        for (w, _, forms, sections) in &entries {
+            super::places::write_coded(&mut places, *w, forms, sections);
+        }
+        PageTerms {
+            terms: entries.iter().map(|e| (e.0, e.1)).collect(),
+            length: self.length,
+            title: self.title.iter().map(|&w| id(w)).collect(),
+            places: places.into_boxed_slice(),
+        }
+    }
+}
+
+/// A term of a page while it is numbered: id, weight, forms' ids, sections.
+type Kept = (u32, f32, Vec<u32>, Sections);
 
 /// Every term seen, numbered in the order first seen.
 #[derive(Debug, Clone, Default)]
@@ -125,19 +235,29 @@ impl Vocabulary {
         id
     }
 
-    /// The kept form of counted terms.
+    /// The kept form of counted terms. A term's forms are numbered right after it, so that a
+    /// form first met with its term is packed in one byte (see [`super::places`]).
     pub fn compact(&mut self, raw: RawTerms) -> PageTerms {
-        let mut terms: Vec<(u32, f32)> = raw
+        let mut terms: Vec<Kept> = raw
             .terms
             .into_iter()
-            .map(|(t, w)| (self.id(t), w as f32))
+            .map(|(t, c)| {
+                let id = self.id(t);
+                let forms = c.forms().map(|f| self.intern(f)).collect();
+                (id, c.weight as f32, forms, c.sections)
+            })
             .collect();
         terms.sort_unstable_by_key(|t| t.0);
+        let mut places = Vec::with_capacity(terms.len() * 4);
+        for (id, _, forms, sections) in &terms {
+            super::places::write(&mut places, *id, forms, sections.as_slice());
+        }
         let title = raw.title.into_iter().map(|t| self.id(t)).collect();
         PageTerms {
-            terms,
+            terms: terms.iter().map(|t| (t.0, t.1)).collect(),
             length: raw.length as f32,
             title,
+            places: places.into_boxed_slice(),
         }
     }
 
@@ -192,8 +312,11 @@ pub fn count_terms(p: &Page, sections: &[TextSection]) -> RawTerms {
     count_text(&p.title, &summary(p), sections, &p.lang)
 }
 
-/// Index terms by word, for one language (see `TERMS_OF`).
-type TermsOf = (String, HashMap<Box<str>, Box<[String]>>);
+/// Index terms and folded form by word.
+type Known = HashMap<Box<str>, (Box<[String]>, Arc<str>)>;
+
+/// [`Known`] words of one language (see `TERMS_OF`).
+type TermsOf = (String, Known);
 
 thread_local! {
     /// Each thread's index terms of the words it has met, for one language at a time: the pages
@@ -206,55 +329,83 @@ thread_local! {
 /// Words kept by a thread in `TERMS_OF` before it starts over (a bound on its memory).
 const TERMS_OF_MAX: usize = 100_000;
 
-/// Counts the terms of a title, a summary and sections of text in language `lang`.
-pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
-    fn add(
-        text: &str,
-        weight: f64,
-        analyzer: &Analyzer,
-        known: &mut HashMap<Box<str>, Box<[String]>>,
-        out: &mut RawTerms,
-    ) {
-        let mut count = |terms: &[String]| {
-            for t in terms {
-                match out.terms.get_mut(t) {
-                    Some(n) => *n += weight,
-                    None => {
-                        out.terms.insert(t.clone(), weight);
-                    }
-                }
-            }
-            out.length += weight;
+/// Where the words being counted are: their weight and, in a section, its index and whether in
+/// its heading.
+#[derive(Clone, Copy)]
+struct Field {
+    weight: f64,
+    section: Option<(u32, bool)>,
+}
+
+/// Counts one word's `terms` (of folded form `form`) in `field`.
+fn count_word(terms: &[String], form: &Arc<str>, field: Field, out: &mut RawTerms) {
+    for t in terms {
+        // One lookup for a term met before, the usual case.
+        let c = match out.terms.get_mut(t.as_str()) {
+            Some(c) => c,
+            None => out.terms.entry(t.clone()).or_default(),
         };
-        for w in words(text) {
-            match known.get(w) {
-                Some(terms) => count(terms),
-                None => {
-                    let terms = analyzer.terms(w).into_boxed_slice();
-                    count(&terms);
-                    if known.len() >= TERMS_OF_MAX {
-                        known.clear();
-                    }
-                    known.insert(w.into(), terms);
+        c.weight += field.weight;
+        c.add_form(form);
+        if let Some((index, heading)) = field.section {
+            c.sections.add(index, heading);
+        }
+    }
+    out.length += field.weight;
+}
+
+/// Counts the words of `text` in `field`.
+fn count_words(
+    text: &str,
+    field: Field,
+    analyzer: &Analyzer,
+    known: &mut Known,
+    out: &mut RawTerms,
+) {
+    for w in words(text) {
+        match known.get(w) {
+            Some((terms, form)) => count_word(terms, form, field, out),
+            None => {
+                let terms = analyzer.terms(w).into_boxed_slice();
+                let form: Arc<str> = fold(w).into();
+                count_word(&terms, &form, field, out);
+                if known.len() >= TERMS_OF_MAX {
+                    known.clear();
                 }
+                known.insert(w.into(), (terms, form));
             }
         }
     }
+}
+
+/// Counts the terms of a title, a summary and sections of text in language `lang`, and where
+/// each is: its folded forms, and the sections (by index in `sections`) holding it.
+pub fn count_text(title: &str, summary: &[&str], sections: &[TextSection], lang: &str) -> RawTerms {
     let analyzer = Analyzer::new(lang);
     let mut out = RawTerms::default();
+    let field = |weight, section| Field { weight, section };
     TERMS_OF.with_borrow_mut(|(of, known)| {
         if of != lang {
             known.clear();
             *of = lang.to_string();
         }
-        add(title, TITLE_WEIGHT, &analyzer, known, &mut out);
+        count_words(title, field(TITLE_WEIGHT, None), &analyzer, known, &mut out);
         out.title = words(title).flat_map(|w| analyzer.terms(w)).collect();
         for text in summary {
-            add(text, SUMMARY_WEIGHT, &analyzer, known, &mut out);
+            count_words(
+                text,
+                field(SUMMARY_WEIGHT, None),
+                &analyzer,
+                known,
+                &mut out,
+            );
         }
-        for s in sections {
-            add(&s.heading, SUMMARY_WEIGHT, &analyzer, known, &mut out);
-            add(&s.text, 1.0, &analyzer, known, &mut out);
+        for (i, s) in sections.iter().enumerate() {
+            let i = i as u32;
+            let heading = field(SUMMARY_WEIGHT, Some((i, true)));
+            count_words(&s.heading, heading, &analyzer, known, &mut out);
+            let text = field(1.0, Some((i, false)));
+            count_words(&s.text, text, &analyzer, known, &mut out);
         }
     });
     out
@@ -340,7 +491,70 @@ mod tests {
             text: "equity and data".into(),
         }];
         let t = count_text("Equity first", &[], &sections, "en");
-        assert_eq!(t.terms["equiti"], 3.0 + 2.0 + 1.0);
-        assert_eq!(t.terms["data"], 1.0);
+        assert_eq!(t.terms["equiti"].weight, 3.0 + 2.0 + 1.0);
+        assert_eq!(t.terms["data"].weight, 1.0);
+    }
+
+    #[test]
+    fn each_term_knows_its_forms_and_sections() {
+        let section = |heading: &str, text: &str| TextSection {
+            anchor: String::new(),
+            heading: heading.into(),
+            text: text.into(),
+        };
+        let mut sections = vec![
+            section("", "Before any heading: walking."),
+            section("Plans", "Nothing here."),
+            section("The Walk", "Walks, walks."),
+        ];
+        sections.extend((0..10).map(|_| section("More", "walk")));
+        let t = count_text("Équipe walks", &[], &sections, "en");
+        let walk = &t.terms["walk"];
+        let forms: Vec<&str> = walk.forms().collect();
+        assert_eq!(forms, vec!["walks", "walking", "walk"], "folded, as met");
+        let sections = walk.sections.as_slice();
+        assert_eq!(
+            sections[..3],
+            [(0, false), (2, true), (3, false)],
+            "index in the sections, the untitled first one included; heading flagged"
+        );
+        assert_eq!(sections.len(), MAX_SECTIONS, "the first ones");
+        assert_eq!(t.terms["equip"].forms().collect::<Vec<_>>(), vec!["equipe"]);
+        assert!(
+            t.terms["equip"].sections.as_slice().is_empty(),
+            "in the title only"
+        );
+    }
+
+    #[test]
+    fn renumbered_terms_keep_their_places() {
+        let section = TextSection {
+            anchor: String::new(),
+            heading: "Rubrics".into(),
+            text: "walks and walking".into(),
+        };
+        let mut vocab = Vocabulary::default();
+        let t = vocab.compact(count_text("", &[], &[section], "en"));
+        let places = |t: &PageTerms, words: &dyn Fn(u32) -> String| {
+            let mut at = 0;
+            let mut out = Vec::new();
+            for &(id, _) in &t.terms {
+                let (forms, sections, next) = super::super::places::read(&t.places, at, id);
+                at = next;
+                let mut forms: Vec<String> = forms.into_iter().map(words).collect();
+                forms.sort();
+                out.push((words(id), forms, sections.to_vec()));
+            }
+            out.sort();
+            out
+        };
+        let before = places(&t, &|w| vocab.word(w).to_string());
+        // Reversed numbers: the terms change order, their places go with them.
+        let top = vocab.len() as u32 + 5;
+        let r = t.renumbered(|w| top - w);
+        assert!(r.terms.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(places(&r, &|w| vocab.word(top - w).to_string()), before);
+        assert_eq!(before[1].0, "walk");
+        assert_eq!(before[1].1, vec!["walking", "walks"]);
     }
 }

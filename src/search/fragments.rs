@@ -26,7 +26,7 @@ struct Fragment<'a> {
 pub fn fragment(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
     let frag = Fragment {
         t: &page.title,
-        u: format!("{}{}", site.config.base_url.path, page.url),
+        u: url(site, page),
         k: search_kind(page.kind).1,
         b: crumbs(site, page),
         l: &page.lang,
@@ -38,8 +38,13 @@ pub fn fragment(site: &Site, page: &Page, sections: &[TextSection]) -> Vec<u8> {
     serde_json::to_vec(&frag).unwrap_or_default()
 }
 
+/// The URL of `page` as a result links to it.
+pub(super) fn url(site: &Site, page: &Page) -> String {
+    format!("{}{}", site.config.base_url.path, page.url)
+}
+
 /// The titles of `page`'s ancestors below the home page, outermost first: its breadcrumb.
-fn crumbs(site: &Site, page: &Page) -> String {
+pub(super) fn crumbs(site: &Site, page: &Page) -> String {
     let mut crumbs: Vec<&str> = site
         .ancestors(page.id)
         .filter(|a| a.kind != PageKind::Home)
@@ -175,6 +180,23 @@ fn piece_starts(bytes: &[u8]) -> Vec<usize> {
     starts.push(bytes.len());
     starts.dedup();
     starts
+}
+
+/// Fragment `z`, compressed against `dict`, as JSON again; empty if it does not inflate.
+pub(super) fn inflate(z: &[u8], dict: &[u8]) -> Vec<u8> {
+    let mut d = flate2::Decompress::new(false);
+    if !dict.is_empty() && d.set_dictionary(dict).is_err() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(z.len() * 4 + 256);
+    loop {
+        let before = d.total_in() as usize;
+        match d.decompress_vec(&z[before..], &mut out, flate2::FlushDecompress::Finish) {
+            Ok(flate2::Status::StreamEnd) => return out,
+            Ok(_) if out.len() == out.capacity() => out.reserve(out.capacity()),
+            Ok(_) | Err(_) => return Vec::new(),
+        }
+    }
 }
 
 /// `json` compressed as raw DEFLATE (no header) with `dict` as the preset dictionary, by `c`

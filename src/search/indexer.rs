@@ -23,6 +23,10 @@ pub struct Indexer {
     /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
     /// after an edit is read with the dictionary readers already have.
     dict: Vec<u8>,
+    /// Each page's lead, kept by `serve` (made from its fragment, made again when it is):
+    /// `None` for a page left out of search or not made yet. Empty in a one-shot build, whose
+    /// leads are made from the fragments as the index is written.
+    leads: Vec<Option<Box<[u8]>>>,
 }
 
 impl Indexer {
@@ -74,6 +78,9 @@ impl Indexer {
         if let Some(slot) = self.fragments.get_mut(id.index()) {
             *slot = None;
         }
+        if let Some(slot) = self.leads.get_mut(id.index()) {
+            *slot = None;
+        }
     }
 
     /// This index for the pages of a new structure (`serve`): page `i` keeps the terms and the
@@ -88,12 +95,14 @@ impl Indexer {
         let mut vocab = self.vocab.clone();
         let mut terms = Vec::with_capacity(site.pages.len());
         let mut fragments = Vec::with_capacity(site.pages.len());
+        let mut leads = Vec::with_capacity(site.pages.len());
         for p in &site.pages {
             let old = kept(p.id).map(PageId::index);
             match old.and_then(|i| self.terms.get(i)) {
                 Some(t) if p.searchable() == t.is_some() => {
                     terms.push(t.clone());
                     fragments.push(old.and_then(|i| self.fragments.get(i).cloned().flatten()));
+                    leads.push(old.and_then(|i| self.leads.get(i).cloned().flatten()));
                 }
                 _ => {
                     let sections = &rendered[p.id.index()].sections;
@@ -102,17 +111,22 @@ impl Indexer {
                             .then(|| super::page_terms(p, sections, &mut vocab)),
                     );
                     fragments.push(None);
+                    leads.push(None);
                 }
             }
         }
         if self.fragments.is_empty() {
             fragments.clear();
         }
+        if self.leads.is_empty() {
+            leads.clear();
+        }
         Indexer {
             vocab,
             terms,
             fragments,
             dict: self.dict.clone(),
+            leads,
         }
     }
 
@@ -136,12 +150,52 @@ impl Indexer {
         } else {
             self.fragments = super::fragments(site, rendered, &self.terms, &mut self.dict, live);
         }
-        let fragments = if live {
-            self.fragments.clone()
-        } else {
-            std::mem::take(&mut self.fragments)
-        };
-        super::build(site, &self.terms, &self.vocab, fragments, &self.dict, live)
+        if !live {
+            let fragments = std::mem::take(&mut self.fragments);
+            return super::build(
+                site,
+                &self.terms,
+                &self.vocab,
+                fragments,
+                &self.dict,
+                None,
+                live,
+            );
+        }
+        self.remake_leads();
+        let fragments = self.fragments.clone();
+        let leads = Some(self.leads.as_slice());
+        super::build(
+            site,
+            &self.terms,
+            &self.vocab,
+            fragments,
+            &self.dict,
+            leads,
+            live,
+        )
+    }
+
+    /// Makes the leads of pages with a fragment and no lead (new, or changed since made) from
+    /// their fragments, and drops those of pages without (`serve`).
+    fn remake_leads(&mut self) {
+        self.leads.resize(self.fragments.len(), None);
+        let missing: Vec<usize> = (0..self.fragments.len())
+            .filter(|&i| self.fragments[i].is_some() && self.leads[i].is_none())
+            .collect();
+        let fragments: Vec<Option<Vec<u8>>> =
+            missing.iter().map(|&i| self.fragments[i].clone()).collect();
+        for (i, lead) in missing
+            .into_iter()
+            .zip(super::leads_of(&fragments, &self.dict))
+        {
+            self.leads[i] = lead.map(Vec::into_boxed_slice);
+        }
+        for (lead, frag) in self.leads.iter_mut().zip(&self.fragments) {
+            if frag.is_none() {
+                *lead = None;
+            }
+        }
     }
 
     /// Makes the fragments of counted pages that have none (changed since they were made) from

@@ -3,13 +3,28 @@
 //!
 //! Layout (format version [`FORMAT_VERSION`], checked by `search.js`):
 //! - `search/index.json.gz` — the manifest: format version, page count, each page's kind and
-//!   edition-independent language, stop words, and the first term and file name of every shard.
+//!   edition-independent language, stop words, the first term and file name of every shard,
+//!   and the first page and file name of every leads group.
 //! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
 //!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
-//!   fall in. Content-hashed names: a host can cache them forever.
+//!   fall in. Content-hashed names: a host can cache them forever. An entry:
+//!   ```text
+//!   varint len, term, u8 truncated,
+//!   varint nforms, nforms × (varint len, form)      // folded words that gave the term, the
+//!                                                   // most pages first, at most MAX_FORMS
+//!   varint npostings, npostings × (varint page delta, u8 impact, u8 F, varint m, m × varint)
+//!   ```
+//!   `F`: bit j set if and only if the page has form j; bit 7 if the term is in its title. Then
+//!   the sections (indexes into the page's fragment and lead `s`) that hold the term in their
+//!   heading or text, the first [`MAX_SECTIONS`] in page order, each coded as
+//!   `(index − previous index or −1 − 1) × 2 + (1 if in the heading)`.
+//! - `search/t/<hash>.leads.gz` — leads groups: JSON `{"<page>": lead, …}` for consecutive
+//!   searchable pages, until the group reaches [`LEADS_BYTES`]. A lead is a page's fragment with
+//!   each section's text cut after its [`LEAD_WORDS`]th word (a fourth element `1` when cut):
+//!   what a result shows, without the page's text.
 //! - `search/f/<page>.bin` — one fragment per page (title, URL, kind, breadcrumb, the text of
-//!   each section with its anchor), fetched only for results shown: JSON, compressed as raw
-//!   DEFLATE against a preset dictionary.
+//!   each section with its anchor), fetched only to check a quoted phrase: JSON, compressed as
+//!   raw DEFLATE against a preset dictionary.
 //! - `search/t/<hash>.dict.gz` — that dictionary ([`DICT_BYTES`]): the strings that recur most
 //!   across a sample of the fragments (words, phrases, the JSON around them, the site's paths).
 //!   A reader fetches it once, beside the first shards; each fragment is then about a quarter
@@ -23,26 +38,32 @@
 //! stem of their accent-less spelling, so `educacion` finds `educación`. A shard entry holds,
 //! for each page containing the term, the page's BM25 score for it (title words weigh three
 //! times, heading words twice) quantised to one byte; the browser adds the bytes of the query
-//! terms. Postings of terms found in more than [`MAX_POSTINGS`] pages keep the best-scoring ones
-//! and are marked truncated: such terms do not exclude pages.
+//! terms, then re-ranks the best by where the words are (exact forms, title, headings, words
+//! sharing a section) and shows the best section's opening from the lead. Postings of terms
+//! found in more than [`MAX_POSTINGS`] pages keep the best-scoring ones and are marked
+//! truncated: such terms do not exclude pages.
 //!
-//! The jobs, one module each: [`analysis`] (words, stems, counted terms, the vocabulary),
-//! [`rank`] (BM25 scores), [`shards`] (the term shards) and [`fragments`] (fragments and their
-//! dictionary); [`build`] here puts their files together with the manifest. [`Indexer`] is the
-//! one way in for a build and for `serve`: pages in, files out.
+//! The jobs, one module each: [`analysis`] (words, stems, counted terms with their forms and
+//! sections, the vocabulary), [`places`] (where each term of a page is, packed), [`rank`] (BM25
+//! impacts), [`shards`] (the term shards), [`leads`] (leads and their groups) and [`fragments`]
+//! (fragments and their dictionary); [`build`] here puts their files together with the
+//! manifest. [`Indexer`] is the one way in for a build and for `serve`: pages in, files out.
 
 mod analysis;
 mod fragments;
 mod indexer;
+mod leads;
+mod places;
 mod rank;
 mod shards;
 
 pub use analysis::{
-    Analyzer, PageTerms, RawTerms, Vocabulary, all_page_terms, count_terms, count_text, fold,
-    page_terms, stop_words, words,
+    Analyzer, Counted, PageTerms, RawTerms, Vocabulary, all_page_terms, count_terms, count_text,
+    fold, page_terms, stop_words, words,
 };
 pub use fragments::{compress_fragments, dictionary, fragment, fragments, same_fragment};
 pub use indexer::Indexer;
+pub use leads::lead;
 pub use rank::{LISTING_PRIOR, prior};
 
 use crate::model::{PageKind, Site};
@@ -53,13 +74,21 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Target size of one term shard before compression.
-pub const SHARD_BYTES: usize = 4 * 1024;
+pub const SHARD_BYTES: usize = 2 * 1024;
 /// Size of the fragments' preset dictionary.
 pub const DICT_BYTES: usize = 8 * 1024;
 /// Pages kept in the postings of one term.
 pub const MAX_POSTINGS: usize = 1000;
+/// Forms (folded words) listed per term in a shard, the most pages first.
+pub const MAX_FORMS: usize = 3;
+/// Sections listed per posting: the first ones of the page that hold the term.
+pub const MAX_SECTIONS: usize = 8;
+/// Words of a section's text a lead keeps (its opening).
+pub const LEAD_WORDS: usize = 16;
+/// Size a leads group reaches (JSON, before compression) before the next page starts another.
+pub const LEADS_BYTES: usize = 24 * 1024;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -77,6 +106,8 @@ struct Manifest<'a> {
     build: &'a str,
     /// The fragments' preset dictionary (`t/<hash>.dict.gz`).
     dict: String,
+    /// `[first page, file]` per leads group, sorted by page.
+    leads: Vec<(u32, String)>,
 }
 
 fn level(fast: bool) -> Compression {
@@ -107,22 +138,40 @@ fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
 }
 
 /// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
-/// of page `i` (see [`page_terms`]; `None` for pages left out of search). `fast` trades size for
-/// speed (for `serve`).
+/// of page `i` (see [`page_terms`]; `None` for pages left out of search), `fragments[i]` its
+/// fragment compressed against `dict`, and `leads[i]` its lead when kept (`serve`; otherwise
+/// made from the fragment). `fast` trades size for speed (for `serve`).
 pub fn build(
     site: &Site,
     terms: &[Option<PageTerms>],
     vocab: &Vocabulary,
     fragments: Vec<Option<Vec<u8>>>,
     dict: &[u8],
+    leads: Option<&[Option<Box<[u8]>>]>,
     fast: bool,
 ) -> Vec<(String, Vec<u8>)> {
     let level = level(fast);
-    let scores = rank::bm25(site, terms, vocab.len());
+    // The leads (made from the fragments) and the shards at once: neither waits for the other.
+    let (leads, shards) = rayon::join(
+        || {
+            leads::write(
+                fragments.len(),
+                |range| match leads {
+                    Some(kept) => range
+                        .map(|i| kept.get(i).cloned().flatten().map(Vec::from))
+                        .collect(),
+                    None => leads_of(&fragments[range], dict),
+                },
+                level,
+            )
+        },
+        || shards::write(vocab, terms, rank::bm25(site, terms, vocab.len()), level),
+    );
     let shards::Shards {
         mut files,
         list: shards,
-    } = shards::write(vocab, scores, level);
+    } = shards;
+    files.extend(leads.files);
     // Fragments, made while the pages were rendered (they are about as large as the text).
     let mut build_hash = blake3::Hasher::new();
     let dict_gz = gzip(dict, level);
@@ -136,12 +185,22 @@ pub fn build(
         }
     }
     let build = build_hash.finalize().to_hex()[..10].to_string();
-    let manifest = manifest(site, terms, shards, &build, dict_file);
+    let mut manifest = manifest(site, terms, shards, &build, dict_file);
+    manifest.leads = leads.list;
     files.push((
         "search/index.json.gz".into(),
         gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level),
     ));
     files
+}
+
+/// The leads of the pages whose compressed `fragments` are given (see [`lead`]), in parallel.
+pub fn leads_of(fragments: &[Option<Vec<u8>>], dict: &[u8]) -> Vec<Option<Vec<u8>>> {
+    use rayon::prelude::*;
+    fragments
+        .par_iter()
+        .map(|z| z.as_ref().map(|z| lead(&fragments::inflate(z, dict))))
+        .collect()
 }
 
 /// The manifest of an index whose shards are `shards`, fragments' build `build` and dictionary
@@ -196,5 +255,6 @@ fn manifest<'a>(
         shards,
         build,
         dict,
+        leads: Vec::new(),
     }
 }

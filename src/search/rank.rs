@@ -22,17 +22,28 @@ pub fn prior(kind: PageKind) -> f64 {
     }
 }
 
-/// The BM25 score of every (term, page) of the index, and the highest of them.
-pub(super) struct Scores {
-    /// Per term id, `(page, score)` in page order. Kept as f32 (one byte of impact is written in
-    /// the end): the lists hold millions of postings on a large site.
-    pub postings: Vec<Vec<(u32, f32)>>,
-    pub max: f64,
+/// A posting's places are unknown (see [`Postings`]).
+pub(super) const NO_PLACES: u32 = (1 << 24) - 1;
+
+/// Per term id, `(page, impact << 24 | places)` in page order: the page's BM25 score for the
+/// term as one byte of impact (1–255, the highest score of the index 255), and where the
+/// term's places begin in the page's `places` ([`NO_PLACES`] past 16 MiB). Eight bytes a
+/// posting: the lists hold millions of postings on a large site.
+pub(super) type Postings = Vec<Vec<(u32, u32)>>;
+
+/// The postings of the pages' counted `terms` (`None` for pages left out of search), over a
+/// vocabulary of `words` terms.
+pub(super) fn bm25(site: &Site, terms: &[Option<PageTerms>], words: usize) -> Postings {
+    postings(terms, words, |page| prior(site.pages[page].kind))
 }
 
-/// The scores of the pages' counted `terms` (`None` for pages left out of search), over a
-/// vocabulary of `words` terms.
-pub(super) fn bm25(site: &Site, terms: &[Option<PageTerms>], words: usize) -> Scores {
+/// The postings of the pages' counted `terms` (`None` for pages left out of search), over a
+/// vocabulary of `words` terms, page `i`'s scores multiplied by `prior(i)`.
+pub(super) fn postings(
+    terms: &[Option<PageTerms>],
+    words: usize,
+    prior: impl Fn(usize) -> f64,
+) -> Postings {
     // Document frequencies and the average length.
     let mut df: Vec<u32> = vec![0; words];
     let (mut total_len, mut docs) = (0.0f64, 0usize);
@@ -48,30 +59,49 @@ pub(super) fn bm25(site: &Site, terms: &[Option<PageTerms>], words: usize) -> Sc
     } else {
         total_len / docs as f64
     };
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); words];
-    let mut max_score: f64 = 0.0;
+    let idf: Vec<f64> = df
+        .iter()
+        .map(|&d| {
+            let d = f64::from(d);
+            (1.0 + (docs as f64 - d + 0.5) / (d + 0.5)).ln()
+        })
+        .collect();
+    drop(df);
+    let score = |page: usize, t: &PageTerms, id: u32, tf: f32| {
+        let norm = K1 * (1.0 - B + B * f64::from(t.length) / avgdl);
+        let tf = f64::from(tf);
+        let idf = idf[id as usize];
+        let in_title = if t.title.contains(&id) {
+            TITLE_BOOST * idf
+        } else {
+            0.0
+        };
+        prior(page) * (idf * tf * (K1 + 1.0) / (tf + norm) + in_title)
+    };
+    // The highest score first, for the impacts, so that the lists need not hold scores.
+    let mut max: f64 = 0.0;
     for (page, t) in terms.iter().enumerate() {
         let Some(t) = t else { continue };
-        let norm = K1 * (1.0 - B + B * f64::from(t.length) / avgdl);
-        let prior = prior(site.pages[page].kind);
         for &(id, tf) in &t.terms {
-            let tf = f64::from(tf);
-            let d = f64::from(df[id as usize]);
-            let idf = (1.0 + (docs as f64 - d + 0.5) / (d + 0.5)).ln();
-            let in_title = if t.title.contains(&id) {
-                TITLE_BOOST * idf
-            } else {
-                0.0
-            };
-            let score = prior * (idf * tf * (K1 + 1.0) / (tf + norm) + in_title);
-            max_score = max_score.max(score);
-            postings[id as usize].push((page as u32, score as f32));
+            max = max.max(score(page, t, id, tf));
         }
     }
-    Scores {
-        postings,
-        max: max_score,
+    let mut postings: Postings = vec![Vec::new(); words];
+    for (page, t) in terms.iter().enumerate() {
+        let Some(t) = t else { continue };
+        let mut at = 0;
+        for &(id, tf) in &t.terms {
+            let impact = ((score(page, t, id, tf) / max) * 254.0).round() as u32 + 1;
+            let places = if at < t.places.len() && at < NO_PLACES as usize {
+                at as u32
+            } else {
+                NO_PLACES
+            };
+            at = super::places::skip(&t.places, at);
+            postings[id as usize].push((page as u32, impact.min(255) << 24 | places));
+        }
     }
+    postings
 }
 
 #[cfg(test)]

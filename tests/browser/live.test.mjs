@@ -6,7 +6,8 @@
 //   b. an edit to another page does not reload the open one;
 //   c. a stylesheet change is applied without a reload;
 //   d. a front matter error shows an overlay naming the file and line, and a fix removes it;
-//   e. the overlay has no axe-core WCAG 2.2 A/AA violations.
+//   e. the overlay has no axe-core WCAG 2.2 A/AA violations;
+//   f. after an edit, search finds the new words, at the new section, with a marked snippet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -148,6 +149,27 @@ test('an edit to another chapter does not reload the open one', async () => {
     await sleep(1500);
     assert.equal(await page.evaluate(() => window.__marker), 1, 'the open page was reloaded (window.__marker is gone)');
     assert.deepEqual(log.navigations, [], 'the open page navigated');
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  });
+});
+
+test('after an edit, search finds the new words and links to their section', async () => {
+  // A word of letters only, found nowhere before the edit.
+  const word = 'zq' + Math.random().toString(36).slice(2, 9).replace(/[0-9]/g, 'x');
+  write('content/book/03-three.md', chapter('Three', `\n## Quorum of ${word}\n\nThe ${word} gathers here.\n`));
+  await waitServed('/book/three/', word);
+  await withLivePage(`/search/?q=${word}`, async ({ page, log }) => {
+    const r = await poll(async () => {
+      const x = await page.evaluate(() => ({
+        status: document.getElementById('search-status').textContent,
+        hrefs: [...document.querySelectorAll('#search-results-list > li > a')].map((a) => a.getAttribute('href')),
+        marks: [...document.querySelectorAll('#search-results-list mark')].map((m) => m.textContent),
+      }));
+      return { ok: x.hrefs.length > 0, ...x };
+    });
+    assert.ok(r.ok, `no results for ${word}: ${r.status}; server log:\n${server.log()}`);
+    assert.deepEqual(r.hrefs, [`/book/three/#quorum-of-${word}`], 'the new section of the edited page');
+    assert.deepEqual(r.marks, [word, word], 'the section heading and the snippet mark the new word');
     assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
   });
 });

@@ -20,6 +20,7 @@ mod languages;
 mod live;
 mod offline;
 mod publish;
+mod search;
 mod serve;
 mod stem_vectors;
 mod structure;

@@ -305,20 +305,52 @@ fn after_edits_the_search_fragments_are_those_a_fresh_start_makes() {
     );
     next_event(&events, "reload");
     let fresh = start_in(&s.root);
-    let want = fragments(fresh.port);
+    let want = (fragments(fresh.port), leads(fresh.port));
     assert!(
-        want.values()
+        want.0
+            .values()
             .any(|f| f.contains("Handbook") && f.contains("First text, edited.")),
         "{want:?}"
     );
     // The index is made again once saves pause.
     let deadline = Instant::now() + Duration::from_secs(10);
-    let mut got = fragments(s.port);
+    let mut got = (fragments(s.port), leads(s.port));
     while got != want && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
-        got = fragments(s.port);
+        got = (fragments(s.port), leads(s.port));
     }
     assert_eq!(got, want);
+}
+
+/// A body edit takes the recount path (not a new structure): the page's lead is made again too.
+#[test]
+fn after_a_body_edit_the_search_leads_are_those_a_fresh_start_makes() {
+    let s = start();
+    let before = leads(s.port);
+    let events = subscribe(s.port);
+    write(
+        &s.root,
+        "content/book/01-one.md",
+        "---\ntitle: One\n---\nFirst text, edited.\n",
+    );
+    next_event(&events, "reload");
+    let want = leads(start_in(&s.root).port);
+    assert_ne!(want, before, "the edit shows in a lead");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = leads(s.port);
+    while got != want && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        got = leads(s.port);
+    }
+    assert_eq!(got, want);
+}
+
+/// The leads groups the search manifest lists (content-hashed names: the same names, the same
+/// leads).
+fn leads(port: u16) -> serde_json::Value {
+    let (_, manifest) = get(port, "/search/index.json.gz");
+    let manifest: serde_json::Value = serde_json::from_slice(&gunzip(&manifest)).unwrap();
+    manifest["leads"].clone()
 }
 
 #[test]

@@ -312,17 +312,6 @@ impl Renumber {
         words: &[String],
         vocab: &mut search::Vocabulary,
     ) -> search::PageTerms {
-        let mut terms: Vec<(u32, f32)> = t
-            .terms
-            .iter()
-            .map(|&(w, n)| (self.id(w, words, vocab), n))
-            .collect();
-        terms.sort_unstable_by_key(|t| t.0);
-        let title = t.title.iter().map(|&w| self.id(w, words, vocab)).collect();
-        search::PageTerms {
-            terms,
-            length: t.length,
-            title,
-        }
+        t.renumbered(|w| self.id(w, words, vocab))
     }
 }

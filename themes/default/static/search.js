@@ -4,7 +4,7 @@
 // browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
 // filters (the results page at search/).
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** Lowercases and strips accents: "Educación" → "educacion". */
 export function fold(s) {
@@ -14,87 +14,44 @@ export function fold(s) {
   return s.toLowerCase();
 }
 
-/** The words of a text, by Unicode word boundaries when the browser can, else by letters. */
-let segmenter = null;
-
-export function words(text) {
-  if (typeof Intl !== 'undefined' && Intl.Segmenter) {
-    if (!(segmenter instanceof Intl.Segmenter)) segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-    const out = [];
-    for (const s of segmenter.segment(text)) {
-      if (s.isWordLike) out.push({ word: s.segment, index: s.index });
-    }
-    return out;
-  }
-  return Array.from(text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu), (m) => ({ word: m[0], index: m.index }));
-}
-
-// Scripts written without spaces between words need the browser's dictionary-based segmenter;
-// for the others a regular expression finds the same words much faster (letters, digits and
-// underscores, joined by an apostrophe or a period; digits joined by a comma or a period, as
-// Unicode's rules join them).
+// Scripts written without spaces between words need the browser's dictionary-based segmenter
+// (Unicode's word boundaries, as src/search/analysis.rs finds them); for the others a regular
+// expression finds the same words much faster (letters, digits and underscores, joined by an
+// apostrophe or a period; digits joined by a comma or a period, as Unicode's rules join them).
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const SPACED_WORD = /(?:\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}_])[\p{L}\p{M}\p{N}_]*(?:['’.][\p{L}\p{M}\p{N}_]+)*/gu;
-// The same on ASCII text, where V8 runs it several times faster.
-const ASCII_WORD = /(?:[0-9]+(?:[.,][0-9]+)*|[A-Za-z_])[A-Za-z0-9_]*(?:['.][A-Za-z0-9_]+)*/g;
-// The same on text whose characters outside ASCII are neither letters, marks nor digits (English
-// with curly quotes and dashes): only ’ joins words there, and V8 runs this as fast as ASCII_WORD.
-const PUNCT_WORD = /(?:[0-9]+(?:[.,][0-9]+)*|[A-Za-z_])[A-Za-z0-9_]*(?:['’.][A-Za-z0-9_]+)*/g;
-const LETTER = /[\p{L}\p{M}\p{N}]/u;
+let segmenter = null;
 
-/** The expression that finds the words of `text` as SPACED_WORD would, fastest first; null when
- * only SPACED_WORD can (letters outside ASCII; a surrogate pair, tested whole by SPACED_WORD). */
-function plainWords(text) {
-  let re = ASCII_WORD;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) continue;
-    if ((c >= 0xd800 && c <= 0xdfff) || LETTER.test(text[i])) return null;
-    re = PUNCT_WORD;
-  }
-  return re;
-}
-
-/** Where the words of a long text begin and end (`from`, `to`), as `words` finds them: no
- * object or string per word (on a page's whole text, making those was most of the time). */
+/** Where the words of a text begin and end (`from`, `to`): no object or string per word. */
 export function spans(text) {
   const from = [], to = [];
-  let re = plainWords(text);
-  if (!re) {
-    // Scripts without spaces are letters outside ASCII, so only such text can hold them.
-    if (UNSPACED.test(text)) {
-      for (const w of words(text)) { from.push(w.index); to.push(w.index + w.word.length); }
-      return { from, to };
-    }
-    re = SPACED_WORD;
+  if (UNSPACED.test(text) && globalThis.Intl?.Segmenter) {
+    // (Building the segmenter costs a fresh page a tenth of a second on a slow phone.)
+    segmenter ||= new Intl.Segmenter(undefined, { granularity: 'word' });
+    for (const w of segmenter.segment(text)) if (w.isWordLike) { from.push(w.index); to.push(w.index + w.segment.length); }
+  } else {
+    // exec in a loop, not matchAll: the same matches without an iterator and a copy per word.
+    SPACED_WORD.lastIndex = 0;
+    for (let m; (m = SPACED_WORD.exec(text));) { from.push(m.index); to.push(SPACED_WORD.lastIndex); }
   }
-  // exec in a loop, not matchAll: the same matches without an iterator and a copy per word.
-  re.lastIndex = 0;
-  for (let m; (m = re.exec(text));) { from.push(m.index); to.push(re.lastIndex); }
   return { from, to };
 }
 
-function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
+/** The words of a text and where each begins: [{ word, index }]. */
+export function words(text) {
+  const { from, to } = spans(text);
+  return from.map((index, i) => ({ word: text.slice(index, to[i]), index }));
+}
 
-// Stems of words already seen: a snippet looks at every word of a page's text, and most words
-// repeat. Stemming is a pure function, so the cache only ever saves time; it is emptied when it
-// grows past TERMS_CACHE_MAX entries.
-const TERMS_CACHE = new Map();
-const TERMS_CACHE_MAX = 50000;
+function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
 
 /** Index terms of one word in one language, as src/search/analysis.rs makes them. */
 export function termsOf(word, lang, stem) {
   const lower = word.toLowerCase().replace(/\u2019/g, "'");
   const l = baseLang(lang);
-  const key = l + ':' + lower;
-  let terms = TERMS_CACHE.get(key);
-  if (terms) return terms;
   const first = fold(stem(lower, l));
   const second = l === 'es' ? fold(stem(fold(lower), l)) : first;
-  terms = second === first ? [first] : [first, second];
-  if (TERMS_CACHE.size >= TERMS_CACHE_MAX) TERMS_CACHE.clear();
-  TERMS_CACHE.set(key, terms);
-  return terms;
+  return second === first ? [first] : [first, second];
 }
 
 /**
@@ -111,8 +68,6 @@ export function parseQuery(text, manifest, stem) {
   const parts = text.split(/["“”„]/);
   parts.forEach((part, i) => {
     const quoted = i % 2 === 1 && i < parts.length - 1;
-    // Not `words`: building the browser's segmenter costs a fresh page a tenth of a second on
-    // a slow phone, and `spans` finds the same words (it turns to it for unspaced scripts).
     const { from, to } = spans(part);
     const ws = from.map((f, k) => part.slice(f, to[k]));
     const phrase = [];
@@ -145,12 +100,10 @@ const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 
   12, 12, 13, 13];
 const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
-const FAST_BITS = 9;
-
 /**
- * A canonical Huffman code from code lengths: codes per length and symbols in code order, and
- * a table of the codes of up to FAST_BITS bits by their next FAST_BITS input bits (symbol << 4
- * | length; 0 for a longer code).
+ * A canonical Huffman code from code lengths: codes per length and symbols in code order,
+ * decoded a bit at a time (a table of the short codes made a lead group's decoding about a
+ * third faster, a fraction of a millisecond, and cost 200 bytes of this script).
  */
 function huffman(lengths) {
   const count = new Uint16Array(16);
@@ -160,21 +113,7 @@ function huffman(lengths) {
   const offs = new Uint16Array(16);
   for (let l = 1; l < 15; l++) offs[l + 1] = offs[l] + count[l];
   lengths.forEach((l, s) => { if (l) symbol[offs[l]++] = s; });
-  const fast = new Uint16Array(1 << FAST_BITS);
-  const next = new Uint16Array(16);
-  for (let l = 1, code = 0; l < 16; l++) {
-    code = (code + count[l - 1]) << 1;
-    next[l] = code;
-  }
-  lengths.forEach((l, s) => {
-    if (!l) return;
-    const code = next[l]++;
-    if (l > FAST_BITS) return;
-    let reversed = 0; // DEFLATE sends a code's bits from its first, the input's lowest bit
-    for (let i = 0; i < l; i++) reversed |= ((code >> i) & 1) << (l - 1 - i);
-    for (let j = reversed; j < fast.length; j += 1 << l) fast[j] = (s << 4) | l;
-  });
-  return { count, symbol, fast };
+  return { count, symbol };
 }
 
 let FIXED = null;
@@ -191,6 +130,8 @@ function fixedCodes() {
  * Inflates raw DEFLATE `data`. With `dict`, decoding starts with it as the window's contents
  * (zlib's preset dictionary); it is not part of the output.
  */
+const corrupt = (why = 'is corrupt') => { throw new Error('the compressed data ' + why); };
+
 export function inflate(data, dict = null) {
   const start = dict ? dict.length : 0;
   let out = new Uint8Array(start + data.length * 4 + 256);
@@ -198,7 +139,7 @@ export function inflate(data, dict = null) {
   let op = start, pos = 0, buf = 0, cnt = 0;
   const bits = (n) => {
     while (cnt < n) {
-      if (pos >= data.length) throw new Error('the compressed data ends early');
+      if (pos >= data.length) corrupt('ends early');
       buf |= data[pos++] << cnt;
       cnt += 8;
     }
@@ -213,17 +154,7 @@ export function inflate(data, dict = null) {
     bigger.set(out.subarray(0, op));
     out = bigger;
   };
-  const decode = ({ count, symbol, fast }) => {
-    while (cnt < FAST_BITS && pos < data.length) {
-      buf |= data[pos++] << cnt;
-      cnt += 8;
-    }
-    const e = fast[buf & ((1 << FAST_BITS) - 1)];
-    if (e && (e & 15) <= cnt) {
-      buf >>>= e & 15;
-      cnt -= e & 15;
-      return e >> 4;
-    }
+  const decode = ({ count, symbol }) => {
     let code = 0, first = 0, index = 0;
     for (let len = 1; len < 16; len++) {
       code |= bits(1);
@@ -233,7 +164,7 @@ export function inflate(data, dict = null) {
       first = (first + c) << 1;
       code <<= 1;
     }
-    throw new Error('the compressed data is corrupt');
+    corrupt();
   };
   let last;
   do {
@@ -242,10 +173,10 @@ export function inflate(data, dict = null) {
     if (type === 0) {
       buf = 0;
       cnt = 0;
-      if (pos + 4 > data.length) throw new Error('the compressed data ends early');
+      if (pos + 4 > data.length) corrupt('ends early');
       const len = data[pos] | (data[pos + 1] << 8);
       pos += 4;
-      if (pos + len > data.length) throw new Error('the compressed data ends early');
+      if (pos + len > data.length) corrupt('ends early');
       room(len);
       out.set(data.subarray(pos, pos + len), op);
       op += len;
@@ -265,7 +196,7 @@ export function inflate(data, dict = null) {
         const sym = decode(clCode);
         if (sym < 16) lengths.push(sym);
         else if (sym === 16) {
-          if (!lengths.length) throw new Error('the compressed data is corrupt');
+          if (!lengths.length) corrupt();
           const prev = lengths[lengths.length - 1];
           for (let r = 3 + bits(2); r > 0; r--) lengths.push(prev);
         } else {
@@ -275,7 +206,7 @@ export function inflate(data, dict = null) {
       lit = huffman(lengths.slice(0, nlen));
       dist = huffman(lengths.slice(nlen, nlen + ndist));
     } else {
-      throw new Error('the compressed data is corrupt');
+      corrupt();
     }
     for (;;) {
       const sym = decode(lit);
@@ -286,12 +217,12 @@ export function inflate(data, dict = null) {
         break;
       } else {
         const l = sym - 257;
-        if (l >= 29) throw new Error('the compressed data is corrupt');
+        if (l >= 29) corrupt();
         const len = LEN_BASE[l] + bits(LEN_EXTRA[l]);
         const d = decode(dist);
-        if (d >= 30) throw new Error('the compressed data is corrupt');
+        if (d >= 30) corrupt();
         const back = DIST_BASE[d] + bits(DIST_EXTRA[d]);
-        if (back > op) throw new Error('the compressed data is corrupt');
+        if (back > op) corrupt();
         room(len);
         for (let i = 0; i < len; i++, op++) out[op] = out[op - back];
       }
@@ -324,27 +255,45 @@ function readVarint(bytes, pos) {
   return n;
 }
 
+const DEC = new TextDecoder();
+/** A varint-prefixed UTF-8 string at `pos`. */
+const readText = (bytes, pos) => { const n = readVarint(bytes, pos); return DEC.decode(bytes.subarray(pos.i, (pos.i += n))); };
+
 /**
- * One term's entry in a shard. Its postings (Map page → impact) are decoded on first use: a
- * query reads a few terms of the shards it fetches, and a shard holds many.
+ * One term's entry in a shard: its folded surface `forms`, and its postings (Map page → impact;
+ * `where`, Map page → [F, section << 1 | in its heading, …], see src/search/shards.rs), decoded
+ * on first use: a query reads a few terms of the shards it fetches, and a shard holds many.
  */
 class ShardEntry {
-  constructor(bytes, at, count, truncated) {
-    this.bytes = bytes;
-    this.at = at;
-    this.count = count;
-    this.truncated = truncated;
-    this.decoded = null;
+  constructor(bytes, fat, at, count, truncated) {
+    Object.assign(this, { bytes, fat, at, count, truncated, decoded: null });
+  }
+
+  get forms() {
+    if (!this.folded) {
+      const pos = { i: this.fat };
+      this.folded = [];
+      for (let f = readVarint(this.bytes, pos); f > 0; f--) this.folded.push(readText(this.bytes, pos));
+    }
+    return this.folded;
   }
 
   get postings() {
     if (!this.decoded) {
+      const { bytes } = this;
       const pos = { i: this.at };
       const map = new Map();
-      let page = 0;
-      for (let j = 0; j < this.count; j++) {
-        page += readVarint(this.bytes, pos);
-        map.set(page, this.bytes[pos.i++]);
+      this.where = new Map();
+      for (let j = 0, page = 0; j < this.count; j++) {
+        page += readVarint(bytes, pos);
+        map.set(page, bytes[pos.i++]);
+        const w = [bytes[pos.i++]];
+        for (let m = readVarint(bytes, pos), s = -1; m > 0; m--) {
+          const c = readVarint(bytes, pos);
+          s += (c >> 1) + 1;
+          w.push((s << 1) | (c & 1));
+        }
+        this.where.set(page, w);
       }
       this.decoded = map;
     }
@@ -352,23 +301,23 @@ class ShardEntry {
   }
 }
 
-/** Decodes one term shard into a Map of term → { truncated, postings: Map(page → impact) }. */
+/** Decodes one term shard into a Map of term → { truncated, forms, postings, where }. */
 export function parseShard(bytes) {
   const pos = { i: 0 };
   const count = readVarint(bytes, pos);
-  const dec = new TextDecoder();
   const out = new Map();
   for (let k = 0; k < count; k++) {
-    const len = readVarint(bytes, pos);
-    const term = dec.decode(bytes.subarray(pos.i, pos.i + len));
-    pos.i += len;
+    const term = readText(bytes, pos);
     const truncated = bytes[pos.i++] === 1;
+    const fat = pos.i;
+    for (let f = readVarint(bytes, pos); f > 0; f--) { const n = readVarint(bytes, pos); pos.i += n; }
     const n = readVarint(bytes, pos);
-    out.set(term, new ShardEntry(bytes, pos.i, n, truncated));
-    // Skip the postings: n (varint delta, impact byte) pairs.
+    out.set(term, new ShardEntry(bytes, fat, pos.i, n, truncated));
+    // Skip the postings: varint delta, impact, F, then varint m and m varints.
     for (let j = 0; j < n; j++) {
       while (bytes[pos.i++] & 0x80);
-      pos.i++;
+      pos.i += 2;
+      for (let m = readVarint(bytes, pos); m > 0; m--) while (bytes[pos.i++] & 0x80);
     }
   }
   return out;
@@ -498,17 +447,20 @@ export function resolve(query, terms, stem, langs, fix = true) {
   return out;
 }
 
+/** The shard entries of query word `q`: its terms, and the terms its prefix begins. */
+export function entriesOf(q, terms) {
+  const out = q.terms.filter((t) => terms.has(t)).map((t) => terms.get(t));
+  if (q.prefix) for (const [t, entry] of terms) if (prefixMatches(t, q.prefix)) out.push(entry);
+  return out;
+}
+
 /** The postings of each query word: Map(page → impact), and whether it can exclude pages. */
 function wordPostings(q, terms) {
   const map = new Map();
   let truncated = false;
-  const take = (entry) => {
+  for (const entry of entriesOf(q, terms)) {
     truncated ||= entry.truncated;
     for (const [p, s] of entry.postings) map.set(p, Math.max(map.get(p) || 0, s));
-  };
-  for (const t of q.terms) if (terms.has(t)) take(terms.get(t));
-  if (q.prefix) {
-    for (const [t, entry] of terms) if (prefixMatches(t, q.prefix)) take(entry);
   }
   return { map, truncated };
 }
@@ -542,7 +494,7 @@ export function rank(query, terms, kinds, allow, loose = false) {
 
 /**
  * The index of the first query word that `token` matches in language `lang` (its terms, or the
- * prefix of the word being typed), or -1. `seen` remembers tokens of one fragment.
+ * prefix of the word being typed), or -1. `seen` remembers tokens of one page.
  */
 function matchIndex(token, query, lang, stem, seen) {
   let m = seen.get(token);
@@ -560,98 +512,146 @@ function matchIndex(token, query, lang, stem, seen) {
 }
 
 /**
- * The words of a fragment's title and sections, each with the index of the query word it
- * matches (-1 for none): what `evidence` and `snippet` read.
+ * The words of `text`, each with the index of the query word it matches (-1 for none).
+ * `seen` remembers the tokens of one page.
  */
-export function scan(fragment, query, stem) {
-  const seen = new Map();
-  // Snowball stems in English and Spanish change only the ends of words, so a word can match
-  // only if it begins as some query term or prefix does: the others are not stemmed at all
-  // (most of a fragment's words, and stemming was most of a snippet's time). A word's first
-  // letter, folded, is compared as a number (`| 32` lowercases ASCII letters and keeps digits),
-  // so the words left out cost no string; a letter outside ASCII is folded. (No word begins
-  // with the space `| 32` makes of an empty string.)
-  const heads = new Set(query.flatMap((q) => [...q.terms, q.prefix ?? '']).map((t) => t.charCodeAt(0) | 32));
-  const start = (text, i, end) => (text.charCodeAt(i) < 128 ? text.charCodeAt(i) : fold(text.slice(i, end)).charCodeAt(0)) | 32;
-  const look = (text) => {
-    const { from, to } = spans(text);
-    const m = from.map((f, i) => (heads.has(start(text, f, to[i])) ? matchIndex(text.slice(f, to[i]), query, fragment.l, stem, seen) : -1));
-    return { text, from, to, m };
-  };
-  return { title: look(fragment.t), s: fragment.s.map(([anchor, heading, text]) => ({ anchor, h: look(heading), b: look(text) })) };
+export function look(text, query, lang, stem, seen = new Map()) {
+  // (An opening has a few dozen words: each distinct one is stemmed once a page. Only a quoted
+  // phrase reads whole sections, and only those whose postings hold its words.)
+  const { from, to } = spans(text);
+  return { text, from, to, m: from.map((f, i) => matchIndex(text.slice(f, to[i]), query, lang, stem, seen)) };
 }
 
-/** Re-ranking weights (ARCHITECTURE.md, "Ranking"): each adds to a result's score, in proportion. */
+/** Re-ranking weights (ARCHITECTURE.md, "Search ranking"): each adds to a result's score, in proportion. */
 export const WEIGHTS = { title: 0.5, heading: 0.25, together: 0.25, near: 0.25, exact: 0.25 };
-/** Results re-ranked by the evidence of their text, in the header box and on the results page. */
+/** Results re-ranked by their evidence, in the header box and on the results page. */
 export const K = 5;
+/** At most this many sections are listed per (term, page) (src/search/shards.rs): a word with
+ * a full list may be in sections the list leaves out. */
+export const MAX_SECTIONS = 8;
+
+const bits = (m) => { let c = 0; for (; m; m &= m - 1) c++; return c; };
 
 /**
- * The evidence of a fragment for a query: `boost` (1 plus, by WEIGHTS: for a query of several
+ * The evidence of page `page` for `query` from its postings alone (`lists`: each word's shard
+ * entries, see `entriesOf`), no text: `boost` (1 plus, by WEIGHTS: for a query of several
  * words, the share of them in the title, the best share in one heading, all of them in one
- * section, the share of consecutive ones found next to each other (at most two words apart);
- * for any query, the share of its words found in their exact form, not only by stem),
- * `phrases` (quoted phrases found word for word)
- * and `best`, the section that answers (most query words, its heading counting, then phrases
- * and neighbours, then hits).
+ * section, the share of consecutive ones that share a section; for any query, the share found
+ * in their exact form, not only by stem), `best`, the section that answers (most words, those
+ * in its heading counting twice, then consecutive pairs, then the first), and for quoted
+ * phrases: `at` (section → bitmask of the words it holds), `title` and `full` (bitmasks of the
+ * words in the title and of those whose section list may be cut).
  */
-export function evidence(fragment, query, stem, sc = scan(fragment, query, stem)) {
+export function evidence(query, lists, page) {
   const n = query.length;
-  const exact = new Set();
-  const found = (parts) => {
-    const s = new Set();
-    for (const p of parts) p.m.forEach((m, i) => {
-      if (m < 0) return;
-      s.add(m);
-      if (fold(p.text.slice(p.from[i], p.to[i])) === query[m].form) exact.add(m);
-    });
-    return s;
-  };
-  const near = (p) => {
-    let pairs = 0;
-    for (let k = 1; k < n; k++) {
-      for (let i = 0; i < p.m.length; i++) {
-        if (p.m[i] !== k - 1) continue;
-        if (p.m.slice(i + 1, i + 4).includes(k)) { pairs++; break; }
+  const at = new Map();
+  let title = 0, exact = 0, full = 0;
+  lists.forEach((entries, i) => {
+    const bit = 1 << i;
+    for (const e of entries) {
+      const w = e.postings.has(page) && e.where.get(page);
+      if (!w) continue;
+      if (w[0] & 128) title |= bit;
+      if (e.forms.some((f, j) => f === query[i].form && (w[0] >> j) & 1)) exact |= bit;
+      if (w.length > MAX_SECTIONS) full |= bit;
+      for (let k = 1; k < w.length; k++) {
+        const s = w[k] >> 1;
+        const a = at.get(s) || { w: 0, h: 0 };
+        a.w |= bit;
+        if (w[k] & 1) a.h |= bit;
+        at.set(s, a);
       }
     }
-    return pairs;
-  };
-  const phrasesIn = (p) => query.phrases?.filter((ph) => {
-    const folded = p.from.map((f, i) => fold(p.text.slice(f, p.to[i])));
-    for (let i = 0; i + ph.length <= folded.length; i++) {
-      if (ph.every((w, j) => (w.at < 0 ? folded[i + j] === w.form : p.m[i + j] === w.at || folded[i + j] === w.form))) return true;
-    }
-    return false;
-  }) || [];
-  const title = found([sc.title]).size / n;
-  let best = -1, top = null, heading = 0, together = 0, pairs = near(sc.title);
-  const phrases = new Set(phrasesIn(sc.title));
-  sc.s.forEach((s, i) => {
-    const inHeading = found([s.h]).size;
-    const all = found([s.h, s.b]).size;
-    const ph = [...phrasesIn(s.h), ...phrasesIn(s.b)];
-    ph.forEach((p) => phrases.add(p));
-    const close = Math.max(near(s.h), near(s.b));
-    const hits = s.b.m.filter((m) => m >= 0).length;
-    heading = Math.max(heading, inHeading / n);
-    if (all === n) together = 1;
-    pairs = Math.max(pairs, close);
-    const key = [all + inHeading, ph.length, close, hits];
-    if (!top || key.find((v, j) => v !== top[j]) > top[key.findIndex((v, j) => v !== top[j])]) { top = key; best = i; }
   });
+  let heading = 0, together = 0, near = 0, best = 0, top = -Infinity;
+  for (const [s, a] of at) {
+    heading = Math.max(heading, bits(a.h));
+    if (bits(a.w) === n) together = 1;
+    near |= a.w & (a.w >> 1);
+    // Most words, those in the heading twice; then consecutive pairs; then the first section.
+    const key = (bits(a.w) + bits(a.h)) * 1e9 + bits(a.w & (a.w >> 1)) * 1e6 - s;
+    a.k = key;
+    if (key > top) { top = key; best = s; }
+  }
   const w = WEIGHTS;
   // One word's weight in the title and headings is in its score already: what the score cannot
   // see is how the words of a longer query fall together.
-  const boost = 1 + (n > 1 ? w.title * title + w.heading * heading + w.together * together + w.near * pairs / (n - 1) : 0) + w.exact * exact.size / n;
-  return { boost, phrases: phrases.size, best, sc };
+  const boost = 1 + (n > 1 ? (w.title * bits(title) + w.heading * heading) / n + w.together * together + w.near * bits(near) / (n - 1) : 0) + w.exact * bits(exact) / n;
+  return { boost, phrases: 0, best, at, title, full };
+}
+
+/** Whether the words of `p` (see `look`) hold phrase `ph` word for word: stop words as
+ * written, the others by their terms; the index of its first word, or -1. */
+function phraseAt(p, ph) {
+  const folded = p.from.map((f, i) => fold(p.text.slice(f, p.to[i])));
+  for (let i = 0; i + ph.length <= folded.length; i++) {
+    if (ph.every((w, j) => (w.at < 0 ? folded[i + j] === w.form : p.m[i + j] === w.at || folded[i + j] === w.form))) return i;
+  }
+  return -1;
+}
+
+/** Whether a part of a page whose postings hold the words of bitmask `m` may hold phrase `ph`
+ * (`ev`, see `evidence`: a word whose section list may be cut may be anywhere). */
+const holds = (ev, m, ph) => {
+  const k = ph.reduce((b, w) => (w.at < 0 ? b : b | (1 << w.at)), 0);
+  return ((m | ev.full) & k) === k;
+};
+
+/** Whether a page may hold a quoted phrase of `query`, by its postings (`ev`): if not, its
+ * text is not fetched. */
+export const mayHold = (ev, query) => query.phrases.some((ph) => holds(ev, ev.title, ph) || holds(ev, 0, ph) || [...ev.at.values()].some((a) => holds(ev, a.w, ph)));
+
+/**
+ * Looks for the quoted phrases of `query` in `fragment` (a page's whole text), reading only the
+ * title and the sections whose postings hold every word of a phrase (`ev`, see `evidence`):
+ * sets `ev.phrases` (how many are found), and, where one is, `ev.best` to its section and
+ * `ev.snip` to a snippet around it.
+ */
+export function phrases(fragment, query, stem, ev) {
+  const seen = new Map();
+  const found = new Set();
+  const t = look(fragment.t, query, fragment.l, stem, seen);
+  for (const ph of query.phrases) if (holds(ev, ev.title, ph) && phraseAt(t, ph) >= 0) found.add(ph);
+  fragment.s.forEach(([anchor, heading, text], s) => {
+    const m = ev.at.get(s)?.w ?? 0;
+    for (const ph of query.phrases) {
+      if (!holds(ev, m, ph)) continue;
+      const h = look(heading, query, fragment.l, stem, seen);
+      const b = look(text, query, fragment.l, stem, seen);
+      const i = phraseAt(b, ph);
+      if (i < 0 && phraseAt(h, ph) < 0) continue;
+      found.add(ph);
+      // The section that answers among those with a phrase: as `evidence` chooses.
+      const k = ev.at.get(s)?.k ?? -Infinity;
+      if (!(ev.snip && ev.k >= k)) { ev.k = k; ev.best = s; ev.snip = { anchor, heading, head: cut(h, 0, 1e9), parts: cut(b, Math.max(0, i)) }; }
+    }
+  });
+  ev.phrases = found.size;
+  return ev;
+}
+
+/** The words of `p` (see `look`) from `first - around` to `first + 2 × around`, query words
+ * marked, with an ellipsis at each end cut (or at the end when `more`), as [{ text, mark }]. */
+function cut(p, first, around = 14, more = false) {
+  const { text, from, to, m } = p;
+  const start = Math.max(0, first - around);
+  const end = Math.min(m.length, first + around * 2);
+  const parts = [];
+  let at = start ? from[start] : 0;
+  if (start) parts.push({ text: '… ' });
+  for (let i = start; i < end; i++) {
+    if (from[i] > at) parts.push({ text: text.slice(at, from[i]) });
+    parts.push({ text: text.slice(from[i], to[i]), mark: m[i] >= 0 });
+    at = to[i];
+  }
+  parts.push({ text: end < m.length || more ? ' …' : text.slice(at) });
+  return parts;
 }
 
 /**
  * Re-ranks the first K of the first `n` results (the results page's own, before the header
- * box's completions) by the evidence of their text (`ev(page)` gives it): pages with every
- * word first, then quoted phrases found, then by score × boost; ties by page. The others keep
- * their order.
+ * box's completions) by their evidence (`ev(page)` gives it): pages with every word first,
+ * then quoted phrases found, then by score × boost; ties by page. The others keep their order.
  */
 export function rerank(ranked, ev, n = ranked.length) {
   const k = Math.min(K, n);
@@ -661,26 +661,13 @@ export function rerank(ranked, ev, n = ranked.length) {
 }
 
 /**
- * Cuts a snippet of a fragment around the query's words in the section that answers (see
- * `evidence`): { anchor, heading, parts: [{ text, mark }] }.
+ * A result's snippet from its page's `lead`: the heading and opening of section `best`, query
+ * words marked, "…" when the section goes on: { anchor, heading, parts: [{ text, mark }] }.
  */
-export function snippet(fragment, query, stem, around = 14, ev = evidence(fragment, query, stem)) {
-  const s = ev.sc.s[ev.best];
-  if (!s) return { anchor: '', heading: '', parts: [] };
-  const { text, from, to, m } = s.b;
-  const first = Math.max(0, m.findIndex((x) => x >= 0));
-  const start = Math.max(0, first - around);
-  const end = Math.min(m.length, first + around * 2);
-  const parts = [];
-  let at = from[start] ?? 0;
-  if (start > 0) parts.push({ text: '… ', mark: false });
-  for (let i = start; i < end; i++) {
-    if (from[i] > at) parts.push({ text: text.slice(at, from[i]), mark: false });
-    parts.push({ text: text.slice(from[i], to[i]), mark: m[i] >= 0 });
-    at = to[i];
-  }
-  if (end < m.length) parts.push({ text: ' …', mark: false });
-  return { anchor: s.anchor, heading: s.h.text, parts };
+export function snippet(lead, query, stem, best) {
+  const [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
+  const marked = (text, cont) => cut(look(text, query, lead.l, stem), 0, 1e9, cont);
+  return { anchor, heading, head: marked(heading), parts: marked(opening, more === 1) };
 }
 
 // ----------------------------------------------------------------------------------- browser
@@ -717,14 +704,14 @@ async function gunzipped(res) {
   return gunzip(await body(res));
 }
 
+const json = (bytes) => JSON.parse(DEC.decode(bytes));
 const fail = (key) => Object.assign(new Error(say(key)), { key });
 
 export class Index {
   constructor(root, stemUrl) {
     this.root = root;
     this.stemUrl = stemUrl;
-    this.shards = new Map();
-    this.fragments = new Map();
+    this.cache = new Map();
   }
 
   load() {
@@ -732,33 +719,44 @@ export class Index {
       if (location.protocol === 'file:') throw fail('from_disk');
       const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz'), import(this.stemUrl)]);
       if (!res.ok) throw fail('no_index');
-      this.manifest = JSON.parse(new TextDecoder().decode(await gunzipped(res)));
+      this.manifest = json(await gunzipped(res));
       if (this.manifest.v !== FORMAT_VERSION) throw fail('old_index');
       this.stem = mod.stem;
     })();
     return this.ready;
   }
 
+  /** What `make` gives, made once per `key`. */
+  once(key, make) {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key);
+  }
+
+  /** The contents of gzip file `file` of the index. */
+  file(file) {
+    return fetch(this.root + file).then(gunzipped);
+  }
+
   shard(i) {
-    if (!this.shards.has(i)) {
-      this.shards.set(i, fetch(this.root + this.manifest.shards[i][1]).then(gunzipped).then(parseShard));
-    }
-    return this.shards.get(i);
+    return this.once('s' + i, () => this.file(this.manifest.shards[i][1]).then(parseShard));
   }
 
   /** The preset dictionary the fragments are compressed against. */
   dictionary() {
-    this.dict ||= fetch(this.root + this.manifest.dict).then(gunzipped);
-    return this.dict;
+    return this.once('d', () => this.file(this.manifest.dict));
   }
 
+  /** A page's text, fetched only for a quoted phrase. */
   fragment(page) {
-    if (!this.fragments.has(page)) {
-      const bytes = fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then(body);
-      this.fragments.set(page, Promise.all([bytes, this.dictionary()]).then(([b, dict]) =>
-        JSON.parse(new TextDecoder().decode(inflate(b, dict)))));
-    }
-    return this.fragments.get(page);
+    return this.once('f' + page, () => Promise.all([fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then(body), this.dictionary()])
+      .then(([b, dict]) => json(inflate(b, dict))));
+  }
+
+  /** A page's lead (title, URL, kind, breadcrumb, its sections' openings): one request per
+   * group of pages (the manifest's `leads`). */
+  lead(page) {
+    const i = shardFor(this.manifest.leads, page);
+    return this.once('l' + i, () => this.file(this.manifest.leads[i][1]).then(json)).then((g) => g[page]);
   }
 
   /** Runs a query on this index: see `find`. */
@@ -769,18 +767,20 @@ export class Index {
 }
 
 /**
- * Runs a query on `index` (its `manifest`, `stem`, and `shard(i)` and `fragment(page)`, which
- * return promises): { query (as resolved), fixed (the query as corrected, or null), total,
- * results: [{ page, fragment, snip }] } for `limit` results from `offset`. `typing`: the
- * header box, which also lists the pages of the words the last one begins, after every page
- * the results page would list. `fix: false` searches for the words as typed.
+ * Runs a query on `index` (its `manifest`, `stem`, and `shard(i)`, `lead(page)` and
+ * `fragment(page)`, which return promises): { query (as resolved), fixed (the query as
+ * corrected, or null), total, results: [{ page, lead, snip }] } for `limit` results from
+ * `offset`. `typing`: the header box, which also lists the pages of the words the last one
+ * begins, after every page the results page would list. `fix: false` searches for the words
+ * as typed; `draw: false` only counts.
  */
-export async function find(text, index, { typing = false, allow = null, limit = 8, offset = 0, fragments = true, fix = true } = {}) {
+export async function find(text, index, { typing = false, allow = null, limit = 8, offset = 0, draw = true, fix = true } = {}) {
   const { manifest: m, stem } = index;
   const parsed = parseQuery(text, m, stem);
   if (!parsed.length) return { query: parsed, fixed: null, total: 0, results: [] };
+  const phrased = parsed.phrases.length > 0;
   // The fragments' dictionary comes with the first shards, not after them.
-  if (fragments) index.dictionary?.().catch(() => {});
+  if (draw && phrased) index.dictionary?.().catch(() => {});
   const need = shardsFor(parsed, m.shards);
   let terms = await shardTerms(index, need);
   const typos = fix ? parsed.filter((q) => unmatched(q, terms)) : [];
@@ -798,17 +798,24 @@ export async function find(text, index, { typing = false, allow = null, limit = 
   }
   let fixed = null;
   query.forEach((q, i) => { if (q.fixed) fixed = (fixed ?? text).replace(parsed[i].word, q.word); });
-  if (!fragments) return { query, fixed, total: ranked.length, results: [] };
-  // Each fragment is examined as soon as it arrives, so once the last byte is in only that
-  // fragment's work is left.
-  const pages = ranked.slice(0, Math.max(K, offset + limit)).filter((r, i) => i < Math.min(K, own) || i >= offset).map((r) => r.page);
-  const looked = new Map(await Promise.all(pages.map((p) => index.fragment(p).then((fragment) =>
-    [p, { fragment, ev: evidence(fragment, query, stem) }]))));
-  ranked = rerank(ranked, (p) => looked.get(p).ev, own);
-  const results = ranked.slice(offset, offset + limit).map(({ page, score, miss }) => {
-    const { fragment, ev } = looked.get(page);
-    return { page, score, miss, fragment, snip: snippet(fragment, query, stem, 14, ev) };
-  });
+  if (!draw) return { query, fixed, total: ranked.length, results: [] };
+  // The pages that may be shown: the first K (re-ranked) and those from `offset`. Their leads
+  // are fetched at once, in parallel with the text of the first K for a quoted phrase.
+  const top = Math.min(K, own);
+  const pages = ranked.slice(0, Math.max(K, offset + limit)).filter((r, i) => i < top || i >= offset).map((r) => r.page);
+  const leads = new Map(pages.map((p) => [p, index.lead(p)]));
+  const lists = query.map((q) => entriesOf(q, terms));
+  const ev = new Map(pages.map((p) => [p, evidence(query, lists, p)]));
+  if (phrased) {
+    await Promise.all(pages.slice(0, top).filter((p) => mayHold(ev.get(p), query))
+      .map((p) => index.fragment(p).then((f) => phrases(f, query, stem, ev.get(p)))));
+  }
+  ranked = rerank(ranked, (p) => ev.get(p), own);
+  const results = await Promise.all(ranked.slice(offset, offset + limit).map(async ({ page, score, miss }) => {
+    const lead = await leads.get(page);
+    const e = ev.get(page);
+    return { page, score, miss, lead, snip: e.snip ?? snippet(lead, query, stem, e.best) };
+  }));
   return { query, fixed, total: ranked.length, results };
 }
 
@@ -820,31 +827,29 @@ async function shardTerms(index, list) {
 /** The fragments name a page's kind by its English label (`search::search_kind`); the reader
  * sees it in the page's interface language, from the string tables. */
 export function kindLabel(k) {
-  switch (k) {
-    case 'Playbook': return say('result_kind_p');
-    case 'Monograph': return say('result_kind_m');
-    case 'Lesson': return say('result_kind_l');
-    case 'Course': return say('result_kind_c');
-    case 'Page': return say('result_kind_o');
-    default: return k;
-  }
+  const key = { Playbook: 'p', Monograph: 'm', Lesson: 'l', Course: 'c', Page: 'o' }[k];
+  return key ? say('result_kind_' + key) : k;
 }
 
 /** A result's title (in its page's language), meta line and snippet, and its link: to the
  * heading of the section that answers. `langName`: a label for a result in another language. */
 function resultNodes(r, doc, langName) {
-  const f = r.fragment;
+  const f = r.lead;
   const el = (cls, text) => { const e = doc.createElement('span'); e.className = cls; if (text) e.textContent = text; return e; };
+  // Parts of a text, the query's words in <mark>.
+  const fill = (e, parts) => {
+    for (const p of parts) {
+      if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; e.append(m); } else e.append(p.text);
+    }
+    return e;
+  };
   const title = el('result-title', f.t);
   title.lang = f.l;
-  if (r.snip.heading && r.snip.heading !== f.t) title.append(' › ', el('result-section', r.snip.heading));
+  if (r.snip.heading && r.snip.heading !== f.t) title.append(' › ', fill(el('result-section'), r.snip.head));
   const meta = el('result-meta', kindLabel(f.k) + (f.b ? ' · ' + f.b : ''));
   if (langName) { const l = el('result-lang', langName); l.lang = f.l; meta.prepend(l, ' · '); }
-  const snip = el('result-snippet');
+  const snip = fill(el('result-snippet'), r.snip.parts);
   snip.lang = f.l;
-  for (const p of r.snip.parts) {
-    if (p.mark) { const m = doc.createElement('mark'); m.textContent = p.text; snip.appendChild(m); } else snip.appendChild(doc.createTextNode(p.text));
-  }
   return { title, meta, snip, href: pageHref(f.u) + (r.snip.anchor ? '#' + r.snip.anchor : '') };
 }
 
@@ -886,7 +891,7 @@ function setupCombobox(form, index) {
     active = i;
     if (i >= 0) { input.setAttribute('aria-activedescendant', options[i].id); options[i].scrollIntoView({ block: 'nearest' }); } else input.removeAttribute('aria-activedescendant');
   };
-  const go = (href) => { window.location.href = href; };
+  const go = (href) => { location.href = href; };
   const typing = () => !/\s$/.test(input.value);
 
   // While the reader types, each word fetches only the (cached) shards it needs and the count
@@ -897,7 +902,7 @@ function setupCombobox(form, index) {
     if (!text) return;
     const mine = seq;
     try {
-      const found = await index.search(text, { typing: typing(), fragments: false });
+      const found = await index.search(text, { typing: typing(), draw: false });
       if (mine === seq && list.hidden) status.textContent = results(found.total);
     } catch { /* reported by show() */ }
   }, 60);
@@ -926,15 +931,14 @@ function setupCombobox(form, index) {
       li.append(n.title, n.meta, n.snip);
       return li;
     });
-    const shown = found.fixed ?? text;
-    const all = option('search-option-all', 'search-all',
-      (found.fixed ? say('showing', { q: found.fixed }) + ' ' : '') + (found.total ? say('see_all', { n: found.total }) : say('none_box', { q: text })));
-    all.dataset.href = form.action + '?q=' + encodeURIComponent(shown);
+    const note = found.fixed ? say('showing', { q: found.fixed }) + ' ' : '';
+    const all = option('search-option-all', 'search-all', note + (found.total ? say('see_all', { n: found.total }) : say('none_box', { q: text })));
+    all.dataset.href = form.action + '?q=' + encodeURIComponent(found.fixed ?? text);
     options.push(all);
     list.replaceChildren(...options);
     open();
     active = -1;
-    status.textContent = (found.fixed ? say('showing', { q: found.fixed }) + ' ' : '') + results(found.total);
+    status.textContent = note + results(found.total);
   }, 250);
   const run = () => { seq++; count(); show(); };
 
