@@ -25,6 +25,7 @@
 //! (a build killed before the swap, a folder replaced by hand) ignores it. An output file is
 //! reused only when the output folder still holds a file of the recorded size at its path.
 
+use super::codec::{Got, R, W};
 use crate::markdown::{AnchorRef, Extras, Heading, Html, Note, Rendered};
 use crate::model::PageId;
 use crate::search::PageTerms;
@@ -119,52 +120,6 @@ impl KeyHasher {
     }
 }
 
-// ------------------------------------------------------------------ writing and reading
-
-/// A writer that keeps its first error (checked once at the end).
-struct W<'w> {
-    out: &'w mut dyn std::io::Write,
-    error: Option<std::io::Error>,
-}
-
-impl W<'_> {
-    fn raw(&mut self, b: &[u8]) {
-        if self.error.is_none() {
-            if let Err(e) = self.out.write_all(b) {
-                self.error = Some(e);
-            }
-        }
-    }
-    fn u64(&mut self, n: u64) {
-        self.raw(&n.to_le_bytes());
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        self.u64(b.len() as u64);
-        self.raw(b);
-    }
-    fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-    fn key(&mut self, k: &Key) {
-        self.raw(k);
-    }
-    fn strs<'s>(&mut self, v: impl ExactSizeIterator<Item = &'s String>) {
-        self.u64(v.len() as u64);
-        for s in v {
-            self.str(s);
-        }
-    }
-}
-
-impl W<'_> {
-    fn finish(mut self) -> std::io::Result<()> {
-        match self.error.take() {
-            Some(e) => Err(e),
-            None => self.out.flush(),
-        }
-    }
-}
-
 fn write_header(w: &mut W, folder: (u64, u64), variants: usize) {
     w.raw(MAGIC);
     w.u64(u64::from(FORMAT));
@@ -215,52 +170,6 @@ fn write_files(w: &mut W, files: &HashMap<String, FileEntry>) {
             }
             None => w.u64(0),
         }
-    }
-}
-
-/// A reader of `rest`, a part of `whole`: bodies read are views of `whole`, not copies.
-struct R<'a> {
-    rest: &'a [u8],
-    whole: &'a bytes::Bytes,
-}
-
-type Got<T> = Option<T>;
-
-impl<'a> R<'a> {
-    fn take(&mut self, n: usize) -> Got<&'a [u8]> {
-        if self.rest.len() < n {
-            return None;
-        }
-        let (a, b) = self.rest.split_at(n);
-        self.rest = b;
-        Some(a)
-    }
-    fn u64(&mut self) -> Got<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn len(&mut self) -> Got<usize> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        // A length longer than what is left is a damaged file, not a huge allocation.
-        (n <= self.rest.len()).then_some(n)
-    }
-    fn bytes(&mut self) -> Got<&'a [u8]> {
-        let n = self.len()?;
-        self.take(n)
-    }
-    /// The next bytes, as a view of the whole file.
-    fn shared(&mut self) -> Got<bytes::Bytes> {
-        let b = self.bytes()?;
-        Some(self.whole.slice_ref(b))
-    }
-    fn string(&mut self) -> Got<String> {
-        String::from_utf8(self.bytes()?.to_vec()).ok()
-    }
-    fn key(&mut self) -> Got<Key> {
-        self.take(32)?.try_into().ok()
-    }
-    fn strings(&mut self) -> Got<Vec<String>> {
-        let n = self.len()?;
-        (0..n).map(|_| self.string()).collect()
     }
 }
 

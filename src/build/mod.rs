@@ -12,6 +12,7 @@
 //! `live`), through the same two steps.
 
 pub mod cache;
+mod codec;
 mod plan;
 mod prepared;
 

@@ -3,7 +3,7 @@
 //! never as strings); facilitator notes reach only the facilitator guide; and every author
 //! mistake is an error at its line.
 
-use crate::support::{Site, built, errors, site};
+use crate::support::{Site, built, errors, gunzip, site};
 use std::io::Read;
 
 /// The structure of the lesson's text in `html`: every element's name and classes and every
@@ -194,14 +194,6 @@ fn search_text(s: &Site) -> String {
         all.push_str(&String::from_utf8_lossy(&plain));
     }
     all
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
 }
 
 #[test]

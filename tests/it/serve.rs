@@ -2,6 +2,7 @@
 //! events the browser receives. HTTP is spoken over raw TCP so that paths like `/../` reach the
 //! server as sent.
 
+use crate::support::gunzip;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -131,14 +132,6 @@ fn get(port: u16, target: &str) -> (u16, Vec<u8>) {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (status, buf[end + 4..].to_vec())
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
 }
 
 /// The search fragments a server holds, by page number, as their JSON: each read with the

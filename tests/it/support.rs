@@ -113,3 +113,13 @@ pub fn built(spec: &str) -> Site {
     }
     s
 }
+
+/// The bytes gzip `bytes` holds (a search index file, a served response).
+pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip data");
+    out
+}
