@@ -1,7 +1,7 @@
 //! Incremental rebuilds for `serve`. A [`Live`] session keeps every variant of the site (each
 //! language of the latest edition, and the older editions) prepared in memory, with the served
 //! files, and for each batch of changed paths redoes only what the change affects, through the
-//! same steps as a build (`build::models`, `Prepared::render_pages`, `linkcheck`):
+//! same steps as a build (`build::models`, `Prepared::rerender`, `linkcheck`):
 //!
 //! - a page body edit: that page's Markdown and template, in every language that shows that
 //!   file; then what shows its text (the book's print view), after the reload event has gone
