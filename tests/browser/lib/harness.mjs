@@ -146,6 +146,10 @@ export function watchPage(page, log, opts = {}) {
     // Chromium cancels a video's request once it has what preload="metadata" asks for (more
     // often now that the test server answers ranges); a missing video is still an HTTP 404 below.
     if (error === 'net::ERR_ABORTED' && r.resourceType() === 'media') return;
+    // The browser fetches the favicon on its own after the page loads and cancels it when a test
+    // navigates or reloads first (a faster search made that race visible); a missing favicon is
+    // still an HTTP 404 below.
+    if (error === 'net::ERR_ABORTED' && /\/assets\/favicon\.[0-9a-f]+\.svg$/.test(r.url())) return;
     if (!log.offHost.includes(r.url())) log.failedRequests.push(`${r.url()}: ${error}`);
   });
   page.on('response', (r) => {
