@@ -306,13 +306,20 @@ fn after_edits_the_search_fragments_are_those_a_fresh_start_makes() {
         "{want:?}"
     );
     // The index is made again once saves pause.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut got = (fragments(s.port), leads(s.port));
-    while got != want && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-        got = (fragments(s.port), leads(s.port));
-    }
+    let got = settled(&want, || (fragments(s.port), leads(s.port)));
     assert_eq!(got, want);
+}
+
+/// What `get` returns once it equals `want`, or after 10 seconds (the index is made again
+/// once saves pause).
+fn settled<T: PartialEq>(want: &T, get: impl Fn() -> T) -> T {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got = get();
+    while got != *want && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        got = get();
+    }
+    got
 }
 
 /// A body edit takes the recount path (not a new structure): the page's lead is made again too.
@@ -329,12 +336,7 @@ fn after_a_body_edit_the_search_leads_are_those_a_fresh_start_makes() {
     next_event(&events, "reload");
     let want = leads(start_in(&s.root).port);
     assert_ne!(want, before, "the edit shows in a lead");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut got = leads(s.port);
-    while got != want && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-        got = leads(s.port);
-    }
+    let got = settled(&want, || leads(s.port));
     assert_eq!(got, want);
 }
 
