@@ -7,7 +7,9 @@
 //   c. a stylesheet change is applied without a reload;
 //   d. a front matter error shows an overlay naming the file and line, and a fix removes it;
 //   e. the overlay has no axe-core WCAG 2.2 A/AA violations;
-//   f. after an edit, search finds the new words, at the new section, with a marked snippet.
+//   f. after an edit, search finds the new words, at the new section, with a marked snippet;
+//   g. a page that read the search index before the edit finds the new words too (the files its
+//      copy of the manifest names are gone: it reads the manifest again).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -117,6 +119,23 @@ async function waitServed(pagePath, text, ms = WAIT) {
     `(last status ${r.status}); server log:\n${server.log()}`);
 }
 
+// The search manifest as served now: the index is made again after the pages, so a served page
+// says nothing of it.
+async function manifest() {
+  const res = await fetch(server.url + 'search/index.json.gz');
+  assert.equal(res.status, 200, 'HTTP status of search/index.json.gz');
+  return Buffer.from(await res.arrayBuffer());
+}
+
+// Waits until the manifest differs from `before` (bytes): the index holds the last edit.
+async function waitNewIndex(before, ms = WAIT) {
+  const r = await poll(async () => ({ ok: !(await manifest()).equals(before) }), ms);
+  assert.ok(r.ok, `the search index was not made again within ${ms} ms; server log:\n${server.log()}`);
+}
+
+// A word of letters only, found nowhere on the site.
+const newWord = () => 'zq' + Math.random().toString(36).slice(2, 9).replace(/[0-9]/g, 'x');
+
 // ---------------------------------------------------------------- tests
 test('a body edit reloads the open chapter with the new text at the same scroll position', async () => {
   await withLivePage('/book/one/', async ({ page, log }) => {
@@ -154,10 +173,11 @@ test('an edit to another chapter does not reload the open one', async () => {
 });
 
 test('after an edit, search finds the new words and links to their section', async () => {
-  // A word of letters only, found nowhere before the edit.
-  const word = 'zq' + Math.random().toString(36).slice(2, 9).replace(/[0-9]/g, 'x');
+  const word = newWord();
+  const before = await manifest();
   write('content/book/03-three.md', chapter('Three', `\n## Quorum of ${word}\n\nThe ${word} gathers here.\n`));
   await waitServed('/book/three/', word);
+  await waitNewIndex(before);
   await withLivePage(`/search/?q=${word}`, async ({ page, log }) => {
     const r = await poll(async () => {
       const x = await page.evaluate(() => ({
@@ -170,6 +190,31 @@ test('after an edit, search finds the new words and links to their section', asy
     assert.ok(r.ok, `no results for ${word}: ${r.status}; server log:\n${server.log()}`);
     assert.deepEqual(r.hrefs, [`/book/three/#quorum-of-${word}`], 'the new section of the edited page');
     assert.deepEqual(r.marks, [word, word], 'the section heading and the snippet mark the new word');
+    assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  });
+});
+
+test('a page that read the search index before an edit finds the new words after it', async () => {
+  await withLivePage('/book/one/', async ({ page, log }) => {
+    // Focusing the header box reads the manifest (and no shard yet).
+    const read = page.waitForResponse((r) => new URL(r.url()).pathname === '/search/index.json.gz');
+    await page.locator('#search-input').focus();
+    assert.equal((await read).status(), 200, 'HTTP status of the manifest');
+    const word = newWord();
+    const before = await manifest();
+    write('content/book/02-two.md', chapter('Two', `\n## Ledger of ${word}\n\nThe ${word} is kept here.\n`));
+    await waitServed('/book/two/', word);
+    await waitNewIndex(before);
+    await page.keyboard.type(word, { delay: 30 });
+    const r = await poll(async () => {
+      const x = await page.evaluate(() => ({
+        status: document.querySelector('#site-search [role="status"]').textContent,
+        hrefs: [...document.querySelectorAll('#search-listbox [role="option"]')].map((li) => li.dataset.href),
+      }));
+      return { ok: x.hrefs.length > 1, ...x };
+    });
+    assert.ok(r.ok, `the box found nothing for ${word}: ${JSON.stringify(r.status)}; server log:\n${server.log()}`);
+    assert.equal(r.hrefs[0], `/book/two/#ledger-of-${word}`, 'the first option is the new section');
     assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
   });
 });

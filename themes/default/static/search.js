@@ -91,13 +91,19 @@ export function parseQuery(text, manifest, stem) {
 // which DecompressionStream's stream plumbing costs more than the decoding, and it cannot
 // start from a preset dictionary, which the result fragments are compressed against.
 
-const LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83,
-  99, 115, 131, 163, 195, 227, 258];
-const LEN_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
-  1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11,
-  12, 12, 13, 13];
+// The base value and extra bits of each length code (257–285) and distance code (0–29): each
+// run of codes with the same extra bits (one more every 4 length codes, every 2 distance codes)
+// starts where the last ended (RFC 1951, 3.2.5); length code 285 is 258 with none.
+const LEN_BASE = [], LEN_EXTRA = [], DIST_BASE = [], DIST_EXTRA = [];
+for (let i = 0, len = 3, d = 1; i < 30; i++) {
+  const le = i < 8 || i > 27 ? 0 : (i >> 2) - 1, de = i < 4 ? 0 : (i >> 1) - 1;
+  LEN_BASE.push(i === 28 ? 258 : len);
+  LEN_EXTRA.push(le);
+  len += 1 << le;
+  DIST_BASE.push(d);
+  DIST_EXTRA.push(de);
+  d += 1 << de;
+}
 const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /**
@@ -714,10 +720,12 @@ export class Index {
     this.cache = new Map();
   }
 
-  load() {
+  /** Reads the manifest; `fresh`: past the browser's cache (one it holds may be older than the
+   * site's files). */
+  load(fresh) {
     this.ready ||= (async () => {
       if (location.protocol === 'file:') throw fail('from_disk');
-      const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz'), import(this.stemUrl)]);
+      const [res, mod] = await Promise.all([fetch(this.root + 'index.json.gz', { cache: fresh ? 'no-cache' : 'default' }), import(this.stemUrl)]);
       if (!res.ok) throw fail('no_index');
       this.manifest = json(await gunzipped(res));
       if (this.manifest.v !== FORMAT_VERSION) throw fail('old_index');
@@ -759,10 +767,20 @@ export class Index {
     return this.once('l' + i, () => this.file(this.manifest.leads[i][1]).then(json)).then((g) => g[page]);
   }
 
-  /** Runs a query on this index: see `find`. */
-  async search(text, opts) {
-    await this.load();
-    return find(text, this, opts);
+  /** Runs a query on this index: see `find`. When a file fails (the site was built again since
+   * the manifest was read: the files it names are gone), reads the manifest again and tries once
+   * more. */
+  async search(text, opts, again) {
+    try {
+      await this.load(again);
+      return await find(text, this, opts);
+    } catch (e) {
+      // Nothing failed is kept: the next query asks again.
+      this.ready = null;
+      this.cache.clear();
+      if (again || e.key) throw e;
+      return this.search(text, opts, 1);
+    }
   }
 }
 
