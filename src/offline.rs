@@ -89,7 +89,7 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    pub fn of(search_files: &[(String, Vec<u8>)]) -> SearchIndex {
+    pub fn of(search_files: &[(String, bytes::Bytes)]) -> SearchIndex {
         SearchIndex {
             build: search_build(search_files),
             files: search_files
@@ -135,12 +135,12 @@ pub fn precache<'a>(
 
 /// The build id in the search manifest (`search/index.json.gz`), which `search.js` adds to
 /// fragment URLs; `None` when the site has no search index.
-fn search_build(search_files: &[(String, Vec<u8>)]) -> Option<String> {
+fn search_build(search_files: &[(String, bytes::Bytes)]) -> Option<String> {
     let (_, gz) = search_files
         .iter()
         .find(|(rel, _)| rel == "search/index.json.gz")?;
     let mut json = Vec::new();
-    flate2::read::GzDecoder::new(gz.as_slice())
+    flate2::read::GzDecoder::new(&gz[..])
         .read_to_end(&mut json)
         .ok()?;
     let manifest: serde_json::Value = serde_json::from_slice(&json).ok()?;

@@ -3,8 +3,10 @@
 //!
 //! It holds, for each page of the latest edition (by variant, i.e. language): the page's
 //! rendered Markdown (body packed, outline, ids, links, extras), its counted search terms and
-//! its compressed search fragment, each under a key; and, for each output file, its content
-//! hash, size and (for a page) the key of the view its template was given.
+//! its compressed search fragment, each under a key; per variant, the search leads memo (each
+//! fragment's lead length and each leads group's file, by content: `search::LeadsMemo`); and,
+//! for each output file, its content hash, size and (for a page) the key of the view its
+//! template was given.
 //!
 //! Keys, and what they cover (a key that differs is a miss, and a miss redoes the work):
 //! - the variant's key: the program (version, and the executable's size and time), the text
@@ -32,7 +34,7 @@ use crate::search::PageTerms;
 use std::collections::{HashMap, HashSet};
 
 /// Bumped whenever what is cached or how it is written changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"PBCACHE\0";
 
 pub use crate::output::{FileEntry, Key};
@@ -46,7 +48,8 @@ pub struct PageEntry {
     pub rendered: Rendered,
     /// Counted terms, by number in the variant's `words`.
     pub terms: Option<PageTerms>,
-    pub fragment: Option<Vec<u8>>,
+    /// Shared with the cache file's bytes as read (not copied).
+    pub fragment: Option<bytes::Bytes>,
 }
 
 /// One variant's cached pages, by the page's file (relative to `content/`).
@@ -59,6 +62,8 @@ pub struct Variant {
     /// The terms the pages' counted terms refer to by number.
     pub words: Vec<String>,
     pub pages: HashMap<String, PageEntry>,
+    /// Each lead's length and each leads group's file (see `search::LeadsMemo`).
+    pub leads: crate::search::LeadsMemo,
 }
 
 #[derive(Default)]
@@ -155,6 +160,37 @@ fn write_variant(w: &mut W, name: &str, v: &Variant) {
             None => w.u64(0),
         }
     }
+    write_leads(w, &v.leads);
+}
+
+fn write_leads(w: &mut W, m: &crate::search::LeadsMemo) {
+    w.u64(m.lens.len() as u64);
+    for (k, len) in &m.lens {
+        w.key(k);
+        w.u64(u64::from(*len));
+    }
+    w.u64(m.groups.len() as u64);
+    for (k, gz) in &m.groups {
+        w.key(k);
+        w.bytes(gz);
+    }
+}
+
+fn read_leads(r: &mut R) -> Got<crate::search::LeadsMemo> {
+    let mut m = crate::search::LeadsMemo::default();
+    let n = r.len()?;
+    m.lens.reserve(n);
+    for _ in 0..n {
+        let k = r.key()?;
+        m.lens.insert(k, u32::try_from(r.u64()?).ok()?);
+    }
+    let n = r.len()?;
+    m.groups.reserve(n);
+    for _ in 0..n {
+        let k = r.key()?;
+        m.groups.insert(k, r.shared()?);
+    }
+    Some(m)
 }
 
 fn write_files(w: &mut W, files: &HashMap<String, FileEntry>) {
@@ -373,7 +409,7 @@ impl Cache {
                     _ => None,
                 };
                 let fragment = match r.u64()? {
-                    1 => Some(r.bytes()?.to_vec()),
+                    1 => Some(r.shared()?),
                     _ => None,
                 };
                 pages.insert(
@@ -387,6 +423,7 @@ impl Cache {
                     },
                 );
             }
+            let leads = read_leads(&mut r)?;
             variants.insert(
                 name,
                 Variant {
@@ -395,6 +432,7 @@ impl Cache {
                     dict_from_first,
                     words,
                     pages,
+                    leads,
                 },
             );
         }
@@ -546,9 +584,13 @@ mod tests {
                         frag_key: [2; 32],
                         rendered,
                         terms: Some(terms),
-                        fragment: Some(vec![1, 2, 3]),
+                        fragment: Some(vec![1, 2, 3].into()),
                     },
                 )]),
+                leads: crate::search::LeadsMemo {
+                    lens: HashMap::from([([5; 32], 120)]),
+                    groups: HashMap::from([([6; 32], bytes::Bytes::from_static(b"gz"))]),
+                },
             },
         );
         cache.files.insert(

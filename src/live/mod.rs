@@ -163,7 +163,7 @@ impl Live {
             // Moved into the map, not copied: the index of a large site is tens of megabytes
             // (made again whole when an edit changes it, see `Live::secondary`).
             for (rel, bytes) in std::mem::take(&mut p.search_files) {
-                if let Err(e) = sink.write(&p.out(&rel), bytes) {
+                if let Err(e) = sink.write_shared(&p.out(&rel), bytes) {
                     errors.push(crate::diagnostics::Diagnostic::error(format!("{e:#}")));
                 }
             }
@@ -325,7 +325,7 @@ impl Live {
                 });
                 // Compressed already (DEFLATE): held as they are, and only here.
                 for (rel, bytes) in std::mem::take(&mut p.search_files) {
-                    files.insert(p.out(&rel), output::Held::plain(bytes));
+                    files.insert(p.out(&rel), output::Held::shared(bytes));
                 }
             }
         }

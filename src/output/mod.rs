@@ -13,6 +13,7 @@ pub use exports::{write_folder, write_zip};
 pub use sink::Sink;
 pub use staging::{INSIDE, Staging};
 
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -25,7 +26,7 @@ pub type SharedFiles = Arc<RwLock<HashMap<String, Held>>>;
 /// fifth while unpacking a page takes tens of microseconds, less than sending it.
 #[derive(Clone, Debug)]
 pub struct Held {
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     packed: bool,
 }
 
@@ -35,8 +36,13 @@ impl Held {
 
     /// `bytes` held as they are.
     pub fn plain(bytes: Vec<u8>) -> Held {
+        Held::shared(bytes.into_boxed_slice().into())
+    }
+
+    /// `bytes` held as they are, shared with whoever else holds them.
+    pub fn shared(bytes: Bytes) -> Held {
         Held {
-            bytes: bytes.into(),
+            bytes,
             packed: false,
         }
     }
@@ -47,7 +53,8 @@ impl Held {
             let small = lz4_flex::compress_prepend_size(&bytes);
             if small.len() <= bytes.len() - bytes.len() / 8 {
                 return Held {
-                    bytes: small.into(),
+                    // Without the spare room the compressor's buffer had.
+                    bytes: small.into_boxed_slice().into(),
                     packed: true,
                 };
             }

@@ -4,6 +4,7 @@
 use super::{FileEntry, Held, Key, SharedFiles, Staging};
 use crate::util::fs;
 use anyhow::Result;
+use bytes::Bytes;
 use std::path::Path;
 
 /// Where built files go.
@@ -52,29 +53,7 @@ impl Sink {
     /// `view` (a page), for the next build.
     pub fn write_keyed(&self, rel: &str, bytes: Vec<u8>, view: Option<Key>) -> Result<()> {
         match self {
-            Sink::Dir(s) => {
-                let path = s.staging.join(rel);
-                s.make_parent(&path)?;
-                // A file the previous output already holds byte for byte is linked, not written
-                // again: most files of an incremental build are unchanged, and making a new file
-                // costs the filesystem far more than a link. The old output is never modified.
-                // The cache's record of the previous output saves reading the file to know.
-                let hash = *blake3::hash(&bytes).as_bytes();
-                let size = bytes.len() as u64;
-                let previous = s.out.join(rel);
-                let same = match s.previous.get(rel) {
-                    Some(e) if e.hash == hash && e.size == size => {
-                        fs::file_size(&previous) == Some(size)
-                    }
-                    _ => fs::holds(&previous, &bytes),
-                };
-                if !(same && s.link_previous(&previous, &path)) {
-                    s.clear_place(&path)?;
-                    fs::write_new(&path, &bytes)?;
-                }
-                s.record(rel, FileEntry { hash, size, view });
-                Ok(())
-            }
+            Sink::Dir(s) => write_into(s, rel, &bytes, view),
             Sink::Memory {
                 files,
                 inject,
@@ -94,6 +73,21 @@ impl Sink {
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(rel.to_string(), held);
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes `bytes`, shared with whoever else holds them, at output path `rel`: memory holds
+    /// them as they are (no HTML, nothing to pack: the search index's files, compressed).
+    pub fn write_shared(&self, rel: &str, bytes: Bytes) -> Result<()> {
+        match self {
+            Sink::Dir(s) => write_into(s, rel, &bytes, None),
+            Sink::Memory { files, .. } => {
+                files
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(rel.to_string(), Held::shared(bytes));
                 Ok(())
             }
         }
@@ -184,4 +178,27 @@ fn inject_before_body_end(bytes: Vec<u8>, tag: &str) -> Vec<u8> {
         None => html.push_str(tag),
     }
     html.into_bytes()
+}
+
+/// Writes `bytes` at `rel` in staging folder `s`, recording that it was made from a view of key
+/// `view`. A file the previous output already holds byte for byte is linked, not written again:
+/// most files of an incremental build are unchanged, and making a new file costs the filesystem
+/// far more than a link. The old output is never modified. The cache's record of the previous
+/// output saves reading the file to know.
+fn write_into(s: &Staging, rel: &str, bytes: &[u8], view: Option<Key>) -> Result<()> {
+    let path = s.staging.join(rel);
+    s.make_parent(&path)?;
+    let hash = *blake3::hash(bytes).as_bytes();
+    let size = bytes.len() as u64;
+    let previous = s.out.join(rel);
+    let same = match s.previous.get(rel) {
+        Some(e) if e.hash == hash && e.size == size => fs::file_size(&previous) == Some(size),
+        _ => fs::holds(&previous, bytes),
+    };
+    if !(same && s.link_previous(&previous, &path)) {
+        s.clear_place(&path)?;
+        fs::write_new(&path, bytes)?;
+    }
+    s.record(rel, FileEntry { hash, size, view });
+    Ok(())
 }

@@ -5,6 +5,7 @@
 use super::{DICT_BYTES, PageTerms, level, search_kind};
 use crate::markdown::{Rendered, TextSection};
 use crate::model::{Page, PageKind, Site};
+use bytes::Bytes;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::Serialize;
 
@@ -76,7 +77,7 @@ pub fn fragments(
     terms: &[Option<PageTerms>],
     dict: &mut Vec<u8>,
     fast: bool,
-) -> Vec<Option<Vec<u8>>> {
+) -> Vec<Option<Bytes>> {
     use rayon::prelude::*;
     let json: Vec<Option<Vec<u8>>> = site
         .pages
@@ -95,13 +96,14 @@ pub fn fragments(
     compress_fragments(&json, dict, fast)
 }
 
-/// Each fragment (JSON) compressed against `dict`, in parallel, one compressor per worker.
-pub fn compress_fragments(json: &[Option<&[u8]>], dict: &[u8], fast: bool) -> Vec<Option<Vec<u8>>> {
+/// Each fragment (JSON) compressed against `dict`, in parallel, one compressor per worker;
+/// held without spare room (`serve` keeps every page's) and shared with the files served.
+pub fn compress_fragments(json: &[Option<&[u8]>], dict: &[u8], fast: bool) -> Vec<Option<Bytes>> {
     use rayon::prelude::*;
     json.par_iter()
         .map_init(
             || flate2::Compress::new(level(fast), false),
-            |c, j| j.map(|j| compress_with(c, j, dict)),
+            |c, j| j.map(|j| Bytes::from(compress_with(c, j, dict).into_boxed_slice())),
         )
         .collect()
 }

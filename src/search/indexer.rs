@@ -2,9 +2,10 @@
 //! `PagefindIndex`: pages in, files out): it owns the vocabulary, each page's counted terms, the
 //! fragments and their dictionary.
 
-use super::{PageTerms, Vocabulary};
+use super::{Leads, LeadsMemo, PageTerms, Vocabulary};
 use crate::markdown::Rendered;
 use crate::model::{PageId, Site};
+use bytes::Bytes;
 
 /// The search index of one language while it is made. Pages are numbered as the site numbers
 /// them (`PageId`): a one-shot build adds them in order as its Markdown pass counts them (with
@@ -19,7 +20,7 @@ pub struct Indexer {
     /// Compressed fragments: added with the pages (a one-shot build), until `files` takes them;
     /// made from the pages' sections and kept (`serve`, which lets go of the sections), a
     /// page's made again after it changes. Empty while none are made.
-    fragments: Vec<Option<Vec<u8>>>,
+    fragments: Vec<Option<Bytes>>,
     /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
     /// after an edit is read with the dictionary readers already have.
     dict: Vec<u8>,
@@ -27,6 +28,9 @@ pub struct Indexer {
     /// `None` for a page left out of search or not made yet. Empty in a one-shot build, whose
     /// leads are made from the fragments as the index is written.
     leads: Vec<Option<Box<[u8]>>>,
+    /// A one-shot build's leads memo: the previous build's until the files are made, this
+    /// build's after (for the next build's cache).
+    memo: LeadsMemo,
 }
 
 impl Indexer {
@@ -54,7 +58,7 @@ impl Indexer {
     /// Adds the next page: its terms, numbered in this index's vocabulary (see
     /// [`Indexer::vocabulary`]), and its compressed fragment; `None` when it is left out of
     /// search.
-    pub fn add(&mut self, terms: Option<PageTerms>, fragment: Option<Vec<u8>>) {
+    pub fn add(&mut self, terms: Option<PageTerms>, fragment: Option<Bytes>) {
         self.terms.push(terms);
         self.fragments.push(fragment);
     }
@@ -127,6 +131,7 @@ impl Indexer {
             fragments,
             dict: self.dict.clone(),
             leads,
+            memo: LeadsMemo::default(),
         }
     }
 
@@ -139,7 +144,7 @@ impl Indexer {
         site: &Site,
         rendered: &[Rendered],
         live: bool,
-    ) -> Vec<(String, Vec<u8>)> {
+    ) -> Vec<(String, Bytes)> {
         if self.terms.len() != site.pages.len() {
             self.terms = super::all_page_terms(site, rendered, &mut self.vocab);
         }
@@ -158,13 +163,14 @@ impl Indexer {
                 &self.vocab,
                 fragments,
                 &self.dict,
-                None,
+                Leads::Memo(&mut self.memo),
                 live,
             );
         }
         self.remake_leads();
+        // Shared, not copied: the files served hold the same bytes.
         let fragments = self.fragments.clone();
-        let leads = Some(self.leads.as_slice());
+        let leads = Leads::Kept(&self.leads);
         super::build(
             site,
             &self.terms,
@@ -183,7 +189,7 @@ impl Indexer {
         let missing: Vec<usize> = (0..self.fragments.len())
             .filter(|&i| self.fragments[i].is_some() && self.leads[i].is_none())
             .collect();
-        let fragments: Vec<Option<Vec<u8>>> =
+        let fragments: Vec<Option<Bytes>> =
             missing.iter().map(|&i| self.fragments[i].clone()).collect();
         for (i, lead) in missing
             .into_iter()
@@ -218,13 +224,22 @@ impl Indexer {
         }
     }
 
-    /// The vocabulary's words (by number) and each page's terms, taken out for the next
-    /// build's cache; the index is empty afterwards.
-    pub fn take(&mut self) -> (Vec<String>, Vec<Option<PageTerms>>) {
+    /// The vocabulary's words (by number), each page's terms and the leads memo, taken out for
+    /// the next build's cache; the index is empty afterwards.
+    pub fn take(&mut self) -> (Vec<String>, Vec<Option<PageTerms>>, LeadsMemo) {
         let vocab = std::mem::take(&mut self.vocab);
         let words = (0..vocab.len() as u32)
             .map(|i| vocab.word(i).to_string())
             .collect();
-        (words, std::mem::take(&mut self.terms))
+        (
+            words,
+            std::mem::take(&mut self.terms),
+            std::mem::take(&mut self.memo),
+        )
+    }
+
+    /// Gives a one-shot build the previous build's leads memo (see [`LeadsMemo`]).
+    pub fn reuse_leads(&mut self, memo: LeadsMemo) {
+        self.memo = memo;
     }
 }

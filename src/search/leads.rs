@@ -4,9 +4,11 @@
 //! results of a query fetch a group or two instead of a fragment each.
 
 use super::{LEAD_WORDS, LEADS_BYTES, gzip};
+use bytes::Bytes;
 use flate2::Compression;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A fragment as read back (see [`super::fragment`]).
@@ -83,7 +85,7 @@ fn opening(text: &str) -> Option<&str> {
 /// The leads groups of an index.
 pub(super) struct Groups {
     /// Their files: (path, gzipped bytes).
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, Bytes)>,
     /// The manifest's `[first page, file]` of each, by page.
     pub list: Vec<(u32, String)>,
 }
@@ -141,9 +143,190 @@ fn compress(made: &mut Vec<(u32, Vec<u8>)>, level: Compression, out: &mut Groups
         .collect();
     for (f, gz) in gz {
         let name = format!("t/{}.leads.gz", crate::util::short_hash(&gz));
-        out.files.push((format!("search/{name}"), gz));
+        out.files.push((format!("search/{name}"), gz.into()));
         out.list.push((f, name));
     }
+}
+
+/// What a build keeps of its leads for the next one (in the build cache): the length of the
+/// lead each fragment gives, and each group's gzipped file, by the group's key. With it, an
+/// incremental build makes only the leads of the pages that changed and the groups that hold
+/// them: the rest are where they were, byte for byte.
+#[derive(Default, Clone, Debug)]
+pub struct Memo {
+    /// By [`Memo::fragment_key`]: the length of the fragment's lead.
+    pub lens: HashMap<Key, u32>,
+    /// By the group's key (its pages' numbers and fragment keys, and the level): its file.
+    pub groups: HashMap<Key, Bytes>,
+}
+
+type Key = [u8; 32];
+type LeadJson = Vec<u8>;
+
+impl Memo {
+    /// The key of a fragment (compressed against the dictionary of key `dict`): the lead is made
+    /// from the two.
+    fn fragment_key(dict: &Key, z: &[u8]) -> Key {
+        *blake3::keyed_hash(dict, z).as_bytes()
+    }
+}
+
+/// A group of pages closed, to be made or taken from the memo.
+struct Closed {
+    first: u32,
+    key: Key,
+    /// The previous build's file, or the pages with the leads made already.
+    made: Result<Bytes, Vec<(usize, Option<LeadJson>)>>,
+}
+
+/// The making of leads groups that reuses a memo (see [`write_reusing`]).
+struct Reusing<'a> {
+    fragments: &'a [Option<Bytes>],
+    dict: &'a [u8],
+    level: Compression,
+    old: &'a Memo,
+    /// This index's memo, as made so far.
+    memo: Memo,
+    out: Groups,
+    /// The pages of the group being filled: number, fragment key, lead when made.
+    open: Vec<(usize, Key, Option<Vec<u8>>)>,
+    /// Its size as JSON (before its closing brace).
+    size: usize,
+    closed: Vec<Closed>,
+}
+
+impl Reusing<'_> {
+    fn lead_of(&self, z: &[u8]) -> Vec<u8> {
+        lead(&super::fragments::inflate(z, self.dict))
+    }
+
+    /// Adds page `i` (fragment key `k`, lead length `len`, its lead when made) to the open
+    /// group, closing it at the size where [`write`] ends a group.
+    fn add(&mut self, i: usize, k: Key, len: u32, lead: Option<Vec<u8>>) {
+        self.memo.lens.insert(k, len);
+        self.open.push((i, k, lead));
+        // `{` or `,`, `"i":`, the lead.
+        self.size += 1 + i.to_string().len() + 3 + len as usize;
+        if self.size >= LEADS_BYTES {
+            self.close();
+        }
+    }
+
+    /// Closes the open group: its file is the memo's when the memo has its key.
+    fn close(&mut self) {
+        let Some(&(first, ..)) = self.open.first() else {
+            return;
+        };
+        let mut h = blake3::Hasher::new();
+        h.update(&self.level.level().to_le_bytes());
+        for (i, k, _) in &self.open {
+            h.update(&(*i as u64).to_le_bytes());
+            h.update(k);
+        }
+        let key = *h.finalize().as_bytes();
+        let made = match self.old.groups.get(&key) {
+            Some(gz) => Ok(gz.clone()),
+            None => Err(self
+                .open
+                .iter_mut()
+                .map(|(i, _, l)| (*i, l.take()))
+                .collect()),
+        };
+        self.open.clear();
+        self.size = 0;
+        self.closed.push(Closed {
+            first: first as u32,
+            key,
+            made,
+        });
+    }
+
+    /// Makes the groups closed and not in the memo, in parallel, and adds all in order.
+    fn make_closed(&mut self) {
+        use rayon::prelude::*;
+        let closed = std::mem::take(&mut self.closed);
+        let this = &*self;
+        let made: Vec<(u32, Key, Bytes)> = closed
+            .into_par_iter()
+            .map(|c| {
+                let gz = c.made.unwrap_or_else(|pages| {
+                    let mut json = Vec::with_capacity(LEADS_BYTES + 4096);
+                    for (i, l) in pages {
+                        json.push(if json.is_empty() { b'{' } else { b',' });
+                        json.extend_from_slice(format!("\"{i}\":").as_bytes());
+                        // A page whose length the memo had, in a group that changed.
+                        let z = this.fragments[i].as_deref().unwrap_or_default();
+                        json.extend_from_slice(&l.unwrap_or_else(|| this.lead_of(z)));
+                    }
+                    json.push(b'}');
+                    Bytes::from(gzip(&json, this.level))
+                });
+                (c.first, c.key, gz)
+            })
+            .collect();
+        for (first, key, gz) in made {
+            let name = format!("t/{}.leads.gz", crate::util::short_hash(&gz));
+            self.out.list.push((first, name.clone()));
+            self.out.files.push((format!("search/{name}"), gz.clone()));
+            self.memo.groups.insert(key, gz);
+        }
+    }
+}
+
+/// The leads groups of the pages whose compressed `fragments` are given, as [`write`] makes
+/// them (byte for byte), reusing what `old` holds; returns them with the memo of this index.
+/// Pages are taken a chunk at a time, so only a chunk of leads is held at once.
+pub(super) fn write_reusing(
+    fragments: &[Option<Bytes>],
+    dict: &[u8],
+    level: Compression,
+    old: &Memo,
+) -> (Groups, Memo) {
+    use rayon::prelude::*;
+    let dict_key = *blake3::hash(dict).as_bytes();
+    let mut r = Reusing {
+        fragments,
+        dict,
+        level,
+        old,
+        memo: Memo::default(),
+        out: Groups {
+            files: Vec::new(),
+            list: Vec::new(),
+        },
+        open: Vec::new(),
+        size: 0,
+        closed: Vec::new(),
+    };
+    let n = fragments.len();
+    for start in (0..n).step_by(CHUNK) {
+        let range = start..n.min(start + CHUNK);
+        // Each page's key and lead length; its lead, made now, where the memo has no length.
+        let got: Vec<Option<(Key, u32, Option<LeadJson>)>> = fragments[range.clone()]
+            .par_iter()
+            .map(|z| {
+                let z = z.as_ref()?;
+                let k = Memo::fragment_key(&dict_key, z);
+                Some(match old.lens.get(&k) {
+                    Some(&len) => (k, len, None),
+                    None => {
+                        let l = r.lead_of(z);
+                        (k, l.len() as u32, Some(l))
+                    }
+                })
+            })
+            .collect();
+        for (i, got) in range.zip(got) {
+            if let Some((k, len, l)) = got {
+                r.add(i, k, len, l);
+            }
+        }
+        if start + CHUNK >= n {
+            r.close();
+        }
+        r.make_closed();
+    }
+    (r.out, r.memo)
 }
 
 #[cfg(test)]
@@ -198,5 +381,70 @@ mod tests {
         seen.sort();
         let want: Vec<usize> = (0..600).filter(|i| i % 7 != 3).collect();
         assert_eq!(seen, want, "every searchable page once, in order");
+    }
+
+    /// Fragments of `n` pages like the index's (every seventh left out of search), compressed.
+    fn fragments(n: usize, edited: Option<usize>) -> Vec<Option<Bytes>> {
+        let json: Vec<Option<Vec<u8>>> = (0..n)
+            .map(|i| {
+                let text = format!(
+                    "Page {i} opens with words {}",
+                    "and more ".repeat(20 + i % 9)
+                );
+                let text = if edited == Some(i) {
+                    text + " edited"
+                } else {
+                    text
+                };
+                let f = serde_json::json!({
+                    "t": format!("Page {i}"), "u": format!("/p/{i}/"), "k": "l", "b": "", "l": "en",
+                    "s": [["", "", text], ["two", "Two", "short"]],
+                });
+                (i % 7 != 3).then(|| serde_json::to_vec(&f).unwrap())
+            })
+            .collect();
+        let refs: Vec<Option<&[u8]>> = json.iter().map(Option::as_deref).collect();
+        super::super::compress_fragments(&refs, b"", false)
+    }
+
+    fn same(a: &Groups, b: &Groups) -> bool {
+        a.list == b.list && a.files == b.files
+    }
+
+    #[test]
+    fn reusing_a_memo_makes_the_groups_write_makes_and_takes_unchanged_ones_from_it() {
+        let level = Compression::default();
+        let n = 1500;
+        let fresh =
+            |frags: &[Option<Bytes>]| write(n, |r| super::super::leads_of(&frags[r], b""), level);
+        let before = fragments(n, None);
+        let (groups, memo) = write_reusing(&before, b"", level, &Memo::default());
+        assert!(groups.list.len() > 3, "{} groups", groups.list.len());
+        assert!(
+            same(&groups, &fresh(&before)),
+            "without a memo: as `write` makes them"
+        );
+
+        // One page edited: the same groups as made afresh, and every group but its own taken
+        // from the memo (marked, to tell).
+        let after = fragments(n, Some(700));
+        let mut marked = memo.clone();
+        for gz in marked.groups.values_mut() {
+            *gz = Bytes::from_static(b"from the memo");
+        }
+        let (reused, _) = write_reusing(&after, b"", level, &marked);
+        let want = fresh(&after);
+        let from_memo = reused
+            .files
+            .iter()
+            .filter(|(_, gz)| &gz[..] == b"from the memo")
+            .count();
+        assert_eq!(
+            from_memo,
+            want.files.len() - 1,
+            "only the edited page's group is made"
+        );
+        let (made, _) = write_reusing(&after, b"", level, &memo);
+        assert!(same(&made, &want), "with the memo: as `write` makes them");
     }
 }

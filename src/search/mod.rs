@@ -63,11 +63,12 @@ pub use analysis::{
 };
 pub use fragments::{compress_fragments, dictionary, fragment, fragments, same_fragment};
 pub use indexer::Indexer;
-pub use leads::lead;
+pub use leads::{Memo as LeadsMemo, lead};
 pub use rank::{LISTING_PRIOR, prior};
 
 use crate::model::{PageKind, Site};
 use analysis::base_lang;
+use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde::Serialize;
@@ -137,46 +138,62 @@ fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
+/// Where the leads come from (see [`build`]).
+pub enum Leads<'a> {
+    /// Each page's, kept (`serve`).
+    Kept(&'a [Option<Box<[u8]>>]),
+    /// Made from the fragments, reusing the previous build's memo; replaced by this one's.
+    Memo(&'a mut LeadsMemo),
+}
+
 /// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
 /// of page `i` (see [`page_terms`]; `None` for pages left out of search), `fragments[i]` its
-/// fragment compressed against `dict`, and `leads[i]` its lead when kept (`serve`; otherwise
-/// made from the fragment). `fast` trades size for speed (for `serve`).
+/// fragment compressed against `dict`, and `leads` where its lead comes from (see [`Leads`]).
+/// `fast` trades size for speed (for `serve`).
 pub fn build(
     site: &Site,
     terms: &[Option<PageTerms>],
     vocab: &Vocabulary,
-    fragments: Vec<Option<Vec<u8>>>,
+    fragments: Vec<Option<Bytes>>,
     dict: &[u8],
-    leads: Option<&[Option<Box<[u8]>>]>,
+    leads: Leads,
     fast: bool,
-) -> Vec<(String, Vec<u8>)> {
+) -> Vec<(String, Bytes)> {
     let level = level(fast);
     // The leads (made from the fragments) and the shards at once: neither waits for the other.
     let (leads, shards) = rayon::join(
-        || {
-            leads::write(
+        || match leads {
+            Leads::Kept(kept) => leads::write(
                 fragments.len(),
-                |range| match leads {
-                    Some(kept) => range
+                |range| {
+                    range
                         .map(|i| kept.get(i).cloned().flatten().map(Vec::from))
-                        .collect(),
-                    None => leads_of(&fragments[range], dict),
+                        .collect()
                 },
                 level,
-            )
+            ),
+            Leads::Memo(memo) => {
+                let (groups, made) = leads::write_reusing(&fragments, dict, level, memo);
+                *memo = made;
+                groups
+            }
         },
         || shards::write(vocab, terms, rank::bm25(site, terms, vocab.len()), level),
     );
     let shards::Shards {
-        mut files,
+        files,
         list: shards,
     } = shards;
-    files.extend(leads.files);
+    let mut files: Vec<(String, Bytes)> = files
+        .into_iter()
+        .map(|(rel, bytes)| (rel, Bytes::from(bytes)))
+        .chain(leads.files)
+        .collect();
     // Fragments, made while the pages were rendered (they are about as large as the text).
     let mut build_hash = blake3::Hasher::new();
     let dict_gz = gzip(dict, level);
     let dict_file = format!("t/{}.dict.gz", crate::util::short_hash(&dict_gz));
-    files.push((format!("search/{dict_file}"), dict_gz));
+    files.push((format!("search/{dict_file}"), dict_gz.into()));
     build_hash.update(dict_file.as_bytes());
     for (i, frag) in fragments.into_iter().enumerate() {
         if let Some(z) = frag {
@@ -189,13 +206,13 @@ pub fn build(
     manifest.leads = leads.list;
     files.push((
         "search/index.json.gz".into(),
-        gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level),
+        gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level).into(),
     ));
     files
 }
 
 /// The leads of the pages whose compressed `fragments` are given (see [`lead`]), in parallel.
-pub fn leads_of(fragments: &[Option<Vec<u8>>], dict: &[u8]) -> Vec<Option<Vec<u8>>> {
+pub fn leads_of(fragments: &[Option<Bytes>], dict: &[u8]) -> Vec<Option<Vec<u8>>> {
     use rayon::prelude::*;
     fragments
         .par_iter()

@@ -26,6 +26,7 @@ use crate::nav::Nav;
 use crate::render::Renderer;
 use crate::search;
 use crate::theme::Theme;
+use bytes::Bytes;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -87,7 +88,7 @@ pub struct Prepared {
     /// drops it as soon as its files are made (or moves its terms into the cache).
     pub search: search::Indexer,
     /// The search index files, made by [`Prepared::index`].
-    pub search_files: Vec<(String, Vec<u8>)>,
+    pub search_files: Vec<(String, Bytes)>,
     /// Every edition's pages in this language, when the site has older editions.
     pub editions: Option<editions::Context>,
     /// What changed since the edition before this one (see [`editions::changes`]): made from
@@ -100,7 +101,7 @@ pub struct Prepared {
     pub cache: Option<cache::Variant>,
     /// The search fragments of a build that caches, by page, taken as their files were
     /// written (for [`Prepared::take_cache`]).
-    pub written_fragments: Vec<(usize, Vec<u8>)>,
+    pub written_fragments: Vec<(usize, Bytes)>,
     /// For `serve`, which lets go of the pages' text between changes: by `PageId`, the hash
     /// of the text of each page let go of, to read it again from its file
     /// ([`Prepared::read_back`]). Empty in a one-shot build.
@@ -168,9 +169,10 @@ impl Prepared {
     /// terms moved in (they are gone afterwards): once its files are written.
     pub fn take_cache(&mut self) -> Option<cache::Variant> {
         let mut v = self.cache.take()?;
-        let (words, mut terms) = self.search.take();
+        let (words, mut terms, leads) = self.search.take();
         v.words = words;
-        let mut fragments: Vec<Option<Vec<u8>>> = vec![None; self.site.pages.len()];
+        v.leads = leads;
+        let mut fragments: Vec<Option<Bytes>> = vec![None; self.site.pages.len()];
         for (i, f) in std::mem::take(&mut self.written_fragments) {
             if let Some(slot) = fragments.get_mut(i) {
                 *slot = Some(f);

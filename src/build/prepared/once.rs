@@ -9,6 +9,7 @@ use crate::highlight::Highlighter;
 use crate::markdown::{self, Rendered};
 use crate::model::{Page, Site};
 use crate::search;
+use bytes::Bytes;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -54,6 +55,9 @@ pub fn render_once(
         pass.search = search::Indexer::with_dictionary(
             pass.previous.map(|v| v.dict.clone()).unwrap_or_default(),
         );
+    }
+    if let Some(v) = pass.previous {
+        pass.search.reuse_leads(v.leads.clone());
     }
     let mut texts = texts.into_iter();
     for (c, chunk) in site.pages.chunks(CHUNK).enumerate() {
@@ -123,7 +127,7 @@ struct Pass<'a> {
 /// the compressed fragment).
 enum Searched {
     Made(search::RawTerms, Vec<u8>),
-    Cached(search::PageTerms, Vec<u8>),
+    Cached(search::PageTerms, Bytes),
 }
 
 /// One page of a chunk, rendered now or taken from the cache.
@@ -242,7 +246,7 @@ impl Pass<'_> {
 
     /// Keeps page `p` (`d`, with its compressed fragment): its render, terms and fragment, and
     /// its entry for the next build's cache when it rendered without a problem.
-    fn keep(&mut self, p: &Page, d: Done, fragment: Option<Vec<u8>>, diags: &mut Diagnostics) {
+    fn keep(&mut self, p: &Page, d: Done, fragment: Option<Bytes>, diags: &mut Diagnostics) {
         let Done {
             rendered: mut r,
             searched,
@@ -271,7 +275,7 @@ impl Pass<'_> {
                     terms: terms.as_ref().map(|_| search::PageTerms::default()),
                     // Filled in with the bytes as its file is written (`take_cache`): a copy
                     // now would be held through the Markdown pass, at the build's peak.
-                    fragment: fragment.as_ref().map(|_| Vec::new()),
+                    fragment: fragment.as_ref().map(|_| Bytes::new()),
                 },
             );
         }

@@ -238,7 +238,7 @@ impl Prepared {
                     if let Some(i) = page {
                         fragments.push((i, bytes.clone()));
                     }
-                    if let Err(e) = sink.write(&this.out(&rel), bytes) {
+                    if let Err(e) = sink.write_shared(&this.out(&rel), bytes) {
                         diags.push(Diagnostic::error(format!("{e:#}")));
                     }
                 }
@@ -290,7 +290,7 @@ impl Prepared {
         // One at a time: the index of a large site is tens of megabytes. (A one-shot build
         // writes them with `write_search_and_all` instead.)
         for (rel, bytes) in &self.search_files {
-            if let Err(e) = sink.write(&self.out(rel), bytes.clone()) {
+            if let Err(e) = sink.write_shared(&self.out(rel), bytes.clone()) {
                 diags.push(Diagnostic::error(format!("{e:#}")));
             }
         }
