@@ -39,10 +39,10 @@ impl Sink {
             return false;
         };
         let (previous, path) = (s.out.join(rel), s.staging.join(rel));
-        if fs::file_size(&previous) != Some(e.size) || s.make_parent(&path).is_err() {
+        let Some((_, id)) = fs::file_stat(&previous).filter(|(size, _)| *size == e.size) else {
             return false;
-        }
-        if !s.link_previous(&previous, &path) {
+        };
+        if s.make_parent(&path).is_err() || !s.link_previous(&previous, id, &path) {
             return false;
         }
         s.record(rel, *e);
@@ -125,6 +125,26 @@ impl Staging {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
+        // Most files share their folder with others, or had it in the previous output.
+        if self
+            .folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(parent)
+        {
+            return Ok(());
+        }
+        let made = self.make_folder(parent);
+        if made.is_ok() {
+            self.folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(parent.to_path_buf());
+        }
+        made
+    }
+
+    fn make_folder(&self, parent: &Path) -> Result<()> {
         let made = fs::create_dir_all(parent);
         if made.is_ok() || !self.reused {
             return made;
@@ -146,20 +166,32 @@ impl Staging {
     /// can be written there.
     fn clear_place(&self, path: &Path) -> Result<()> {
         if self.reused && fs::is_real_dir(path) {
-            fs::remove_if_exists(path)?;
+            self.remove(path)?;
         }
         Ok(())
     }
 
-    /// Makes staging path `path` the previous output's file `previous`; returns true if and
-    /// only if it is. In a reused staging folder, the link may be there already (the file did
-    /// not change in the last two builds), and whatever else is there is removed first.
-    fn link_previous(&self, previous: &Path, path: &Path) -> bool {
+    /// Removes whatever is at staging path `path`, and forgets the folders it held.
+    fn remove(&self, path: &Path) -> Result<()> {
+        if fs::is_real_dir(path) {
+            self.folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|f| !f.starts_with(path));
+        }
+        fs::remove_if_exists(path)
+    }
+
+    /// Makes staging path `path` the previous output's file `previous` (device and inode
+    /// `id`); returns true if and only if it is. In a reused staging folder, the link may be
+    /// there already (the file did not change in the last two builds), and whatever else is
+    /// there is removed first.
+    fn link_previous(&self, previous: &Path, id: (u64, u64), path: &Path) -> bool {
         if self.reused {
-            if fs::file_id(path).is_some_and(|id| fs::file_id(previous) == Some(id)) {
+            if fs::file_id(path) == Some(id) {
                 return true;
             }
-            if fs::remove_if_exists(path).is_err() {
+            if self.remove(path).is_err() {
                 return false;
             }
         }
@@ -191,11 +223,13 @@ fn write_into(s: &Staging, rel: &str, bytes: &[u8], view: Option<Key>) -> Result
     let hash = *blake3::hash(bytes).as_bytes();
     let size = bytes.len() as u64;
     let previous = s.out.join(rel);
-    let same = match s.previous.get(rel) {
-        Some(e) if e.hash == hash && e.size == size => fs::file_size(&previous) == Some(size),
-        _ => fs::holds(&previous, bytes),
-    };
-    if !(same && s.link_previous(&previous, &path)) {
+    let stat = fs::file_stat(&previous).filter(|(size_then, _)| *size_then == size);
+    let same = stat.is_some()
+        && match s.previous.get(rel) {
+            Some(e) if e.hash == hash && e.size == size => true,
+            _ => fs::holds(&previous, bytes),
+        };
+    if !(same && stat.is_some_and(|(_, id)| s.link_previous(&previous, id, &path))) {
         s.clear_place(&path)?;
         fs::write_new(&path, bytes)?;
     }

@@ -6,7 +6,7 @@ use super::faults::Faults;
 use super::{FileEntry, sibling};
 use crate::util::fs;
 use anyhow::{Result, bail};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -59,6 +59,10 @@ pub struct Staging {
     /// What the reused staging folder held when the build began, until `publish` removes what
     /// the new site does not have.
     pub(super) held: Option<Vec<(String, fs::Kind)>>,
+    /// Folders of the staging folder known to be there (absolute): those the reused folder held
+    /// and those made since, so that a file's folder is made once, not looked up per file.
+    /// (Boxed: a `Sink` moves a `Staging` around.)
+    pub(super) folders: Box<Mutex<HashSet<PathBuf>>>,
 }
 
 impl Drop for Staging {
@@ -126,6 +130,13 @@ impl Staging {
             fs::remove_dir_all_if_exists(&staging)?;
             fs::create_dir_all(&staging)?;
         }
+        let folders = held
+            .iter()
+            .flatten()
+            .filter(|(_, kind)| *kind == fs::Kind::Dir)
+            .map(|(rel, _)| staging.join(rel))
+            .chain([staging.clone()])
+            .collect();
         Ok(Staging {
             out: out_abs,
             staging,
@@ -136,6 +147,7 @@ impl Staging {
             previous: HashMap::new(),
             armed: true,
             reused: held.is_some(),
+            folders: Box::new(Mutex::new(folders)),
             held,
         })
     }

@@ -131,6 +131,24 @@ pub fn tree(dir: &Path) -> Result<Vec<(String, Kind)>> {
 }
 
 /// The size of the regular file at `path`, or `None` if there is none.
+/// The size and the device and inode (off Unix, `(0, 0)`) of the regular file at `path`, not
+/// following a link, in one look; `None` if there is none there.
+pub fn file_stat(path: &Path) -> Option<(u64, (u64, u64))> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        Some((m.len(), (m.dev(), m.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        Some((m.len(), (0, 0)))
+    }
+}
+
 pub fn file_size(path: &Path) -> Option<u64> {
     let m = std::fs::symlink_metadata(path).ok()?;
     m.is_file().then_some(m.len())

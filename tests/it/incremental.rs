@@ -226,3 +226,42 @@ fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
         );
     }
 }
+
+/// A file and a folder that trade places from build to build: the staging folder a build
+/// starts from is the output of two builds back, which holds the other form in some rounds (a
+/// folder where a file goes, a file where a folder goes, a folder of other files).
+#[test]
+fn a_file_and_a_folder_trading_places_build_as_a_full_build_does() {
+    let site = support::site(
+        "//- playbook.yaml\ntitle: Swap\nbase_url: /\n\
+         //- content/index.md\n---\ntitle: Home\n---\nWelcome.\n\
+         //- static/notes\nA file.\n",
+    );
+    site.build()
+        .unwrap_or_else(|f| panic!("{}", f.diags.to_plain_string()));
+    let mut folder = false;
+    for (round, now_folder) in [true, true, false, true, false, false, true]
+        .into_iter()
+        .enumerate()
+    {
+        let notes = site.root().join("static/notes");
+        if folder {
+            std::fs::remove_dir_all(&notes).unwrap();
+        } else {
+            std::fs::remove_file(&notes).unwrap();
+        }
+        folder = now_folder;
+        if now_folder {
+            site.write(&format!("static/notes/deep/n{round}.txt"), "In a folder.\n");
+            site.write("static/notes/top.txt", "At the top.\n");
+        } else {
+            site.write("static/notes", &format!("A file again, round {round}.\n"));
+        }
+        site.build()
+            .unwrap_or_else(|f| panic!("round {round}: {}", f.diags.to_plain_string()));
+        let full = fresh_copy(&site);
+        full.build()
+            .unwrap_or_else(|f| panic!("round {round}: {}", f.diags.to_plain_string()));
+        assert_eq!(tree(&site.out()), tree(&full.out()), "round {round}");
+    }
+}
