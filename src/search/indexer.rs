@@ -2,7 +2,7 @@
 //! `PagefindIndex`: pages in, files out): it owns the vocabulary, each page's counted terms, the
 //! fragments and their dictionary.
 
-use super::{Leads, LeadsMemo, PageTerms, Vocabulary};
+use super::{LeadsMemo, PageTerms, Vocabulary};
 use crate::markdown::Rendered;
 use crate::model::{PageId, Site};
 use bytes::Bytes;
@@ -24,12 +24,9 @@ pub struct Indexer {
     /// The fragments' preset dictionary: made once, kept by `serve` so that a fragment made
     /// after an edit is read with the dictionary readers already have.
     dict: Vec<u8>,
-    /// Each page's lead, kept by `serve` (made from its fragment, made again when it is):
-    /// `None` for a page left out of search or not made yet. Empty in a one-shot build, whose
-    /// leads are made from the fragments as the index is written.
-    leads: Vec<Option<Box<[u8]>>>,
-    /// A one-shot build's leads memo: the previous build's until the files are made, this
-    /// build's after (for the next build's cache).
+    /// The leads memo (see [`LeadsMemo`]): a one-shot build's is the previous build's until the
+    /// files are made, this build's after (for the next build's cache); `serve` keeps its own
+    /// from one edit to the next, so an edit makes one page's lead and one group again.
     memo: LeadsMemo,
 }
 
@@ -82,9 +79,6 @@ impl Indexer {
         if let Some(slot) = self.fragments.get_mut(id.index()) {
             *slot = None;
         }
-        if let Some(slot) = self.leads.get_mut(id.index()) {
-            *slot = None;
-        }
     }
 
     /// This index for the pages of a new structure (`serve`): page `i` keeps the terms and the
@@ -99,14 +93,12 @@ impl Indexer {
         let mut vocab = self.vocab.clone();
         let mut terms = Vec::with_capacity(site.pages.len());
         let mut fragments = Vec::with_capacity(site.pages.len());
-        let mut leads = Vec::with_capacity(site.pages.len());
         for p in &site.pages {
             let old = kept(p.id).map(PageId::index);
             match old.and_then(|i| self.terms.get(i)) {
                 Some(t) if p.searchable() == t.is_some() => {
                     terms.push(t.clone());
                     fragments.push(old.and_then(|i| self.fragments.get(i).cloned().flatten()));
-                    leads.push(old.and_then(|i| self.leads.get(i).cloned().flatten()));
                 }
                 _ => {
                     let sections = &rendered[p.id.index()].sections;
@@ -115,23 +107,19 @@ impl Indexer {
                             .then(|| super::page_terms(p, sections, &mut vocab)),
                     );
                     fragments.push(None);
-                    leads.push(None);
                 }
             }
         }
         if self.fragments.is_empty() {
             fragments.clear();
         }
-        if self.leads.is_empty() {
-            leads.clear();
-        }
+        // Keyed by content: what it holds of pages that moved or changed is not used.
         Indexer {
             vocab,
             terms,
             fragments,
             dict: self.dict.clone(),
-            leads,
-            memo: LeadsMemo::default(),
+            memo: self.memo.clone(),
         }
     }
 
@@ -155,53 +143,22 @@ impl Indexer {
         } else {
             self.fragments = super::fragments(site, rendered, &self.terms, &mut self.dict, live);
         }
-        if !live {
-            let fragments = std::mem::take(&mut self.fragments);
-            return super::build(
-                site,
-                &self.terms,
-                &self.vocab,
-                fragments,
-                &self.dict,
-                Leads::Memo(&mut self.memo),
-                live,
-            );
-        }
-        self.remake_leads();
-        // Shared, not copied: the files served hold the same bytes.
-        let fragments = self.fragments.clone();
-        let leads = Leads::Kept(&self.leads);
+        // A one-shot build is done with its fragments; `serve` keeps them (shared, not copied:
+        // the files served hold the same bytes).
+        let fragments = if live {
+            self.fragments.clone()
+        } else {
+            std::mem::take(&mut self.fragments)
+        };
         super::build(
             site,
             &self.terms,
             &self.vocab,
             fragments,
             &self.dict,
-            leads,
+            &mut self.memo,
             live,
         )
-    }
-
-    /// Makes the leads of pages with a fragment and no lead (new, or changed since made) from
-    /// their fragments, and drops those of pages without (`serve`).
-    fn remake_leads(&mut self) {
-        self.leads.resize(self.fragments.len(), None);
-        let missing: Vec<usize> = (0..self.fragments.len())
-            .filter(|&i| self.fragments[i].is_some() && self.leads[i].is_none())
-            .collect();
-        let fragments: Vec<Option<Bytes>> =
-            missing.iter().map(|&i| self.fragments[i].clone()).collect();
-        for (i, lead) in missing
-            .into_iter()
-            .zip(super::leads_of(&fragments, &self.dict))
-        {
-            self.leads[i] = lead.map(Vec::into_boxed_slice);
-        }
-        for (lead, frag) in self.leads.iter_mut().zip(&self.fragments) {
-            if frag.is_none() {
-                *lead = None;
-            }
-        }
     }
 
     /// Makes the fragments of counted pages that have none (changed since they were made) from

@@ -90,63 +90,8 @@ pub(super) struct Groups {
     pub list: Vec<(u32, String)>,
 }
 
-/// Pages whose leads are made at once (see [`write`]).
+/// Pages whose leads are made at once (see [`write`]): only a chunk of leads is held at once.
 const CHUNK: usize = 256;
-
-/// The leads groups of `pages` pages, whose leads `leads(range)` gives a chunk at a time
-/// (`None` for a page left out of search), so that only a chunk of them is held at once.
-pub(super) fn write(
-    pages: usize,
-    leads: impl Fn(std::ops::Range<usize>) -> Vec<Option<Vec<u8>>>,
-    level: Compression,
-) -> Groups {
-    let mut out = Groups {
-        files: Vec::new(),
-        list: Vec::new(),
-    };
-    // Groups made and not compressed yet: compressed in parallel after each chunk (a 10,000-page
-    // site has 20 MB of leads; one thread compressing them was most of the index's time).
-    let mut made: Vec<(u32, Vec<u8>)> = Vec::new();
-    let mut group: Vec<u8> = Vec::with_capacity(LEADS_BYTES + 4096);
-    let mut first = None;
-    let end = |group: &mut Vec<u8>, first: &mut Option<u32>, made: &mut Vec<(u32, Vec<u8>)>| {
-        if let Some(f) = first.take() {
-            group.push(b'}');
-            made.push((f, std::mem::take(group)));
-        }
-    };
-    for start in (0..pages).step_by(CHUNK) {
-        let chunk = leads(start..pages.min(start + CHUNK));
-        for (i, lead) in (start..).zip(chunk) {
-            let Some(lead) = lead else { continue };
-            group.push(if first.is_none() { b'{' } else { b',' });
-            first.get_or_insert(i as u32);
-            group.extend_from_slice(format!("\"{i}\":").as_bytes());
-            group.extend_from_slice(&lead);
-            if group.len() >= LEADS_BYTES {
-                end(&mut group, &mut first, &mut made);
-            }
-        }
-        compress(&mut made, level, &mut out);
-    }
-    end(&mut group, &mut first, &mut made);
-    compress(&mut made, level, &mut out);
-    out
-}
-
-/// Compresses the groups `made` (first page, JSON), in parallel, into `out`, in order.
-fn compress(made: &mut Vec<(u32, Vec<u8>)>, level: Compression, out: &mut Groups) {
-    use rayon::prelude::*;
-    let gz: Vec<(u32, Vec<u8>)> = std::mem::take(made)
-        .into_par_iter()
-        .map(|(f, json)| (f, gzip(&json, level)))
-        .collect();
-    for (f, gz) in gz {
-        let name = format!("t/{}.leads.gz", crate::util::short_hash(&gz));
-        out.files.push((format!("search/{name}"), gz.into()));
-        out.list.push((f, name));
-    }
-}
 
 /// What a build keeps of its leads for the next one (in the build cache): the length of the
 /// lead each fragment gives, and each group's gzipped file, by the group's key. With it, an
@@ -179,7 +124,7 @@ struct Closed {
     made: Result<Bytes, Vec<(usize, Option<LeadJson>)>>,
 }
 
-/// The making of leads groups that reuses a memo (see [`write_reusing`]).
+/// The making of leads groups that reuses a memo (see [`write`]).
 struct Reusing<'a> {
     fragments: &'a [Option<Bytes>],
     dict: &'a [u8],
@@ -201,7 +146,7 @@ impl Reusing<'_> {
     }
 
     /// Adds page `i` (fragment key `k`, lead length `len`, its lead when made) to the open
-    /// group, closing it at the size where [`write`] ends a group.
+    /// group, closing it once it reaches [`LEADS_BYTES`] (with this page).
     fn add(&mut self, i: usize, k: Key, len: u32, lead: Option<Vec<u8>>) {
         self.memo.lens.insert(k, len);
         self.open.push((i, k, lead));
@@ -273,10 +218,12 @@ impl Reusing<'_> {
     }
 }
 
-/// The leads groups of the pages whose compressed `fragments` are given, as [`write`] makes
-/// them (byte for byte), reusing what `old` holds; returns them with the memo of this index.
+/// The leads groups of the pages whose compressed `fragments` are given: consecutive pages'
+/// leads, `{"<page>": lead, …}`, a group ending with the page that takes it to
+/// [`LEADS_BYTES`], gzipped; reusing what `old` holds, byte for byte. Returns them with the
+/// memo of this index.
 /// Pages are taken a chunk at a time, so only a chunk of leads is held at once.
-pub(super) fn write_reusing(
+pub(super) fn write(
     fragments: &[Option<Bytes>],
     dict: &[u8],
     level: Compression,
@@ -334,6 +281,73 @@ mod tests {
     use super::*;
     use std::io::Read;
 
+    /// The reference writer: the leads groups of `pages` pages, whose leads `leads(range)` gives a chunk at a time
+    /// (`None` for a page left out of search), so that only a chunk of them is held at once.
+    fn plain_write(
+        pages: usize,
+        leads: impl Fn(std::ops::Range<usize>) -> Vec<Option<Vec<u8>>>,
+        level: Compression,
+    ) -> Groups {
+        let mut out = Groups {
+            files: Vec::new(),
+            list: Vec::new(),
+        };
+        // Groups made and not compressed yet: compressed in parallel after each chunk (a 10,000-page
+        // site has 20 MB of leads; one thread compressing them was most of the index's time).
+        let mut made: Vec<(u32, Vec<u8>)> = Vec::new();
+        let mut group: Vec<u8> = Vec::with_capacity(LEADS_BYTES + 4096);
+        let mut first = None;
+        let end = |group: &mut Vec<u8>, first: &mut Option<u32>, made: &mut Vec<(u32, Vec<u8>)>| {
+            if let Some(f) = first.take() {
+                group.push(b'}');
+                made.push((f, std::mem::take(group)));
+            }
+        };
+        for start in (0..pages).step_by(CHUNK) {
+            let chunk = leads(start..pages.min(start + CHUNK));
+            for (i, lead) in (start..).zip(chunk) {
+                let Some(lead) = lead else { continue };
+                group.push(if first.is_none() { b'{' } else { b',' });
+                first.get_or_insert(i as u32);
+                group.extend_from_slice(format!("\"{i}\":").as_bytes());
+                group.extend_from_slice(&lead);
+                if group.len() >= LEADS_BYTES {
+                    end(&mut group, &mut first, &mut made);
+                }
+            }
+            compress(&mut made, level, &mut out);
+        }
+        end(&mut group, &mut first, &mut made);
+        compress(&mut made, level, &mut out);
+        out
+    }
+
+    /// Compresses the groups `made` (first page, JSON), in parallel, into `out`, in order.
+    fn compress(made: &mut Vec<(u32, Vec<u8>)>, level: Compression, out: &mut Groups) {
+        use rayon::prelude::*;
+        let gz: Vec<(u32, Vec<u8>)> = std::mem::take(made)
+            .into_par_iter()
+            .map(|(f, json)| (f, gzip(&json, level)))
+            .collect();
+        for (f, gz) in gz {
+            let name = format!("t/{}.leads.gz", crate::util::short_hash(&gz));
+            out.files.push((format!("search/{name}"), gz.into()));
+            out.list.push((f, name));
+        }
+    }
+
+    /// The leads of the pages whose compressed `fragments` are given, in parallel.
+    fn leads_of(fragments: &[Option<Bytes>], dict: &[u8]) -> Vec<Option<Vec<u8>>> {
+        use rayon::prelude::*;
+        fragments
+            .par_iter()
+            .map(|z| {
+                z.as_ref()
+                    .map(|z| lead(&super::super::fragments::inflate(z, dict)))
+            })
+            .collect()
+    }
+
     #[test]
     fn an_opening_ends_at_the_last_word_kept_and_only_when_more_follows() {
         let words: Vec<String> = (0..LEAD_WORDS + 3).map(|i| format!("w{i}")).collect();
@@ -355,7 +369,7 @@ mod tests {
         let leads: Vec<Option<Vec<u8>>> = (0..600)
             .map(|i| (i % 7 != 3).then(|| lead(i).into_bytes()))
             .collect();
-        let Groups { files, list } = write(600, |r| leads[r].to_vec(), Compression::fast());
+        let Groups { files, list } = plain_write(600, |r| leads[r].to_vec(), Compression::fast());
         assert!(list.len() > 1, "{} groups", list.len());
         assert_eq!(list[0].0, 0);
         let mut seen = Vec::new();
@@ -415,10 +429,9 @@ mod tests {
     fn reusing_a_memo_makes_the_groups_write_makes_and_takes_unchanged_ones_from_it() {
         let level = Compression::default();
         let n = 1500;
-        let fresh =
-            |frags: &[Option<Bytes>]| write(n, |r| super::super::leads_of(&frags[r], b""), level);
+        let fresh = |frags: &[Option<Bytes>]| plain_write(n, |r| leads_of(&frags[r], b""), level);
         let before = fragments(n, None);
-        let (groups, memo) = write_reusing(&before, b"", level, &Memo::default());
+        let (groups, memo) = write(&before, b"", level, &Memo::default());
         assert!(groups.list.len() > 3, "{} groups", groups.list.len());
         assert!(
             same(&groups, &fresh(&before)),
@@ -432,7 +445,7 @@ mod tests {
         for gz in marked.groups.values_mut() {
             *gz = Bytes::from_static(b"from the memo");
         }
-        let (reused, _) = write_reusing(&after, b"", level, &marked);
+        let (reused, _) = write(&after, b"", level, &marked);
         let want = fresh(&after);
         let from_memo = reused
             .files
@@ -444,7 +457,7 @@ mod tests {
             want.files.len() - 1,
             "only the edited page's group is made"
         );
-        let (made, _) = write_reusing(&after, b"", level, &memo);
+        let (made, _) = write(&after, b"", level, &memo);
         assert!(same(&made, &want), "with the memo: as `write` makes them");
     }
 }

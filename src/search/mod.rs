@@ -138,45 +138,26 @@ fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-/// Where the leads come from (see [`build`]).
-pub enum Leads<'a> {
-    /// Each page's, kept (`serve`).
-    Kept(&'a [Option<Box<[u8]>>]),
-    /// Made from the fragments, reusing the previous build's memo; replaced by this one's.
-    Memo(&'a mut LeadsMemo),
-}
-
 /// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
 /// of page `i` (see [`page_terms`]; `None` for pages left out of search), `fragments[i]` its
-/// fragment compressed against `dict`, and `leads` where its lead comes from (see [`Leads`]).
-/// `fast` trades size for speed (for `serve`).
+/// fragment compressed against `dict`. The leads are made from the fragments, reusing what
+/// `memo` holds, which is replaced by this index's. `fast` trades size for speed (for `serve`).
 pub fn build(
     site: &Site,
     terms: &[Option<PageTerms>],
     vocab: &Vocabulary,
     fragments: Vec<Option<Bytes>>,
     dict: &[u8],
-    leads: Leads,
+    memo: &mut LeadsMemo,
     fast: bool,
 ) -> Vec<(String, Bytes)> {
     let level = level(fast);
     // The leads (made from the fragments) and the shards at once: neither waits for the other.
     let (leads, shards) = rayon::join(
-        || match leads {
-            Leads::Kept(kept) => leads::write(
-                fragments.len(),
-                |range| {
-                    range
-                        .map(|i| kept.get(i).cloned().flatten().map(Vec::from))
-                        .collect()
-                },
-                level,
-            ),
-            Leads::Memo(memo) => {
-                let (groups, made) = leads::write_reusing(&fragments, dict, level, memo);
-                *memo = made;
-                groups
-            }
+        || {
+            let (groups, made) = leads::write(&fragments, dict, level, memo);
+            *memo = made;
+            groups
         },
         || shards::write(vocab, terms, rank::bm25(site, terms, vocab.len()), level),
     );
@@ -209,15 +190,6 @@ pub fn build(
         gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level).into(),
     ));
     files
-}
-
-/// The leads of the pages whose compressed `fragments` are given (see [`lead`]), in parallel.
-pub fn leads_of(fragments: &[Option<Bytes>], dict: &[u8]) -> Vec<Option<Vec<u8>>> {
-    use rayon::prelude::*;
-    fragments
-        .par_iter()
-        .map(|z| z.as_ref().map(|z| lead(&fragments::inflate(z, dict))))
-        .collect()
 }
 
 /// The manifest of an index whose shards are `shards`, fragments' build `build` and dictionary
