@@ -223,13 +223,14 @@ fn write_into(s: &Staging, rel: &str, bytes: &[u8], view: Option<Key>) -> Result
     let hash = *blake3::hash(bytes).as_bytes();
     let size = bytes.len() as u64;
     let previous = s.out.join(rel);
-    let stat = fs::file_stat(&previous).filter(|(size_then, _)| *size_then == size);
-    let same = stat.is_some()
-        && match s.previous.get(rel) {
+    // The previous output's file (its device and inode) when it holds these bytes.
+    let same = fs::file_stat(&previous)
+        .filter(|(size_then, _)| *size_then == size)
+        .filter(|_| match s.previous.get(rel) {
             Some(e) if e.hash == hash && e.size == size => true,
             _ => fs::holds(&previous, bytes),
-        };
-    if !(same && stat.is_some_and(|(_, id)| s.link_previous(&previous, id, &path))) {
+        });
+    if !same.is_some_and(|(_, id)| s.link_previous(&previous, id, &path)) {
         s.clear_place(&path)?;
         fs::write_new(&path, bytes)?;
     }
