@@ -37,12 +37,6 @@ export function spans(text) {
   return { from, to };
 }
 
-/** The words of a text and where each begins: [{ word, index }]. */
-export function words(text) {
-  const { from, to } = spans(text);
-  return from.map((index, i) => ({ word: text.slice(index, to[i]), index }));
-}
-
 function baseLang(lang) { return (lang || 'en').split(/[-_]/)[0]; }
 
 /** Index terms of one word in one language, as src/search/analysis.rs makes them. */
@@ -107,82 +101,64 @@ for (let i = 0, len = 3, d = 1; i < 30; i++) {
 const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /**
- * A canonical Huffman code from code lengths: codes per length and symbols in code order,
- * decoded a bit at a time (a table of the short codes made a lead group's decoding about a
- * third faster, a fraction of a millisecond, and cost 200 bytes of this script).
+ * A canonical Huffman code from code lengths, as a table over the next `max` bits of input (the
+ * longest code's length; DEFLATE sends codes first bit first, so it is indexed by codes
+ * reversed): symbol << 4 | length, 0 where no code is.
  */
 function huffman(lengths) {
-  const count = new Uint16Array(16);
-  const symbol = new Uint16Array(lengths.length);
+  const count = new Uint16Array(16), next = new Uint16Array(16);
+  const max = Math.max(...lengths), fast = new Uint16Array(1 << max);
   for (const l of lengths) count[l]++;
   count[0] = 0;
-  const offs = new Uint16Array(16);
-  for (let l = 1; l < 15; l++) offs[l + 1] = offs[l] + count[l];
-  lengths.forEach((l, s) => { if (l) symbol[offs[l]++] = s; });
-  return { count, symbol };
-}
-
-let FIXED = null;
-
-function fixedCodes() {
-  if (!FIXED) {
-    const lit = new Array(288).fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280);
-    FIXED = [huffman(lit), huffman(new Array(30).fill(5))];
-  }
-  return FIXED;
+  for (let l = 1, c = 0; l < 16; l++) next[l] = c = (c + count[l - 1]) << 1;
+  lengths.forEach((l, s) => {
+    let r = 0;
+    for (let c = next[l]++, i = 0; i < l; i++, c >>= 1) r = (r << 1) | (c & 1);
+    for (; l && r < fast.length; r += 1 << l) fast[r] = (s << 4) | l;
+  });
+  return { fast, max };
 }
 
 /**
  * Inflates raw DEFLATE `data`. With `dict`, decoding starts with it as the window's contents
  * (zlib's preset dictionary); it is not part of the output.
  */
-const corrupt = (why = 'is corrupt') => { throw new Error('the compressed data ' + why); };
+const corrupt = () => { throw new Error('the compressed data is corrupt'); };
 
 export function inflate(data, dict = null) {
   const start = dict ? dict.length : 0;
-  let out = new Uint8Array(start + data.length * 4 + 256);
+  let out = new Uint8Array(start + data.length * 4 + 258);
   if (dict) out.set(dict);
   let op = start, pos = 0, buf = 0, cnt = 0;
+  // At least `n` bits in `buf` (fewer only at the end of the data).
+  const fill = (n) => { for (; cnt < n && pos < data.length; cnt += 8) buf |= data[pos++] << cnt; };
   const bits = (n) => {
-    while (cnt < n) {
-      if (pos >= data.length) corrupt('ends early');
-      buf |= data[pos++] << cnt;
-      cnt += 8;
-    }
+    fill(n);
+    if (cnt < n) corrupt();
     const v = buf & ((1 << n) - 1);
     buf >>>= n;
     cnt -= n;
     return v;
   };
-  const room = (n) => {
-    if (op + n <= out.length) return;
-    const bigger = new Uint8Array(Math.max(out.length * 2, op + n));
-    bigger.set(out.subarray(0, op));
-    out = bigger;
-  };
-  const decode = ({ count, symbol }) => {
-    let code = 0, first = 0, index = 0;
-    for (let len = 1; len < 16; len++) {
-      code |= bits(1);
-      const c = count[len];
-      if (code - first < c) return symbol[index + code - first];
-      index += c;
-      first = (first + c) << 1;
-      code <<= 1;
-    }
-    corrupt();
+  const decode = ({ fast, max }) => {
+    fill(max);
+    const e = fast[buf & ((1 << max) - 1)], l = e & 15;
+    if (!e || l > cnt) corrupt();
+    buf >>>= l;
+    cnt -= l;
+    return e >> 4;
   };
   let last;
   do {
     last = bits(1);
     const type = bits(2);
     if (type === 0) {
-      buf = 0;
-      cnt = 0;
-      if (pos + 4 > data.length) corrupt('ends early');
+      // Stored: the rest of this byte is skipped (the bits read ahead are whole bytes past it).
+      pos -= cnt >> 3;
+      buf = cnt = 0;
       const len = data[pos] | (data[pos + 1] << 8);
       pos += 4;
-      if (pos + len > data.length) corrupt('ends early');
+      if (pos + len > data.length) corrupt();
       room(len);
       out.set(data.subarray(pos, pos + len), op);
       op += len;
@@ -191,7 +167,8 @@ export function inflate(data, dict = null) {
     }
     let lit, dist;
     if (type === 1) {
-      [lit, dist] = fixedCodes();
+      lit = huffman(new Array(288).fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280));
+      dist = huffman(new Array(30).fill(5));
     } else if (type === 2) {
       const nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
       const cl = new Array(19).fill(0);
@@ -216,12 +193,10 @@ export function inflate(data, dict = null) {
     }
     for (;;) {
       const sym = decode(lit);
-      if (sym < 256) {
-        room(1);
-        out[op++] = sym;
-      } else if (sym === 256) {
-        break;
-      } else {
+      if (op + 258 > out.length) room(258);
+      if (sym < 256) out[op++] = sym;
+      else if (sym === 256) break;
+      else {
         const l = sym - 257;
         if (l >= 29) corrupt();
         const len = LEN_BASE[l] + bits(LEN_EXTRA[l]);
@@ -229,12 +204,20 @@ export function inflate(data, dict = null) {
         if (d >= 30) corrupt();
         const back = DIST_BASE[d] + bits(DIST_EXTRA[d]);
         if (back > op) corrupt();
-        room(len);
-        for (let i = 0; i < len; i++, op++) out[op] = out[op - back];
+        if (back >= len) out.copyWithin(op, op - back, op - back + len);
+        else for (let i = 0; i < len; i++) out[op + i] = out[op + i - back];
+        op += len;
       }
     }
   } while (!last);
   return out.subarray(start, op);
+
+  function room(n) {
+    if (op + n <= out.length) return;
+    const bigger = new Uint8Array(Math.max(out.length * 2, op + n));
+    bigger.set(out.subarray(0, op));
+    out = bigger;
+  }
 }
 
 /** The contents of a gzip file (RFC 1952); bytes that are not gzip are returned as they are
@@ -505,6 +488,9 @@ export function rank(query, terms, kinds, allow, loose = false) {
 function matchIndex(token, query, lang, stem, seen) {
   let m = seen.get(token);
   if (m !== undefined) return m;
+  // Stemming keeps a word's first letter: a word that starts as no query word does is not one.
+  query.heads ??= new Set(query.flatMap((q) => q.terms.concat(q.prefix || []).map((t) => t[0])));
+  if (!query.heads.has(fold(token[0]))) { seen.set(token, -1); return -1; }
   const terms = termsOf(token, lang, stem);
   let folded = null;
   m = query.findIndex((q) => {
@@ -800,7 +786,11 @@ export async function find(text, index, { typing = false, allow = null, limit = 
   // The fragments' dictionary comes with the first shards, not after them.
   if (draw && phrased) index.dictionary?.().catch(() => {});
   const need = shardsFor(parsed, m.shards);
-  let terms = await shardTerms(index, need);
+  const got = shardTerms(index, need);
+  // While the shards come: the expressions that cut the results' text into words are compiled
+  // on first use, a few milliseconds on a slow phone that would come after the last byte.
+  spans(fold('\xe9'));
+  let terms = await got;
   const typos = fix ? parsed.filter((q) => unmatched(q, terms)) : [];
   if (typos.length) terms = await shardTerms(index, [...new Set([...need, ...typos.flatMap((q) => typoShards(q, m.shards))])]);
   const query = resolve(parsed, terms, stem, m.langs || ['en'], fix);
