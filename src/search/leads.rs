@@ -32,8 +32,35 @@ struct Fragment<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Section<'a> {
-    Whole(&'a str, &'a str, &'a str),
-    Cut(&'a str, &'a str, &'a str, u8),
+    Whole(Anchor<'a>, &'a str, &'a str),
+    Cut(Anchor<'a>, &'a str, &'a str, u8),
+}
+
+/// A section's anchor: `0` when `search.js` makes it from the heading (see [`derived`]).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Anchor<'a> {
+    Derived(u8),
+    Text(&'a str),
+}
+
+/// Whether `search.js` makes `anchor` from `heading` itself (its `snippet`): an ASCII heading
+/// lowercased, each run of characters other than letters and digits a hyphen, none at either
+/// end. Most headings' anchors are made so; the others (accents, a repeated heading's `-2`, an
+/// id the author gave) are sent whole. A tenth of the default site's leads.
+fn derived(anchor: &str, heading: &str) -> bool {
+    if anchor.is_empty() || !heading.is_ascii() {
+        return false;
+    }
+    let mut slug = String::with_capacity(heading.len());
+    for c in heading.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-') == anchor
 }
 
 #[derive(Serialize)]
@@ -63,9 +90,16 @@ pub fn lead(fragment: &[u8]) -> Vec<u8> {
         l: &f.l,
         s: f.s
             .iter()
-            .map(|(anchor, heading, text)| match opening(text) {
-                Some(cut) => Section::Cut(anchor, heading, cut, 1),
-                None => Section::Whole(anchor, heading, text),
+            .map(|(anchor, heading, text)| {
+                let a = if derived(anchor, heading) {
+                    Anchor::Derived(0)
+                } else {
+                    Anchor::Text(anchor)
+                };
+                match opening(text) {
+                    Some(cut) => Section::Cut(a, heading, cut, 1),
+                    None => Section::Whole(a, heading, text),
+                }
             })
             .collect(),
     };
@@ -280,6 +314,33 @@ pub(super) fn write(
 mod tests {
     use super::*;
     use std::io::Read;
+
+    #[test]
+    fn an_anchor_the_heading_makes_is_left_to_the_browser() {
+        for (anchor, heading, left) in [
+            ("what-the-courses-are-for", "What the courses are for", true),
+            ("q-a-ready", "Q&A: ready?", true),
+            ("step-2", "  Step 2  ", true),
+            ("debrief-2", "Debrief", false),
+            ("ano-uno", "Año uno", false),
+            ("", "", false),
+            ("my-id", "Something else", false),
+        ] {
+            assert_eq!(derived(anchor, heading), left, "{anchor} {heading}");
+        }
+        let f = br#"{"t":"T","u":"/t/","k":"Page","b":"","l":"en","s":[["","","a"],["why-it-works","Why it works","b"],["paso-1","Paso 1","c"],["x","Why","d"]]}"#;
+        let lead: serde_json::Value = serde_json::from_slice(&lead(f)).unwrap();
+        let anchors: Vec<_> = lead["s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s[0].clone())
+            .collect();
+        assert_eq!(
+            anchors,
+            [serde_json::json!(""), 0.into(), 0.into(), "x".into()]
+        );
+    }
 
     /// The reference writer: the leads groups of `pages` pages, whose leads `leads(range)` gives a chunk at a time
     /// (`None` for a page left out of search), so that only a chunk of them is held at once.

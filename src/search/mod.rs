@@ -7,21 +7,25 @@
 //!   and the first page and file name of every leads group.
 //! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
 //!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
-//!   fall in. Content-hashed names: a host can cache them forever. An entry:
+//!   fall in. Content-hashed names: a host can cache them forever. A shard:
 //!   ```text
-//!   varint len, term, u8 truncated,
-//!   varint nforms, nforms × (varint len, form)      // folded words that gave the term, the
-//!                                                   // most pages first, at most MAX_FORMS
-//!   varint npostings, npostings × (varint page delta, u8 impact, u8 F, varint m, m × varint)
+//!   varint nterms, nterms × header, then the postings of every term in turn, in columns:
+//!   varint page deltas, u8 impacts, u8 flags, varint section codes
+//!   header: term front-coded, u8 truncated, varint nforms, nforms × form front-coded against
+//!           the term (the folded words that gave it, most pages first, at most MAX_FORMS),
+//!           varint npostings
+//!   front-coded: varint UTF-16 units shared with the string before (the term before; "" for
+//!                the first), varint len, the UTF-8 bytes of the rest
 //!   ```
-//!   `F`: bit j set if and only if the page has form j; bit 7 if the term is in its title. Then
-//!   the sections (indexes into the page's fragment and lead `s`) that hold the term in their
-//!   heading or text, the first [`MAX_SECTIONS`] in page order, each coded as
-//!   `(index − previous index or −1 − 1) × 2 + (1 if in the heading)`.
+//!   Flags: bit j set if and only if the page has form j; bits 3–6 how many sections follow in
+//!   the codes column; bit 7 if the term is in its title. The sections (indexes into the page's
+//!   fragment and lead `s`) hold the term in their heading or text, the first [`MAX_SECTIONS`] in
+//!   page order, each coded as `(index − previous index or −1 − 1) × 2 + (1 if in the heading)`.
 //! - `search/t/<hash>.leads.gz` — leads groups: JSON `{"<page>": lead, …}` for consecutive
 //!   searchable pages, until the group reaches [`LEADS_BYTES`]. A lead is a page's fragment with
-//!   each section's text cut after its [`LEAD_WORDS`]th word (a fourth element `1` when cut):
-//!   what a result shows, without the page's text.
+//!   each section's text cut after its [`LEAD_WORDS`]th word (a fourth element `1` when cut),
+//!   and its anchor `0` when the browser makes it from the heading (`leads::derived`): what a
+//!   result shows, without the page's text.
 //! - `search/f/<page>.bin` — one fragment per page (title, URL, kind, breadcrumb, the text of
 //!   each section with its anchor), fetched only to check a quoted phrase: JSON, compressed as
 //!   raw DEFLATE against a preset dictionary.
@@ -75,7 +79,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Target size of one term shard before compression.
 pub const SHARD_BYTES: usize = 2 * 1024;
 /// Size of the fragments' preset dictionary.

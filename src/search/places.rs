@@ -6,7 +6,7 @@
 //! varint m, m × varint code                                   // the sections holding it
 //! ```
 //!
-//! A section's code is the shards' (v3): `(index − previous index or −1 − 1) × 2 + (1 if the term
+//! A section's code is the shards' (v4): `(index − previous index or −1 − 1) × 2 + (1 if the term
 //! is in the section's heading)`, so the shard writer copies the section part as it is. Forms are
 //! vocabulary ids, coded against the term's id: a form numbered right after its term (see
 //! `Vocabulary::compact`) takes one byte.

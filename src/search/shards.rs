@@ -1,6 +1,8 @@
-//! Term shards: the vocabulary in sorted ranges of about [`SHARD_BYTES`] each, every term with
-//! its forms and its postings (page deltas, one byte of impact, and where the term is on the
-//! page), gzipped under content-hashed names.
+//! Term shards: the vocabulary in sorted ranges of about [`SHARD_BYTES`] each, gzipped under
+//! content-hashed names. A shard holds every term's header (the term front-coded against the one
+//! before, its forms against the term, how many postings), then its postings in columns, every
+//! term's in turn: page deltas, impacts, flags, section codes. A column holds one kind of value,
+//! so gzip codes each with its own statistics: a tenth smaller than postings written whole.
 
 use super::places::{read_into, varint};
 use super::rank::{NO_PLACES, Postings};
@@ -14,11 +16,34 @@ struct Writer<'a> {
     terms: &'a [Option<PageTerms>],
     files: Vec<(String, Vec<u8>)>,
     shards: Vec<(String, String)>,
-    shard: Vec<u8>,
+    /// The current shard's term headers, and its columns.
+    heads: Vec<u8>,
+    deltas: Vec<u8>,
+    impacts: Vec<u8>,
+    flags: Vec<u8>,
+    codes: Vec<u8>,
     first: Option<&'a str>,
+    /// The term before, which the next is front-coded against.
+    last: &'a str,
     count: u64,
     /// A posting's forms, reused.
     forms: Vec<u32>,
+}
+
+/// Appends `s` front-coded against `before`: varint the UTF-16 units they share (what the
+/// browser's `slice` counts), varint length and the UTF-8 bytes of the rest.
+fn front(out: &mut Vec<u8>, before: &str, s: &str) {
+    let (mut units, mut bytes) = (0, 0);
+    for (a, b) in before.chars().zip(s.chars()) {
+        if a != b {
+            break;
+        }
+        units += a.len_utf16();
+        bytes += a.len_utf8();
+    }
+    varint(out, units as u64);
+    varint(out, (s.len() - bytes) as u64);
+    out.extend_from_slice(&s.as_bytes()[bytes..]);
 }
 
 impl<'a> Writer<'a> {
@@ -68,24 +93,24 @@ impl<'a> Writer<'a> {
             self.first = Some(term);
         }
         let forms = self.forms(id, list);
-        let shard = &mut self.shard;
-        varint(shard, term.len() as u64);
-        shard.extend_from_slice(term.as_bytes());
-        shard.push(u8::from(truncated));
-        varint(shard, forms.len() as u64);
+        front(&mut self.heads, self.last, term);
+        self.last = term;
+        self.heads.push(u8::from(truncated));
+        varint(&mut self.heads, forms.len() as u64);
         for &f in &forms {
-            let form = self.vocab.word(f);
-            varint(shard, form.len() as u64);
-            shard.extend_from_slice(form.as_bytes());
+            front(&mut self.heads, term, self.vocab.word(f));
         }
-        varint(&mut self.shard, list.len() as u64);
+        varint(&mut self.heads, list.len() as u64);
         let mut prev = 0u32;
         for &(page, packed) in list {
-            varint(&mut self.shard, u64::from(page - prev));
+            varint(&mut self.deltas, u64::from(page - prev));
             prev = page;
-            self.shard.push((packed >> 24) as u8);
+            self.impacts.push((packed >> 24) as u8);
+            // The coded sections: varint m (at most MAX_SECTIONS, one byte), then the codes.
             let sections = self.places(id, page, packed);
-            let mut bits = 0u8;
+            let (m, codes) = sections.split_first().unwrap_or((&0, &[]));
+            debug_assert!(*m <= 15, "{m} sections do not fit the flags");
+            let mut bits = (m & 15) << 3;
             for (j, f) in forms.iter().enumerate() {
                 if self.forms.contains(f) {
                     bits |= 1 << j;
@@ -94,11 +119,16 @@ impl<'a> Writer<'a> {
             let in_title = self.terms[page as usize]
                 .as_ref()
                 .is_some_and(|t| t.title.contains(&id));
-            self.shard.push(bits | u8::from(in_title) << 7);
-            self.shard.extend_from_slice(sections);
+            self.flags.push(bits | u8::from(in_title) << 7);
+            self.codes.extend_from_slice(codes);
         }
         self.count += 1;
-        if self.shard.len() >= SHARD_BYTES {
+        let size = self.heads.len()
+            + self.deltas.len()
+            + self.impacts.len()
+            + self.flags.len()
+            + self.codes.len();
+        if size >= SHARD_BYTES {
             self.flush();
         }
     }
@@ -106,9 +136,17 @@ impl<'a> Writer<'a> {
     /// Ends the current shard, if it holds a term: writes its file and lists it.
     fn flush(&mut self) {
         if let Some(f) = self.first.take() {
-            let mut body = Vec::with_capacity(self.shard.len() + 4);
+            let mut body = Vec::new();
             varint(&mut body, self.count);
-            body.extend_from_slice(&self.shard);
+            for part in [
+                &mut self.heads,
+                &mut self.deltas,
+                &mut self.impacts,
+                &mut self.flags,
+                &mut self.codes,
+            ] {
+                body.append(part);
+            }
             let gz = gzip(&body, self.level);
             let name = format!("search/t/{}.bin.gz", crate::util::short_hash(&gz));
             self.shards.push((
@@ -116,7 +154,7 @@ impl<'a> Writer<'a> {
                 name.trim_start_matches("search/").to_string(),
             ));
             self.files.push((name, gz));
-            self.shard.clear();
+            self.last = "";
             self.count = 0;
         }
     }
@@ -148,8 +186,13 @@ pub(super) fn write(
         terms,
         files: Vec::new(),
         shards: Vec::new(),
-        shard: Vec::new(),
+        heads: Vec::new(),
+        deltas: Vec::new(),
+        impacts: Vec::new(),
+        flags: Vec::new(),
+        codes: Vec::new(),
         first: None,
+        last: "",
         count: 0,
         forms: Vec::new(),
     };
@@ -182,8 +225,25 @@ mod tests {
     /// One posting as read back: page, impact, the form and title bits, the sections.
     type Posting = (u32, u8, u8, Vec<(u32, bool)>);
 
+    /// `s` front-coded against `before` at `*at` of `b` (see [`front`]).
+    pub(in crate::search) fn unfront(b: &[u8], at: &mut usize, before: &str) -> String {
+        let units = read_varint(b, at) as usize;
+        let mut out = String::new();
+        let mut n = 0;
+        for c in before.chars().take_while(|c| {
+            n += c.len_utf16();
+            n <= units
+        }) {
+            out.push(c);
+        }
+        let len = read_varint(b, at) as usize;
+        *at += len;
+        out.push_str(std::str::from_utf8(&b[*at - len..*at]).unwrap());
+        out
+    }
+
     /// The entries of the shards in `files`: term, truncated, forms, postings (a decoder of the
-    /// v3 layout, as `search.js` reads it).
+    /// column layout, as `search.js` reads it; the flags as the form and title bits).
     fn decode(files: &[(String, Vec<u8>)]) -> Vec<(String, bool, Vec<String>, Vec<Posting>)> {
         let mut out = Vec::new();
         for (_, gz) in files {
@@ -192,33 +252,64 @@ mod tests {
                 .read_to_end(&mut b)
                 .unwrap();
             let at = &mut 0;
-            let string = |b: &[u8], at: &mut usize| {
-                let n = read_varint(b, at) as usize;
-                *at += n;
-                String::from_utf8(b[*at - n..*at].to_vec()).unwrap()
-            };
+            let mut heads = Vec::new();
+            let mut term = String::new();
             for _ in 0..read_varint(&b, at) {
-                let term = string(&b, at);
+                term = unfront(&b, at, &term);
                 let truncated = b[*at] == 1;
                 *at += 1;
-                let forms = (0..read_varint(&b, at)).map(|_| string(&b, at)).collect();
+                let forms: Vec<String> = (0..read_varint(&b, at))
+                    .map(|_| unfront(&b, at, &term))
+                    .collect();
+                heads.push((term.clone(), truncated, forms, read_varint(&b, at)));
+            }
+            let total: u64 = heads.iter().map(|h| h.3).sum();
+            let mut pages = Vec::new();
+            for h in &heads {
                 let mut page = 0;
-                let mut postings = Vec::new();
-                for _ in 0..read_varint(&b, at) {
+                for _ in 0..h.3 {
                     page += read_varint(&b, at) as u32;
-                    let (impact, bits) = (b[*at], b[*at + 1]);
-                    *at += 2;
-                    let start = *at;
-                    for _ in 0..read_varint(&b, at) {
+                    pages.push(page);
+                }
+            }
+            let (impacts, flags) = (*at, *at + total as usize);
+            *at = flags + total as usize;
+            let mut j = 0;
+            for (term, truncated, forms, n) in heads {
+                let mut postings = Vec::new();
+                for _ in 0..n {
+                    let f = b[flags + j];
+                    let mut coded = vec![(f >> 3) & 15];
+                    for _ in 0..(f >> 3) & 15 {
+                        let start = *at;
                         read_varint(&b, at);
+                        coded.extend_from_slice(&b[start..*at]);
                     }
-                    postings.push((page, impact, bits, decode_sections(&b[start..*at])));
+                    postings.push((pages[j], b[impacts + j], f & 0x87, decode_sections(&coded)));
+                    j += 1;
                 }
                 out.push((term, truncated, forms, postings));
             }
             assert_eq!(*at, b.len(), "nothing after the last entry");
         }
         out
+    }
+
+    #[test]
+    fn front_coding_counts_the_units_the_browser_slices() {
+        for (before, s, units) in [
+            ("teach", "teacher", 5),
+            ("niño", "niños", 4),
+            ("abc", "ab", 2),
+            ("", "x", 0),
+            ("\u{1d4b3}a", "\u{1d4b3}b", 2),
+            ("\u{1d4b3}", "\u{1d4b4}", 0),
+        ] {
+            let mut out = Vec::new();
+            front(&mut out, before, s);
+            assert_eq!(read_varint(&out, &mut 0), units, "{before} {s}");
+            assert_eq!(unfront(&out, &mut 0, before), s);
+        }
     }
 
     /// A term of a test page: term, forms, sections.

@@ -1,4 +1,4 @@
-//! The search index as a reader's browser gets it (format v3): the shards say where each term
+//! The search index as a reader's browser gets it (format v4): the shards say where each term
 //! is, by the sections of the page's fragment and lead, and the leads groups cover every
 //! searchable page.
 
@@ -42,23 +42,42 @@ fn entry(s: &Site, term: &str) -> Entry {
         .unwrap();
     let b = gunzip(&std::fs::read(s.out().join("search").join(file)).unwrap());
     let at = &mut 0;
-    let string = |at: &mut usize| {
+    // A string front-coded against `before`: UTF-16 units shared, then the rest.
+    let front = |at: &mut usize, before: &str| {
+        let units = varint(&b, at) as usize;
         let n = varint(&b, at) as usize;
         *at += n;
-        String::from_utf8(b[*at - n..*at].to_vec()).unwrap()
+        let kept: String =
+            String::from_utf16(&before.encode_utf16().take(units).collect::<Vec<_>>()).unwrap();
+        kept + std::str::from_utf8(&b[*at - n..*at]).unwrap()
     };
+    let mut heads = Vec::new();
+    let mut t = String::new();
     for _ in 0..varint(&b, at) {
-        let t = string(at);
+        t = front(at, &t);
         *at += 1;
-        let forms = (0..varint(&b, at)).map(|_| string(at)).collect();
-        let mut postings = BTreeMap::new();
+        let forms: Vec<String> = (0..varint(&b, at)).map(|_| front(at, &t)).collect();
+        heads.push((t.clone(), forms, varint(&b, at)));
+    }
+    // The columns: page deltas, impacts, flags (F, section count << 3), section codes.
+    let total: u64 = heads.iter().map(|h| h.2).sum();
+    let mut pages = Vec::new();
+    for h in &heads {
         let mut page = 0;
-        for _ in 0..varint(&b, at) {
+        for _ in 0..h.2 {
             page += varint(&b, at);
-            let bits = b[*at + 1];
-            *at += 2;
+            pages.push(page);
+        }
+    }
+    let flags = *at + total as usize;
+    *at = flags + total as usize;
+    let mut j = 0;
+    for (t, forms, n) in heads {
+        let mut postings = BTreeMap::new();
+        for _ in 0..n {
+            let f = b[flags + j];
             let mut next = 0;
-            let sections = (0..varint(&b, at))
+            let sections = (0..(f >> 3) & 15)
                 .map(|_| {
                     let code = varint(&b, at);
                     let index = next + code / 2;
@@ -66,7 +85,8 @@ fn entry(s: &Site, term: &str) -> Entry {
                     (index, code & 1 == 1)
                 })
                 .collect();
-            postings.insert(page, (bits, sections));
+            postings.insert(pages[j], (f & 0x87, sections));
+            j += 1;
         }
         if t == term {
             return Entry { forms, postings };
@@ -143,7 +163,7 @@ Notes on walks.
 fn postings_point_at_the_sections_of_the_fragment_and_the_lead() {
     let s = built(SITE);
     let manifest = json(&s, "search/index.json.gz");
-    assert_eq!(manifest["v"], 3);
+    assert_eq!(manifest["v"], 4);
     let walk = entry(&s, "walk");
     assert_eq!(walk.forms[0], "walks", "the form on most pages first");
     let leads = leads(&s);
@@ -157,7 +177,17 @@ fn postings_point_at_the_sections_of_the_fragment_and_the_lead() {
         let ls = lead["s"].as_array().unwrap();
         assert_eq!(fs.len(), ls.len(), "the same sections");
         for (f, l) in fs.iter().zip(ls) {
-            assert_eq!((&f[0], &f[1]), (&l[0], &l[1]), "in the same order");
+            assert_eq!(&f[1], &l[1], "in the same order");
+            // An anchor the browser makes from the heading is sent as 0.
+            let made = l[1].as_str().unwrap().to_lowercase();
+            let made: Vec<&str> = made
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert!(
+                l[0] == f[0] || (l[0] == 0 && f[0] == made.join("-")),
+                "{f} {l}"
+            );
         }
         assert!(!sections.is_empty());
         for &(i, in_heading) in sections {

@@ -39,11 +39,13 @@ const STOP = {
 const EN = { langs: ['en'], stop: { en: STOP.en } };
 const EN_ES = { langs: ['en', 'es'], stop: STOP };
 
-// Shard bytes per the format (v3) in src/search/shards.rs: varint(term count), then per term (in
-// order) varint(byte length) + UTF-8 bytes, a truncated byte (0/1), varint(form count) and each
-// form as varint(length) + UTF-8, varint(posting count), and per posting varint(page - previous
-// page), one impact byte (1..=255), the F byte (bit j: the page has form j; bit 7: in the title),
-// varint(section count) and each section as varint((index - previous - 1) * 2 + in heading).
+// Shard bytes per the format (v4) in src/search/shards.rs: varint(term count); per term (in
+// order) its header: the term front-coded against the one before (varint: UTF-16 units shared,
+// then varint(byte length) + UTF-8 bytes of the rest), a truncated byte (0/1), varint(form count)
+// and each form front-coded against the term, varint(posting count); then every term's postings
+// in columns: varint(page - previous page), the impacts (a byte each), the flags (a byte each:
+// bit j, the page has form j; bits 3-6, its section count; bit 7, in the title), and each
+// section as varint((index - previous - 1) * 2 + in heading).
 function varint(n) {
   const out = [];
   for (;;) {
@@ -54,20 +56,31 @@ function varint(n) {
   }
 }
 const utf8 = (t) => { const b = new TextEncoder().encode(t); return [...varint(b.length), ...b]; };
+const front = (before, t) => {
+  const a = [...before], b = [...t];
+  let units = 0;
+  for (let i = 0; i < a.length && i < b.length && a[i] === b[i]; i++) units += a[i].length;
+  return [...varint(units), ...utf8(t.slice(units))];
+};
 // entries: [term, truncated, [[page, impact, F = 0, [[section, inHeading]] = []]], forms = []].
 function shardBytes(entries) {
   const out = [...varint(entries.length)];
+  const deltas = [], impacts = [], flags = [], codes = [];
+  let before = '';
   for (const [term, truncated, postings, forms = []] of entries) {
-    out.push(...utf8(term), truncated ? 1 : 0, ...varint(forms.length), ...forms.flatMap(utf8), ...varint(postings.length));
+    out.push(...front(before, term), truncated ? 1 : 0, ...varint(forms.length), ...forms.flatMap((f) => front(term, f)), ...varint(postings.length));
+    before = term;
     let prev = 0;
     for (const [page, impact, f = 0, secs = []] of postings) {
-      out.push(...varint(page - prev), impact, f, ...varint(secs.length));
+      deltas.push(...varint(page - prev));
+      impacts.push(impact);
+      flags.push(f | (secs.length << 3));
       let last = -1;
-      for (const [s, h] of secs) { out.push(...varint((s - last - 1) * 2 + (h ? 1 : 0))); last = s; }
+      for (const [s, h] of secs) { codes.push(...varint((s - last - 1) * 2 + (h ? 1 : 0))); last = s; }
       prev = page;
     }
   }
-  return new Uint8Array(out);
+  return new Uint8Array([...out, ...deltas, ...impacts, ...flags, ...codes]);
 }
 // A parsed shard straight from entries as shardBytes takes them.
 const termMap = (entries) => parseShard(shardBytes(entries));
@@ -335,11 +348,11 @@ describe('parseShard', () => {
       ['z', false, []],
     ];
     const bytes = shardBytes(entries);
-    assert.deepEqual([...bytes.subarray(0, 22)],
-      [3, 4, 99, 121, 99, 108, 0, 2, 5, 99, 121, 99, 108, 101, 6, 99, 121, 99, 108, 101, 115, 3],
-      'the bytes are laid out as src/search/shards.rs says');
-    assert.deepEqual([...bytes.subarray(22, 35)], [0, 255, 0x81, 2, 1, 2, 3, 17, 0, 0, 0xa9, 2, 1],
-      'a posting: page delta, impact, F, then its sections, each after the one before');
+    assert.deepEqual([...bytes.subarray(0, 33)],
+      [3, 0, 4, 99, 121, 99, 108, 0, 2, 4, 1, 101, 4, 2, 101, 115, 3, 0, 5, 110, 105, 195, 177, 111, 1, 0, 1, 0, 1, 122, 0, 0, 0],
+      'the headers, each string after what it shares with the one before (its term, for a form)');
+    assert.deepEqual([...bytes.subarray(33)], [0, 3, 169, 2, 2, 255, 17, 1, 9, 0x91, 0, 0x0a, 0, 1, 2, 18],
+      'then the columns: page deltas, impacts, flags (F and the section count), the sections');
     const got = parseShard(bytes);
     assert.deepEqual([...got.keys()], ['cycl', 'niño', 'z']);
     const plain = (e) => ({ truncated: e.truncated, forms: e.forms, postings: e.postings, where: e.where });
@@ -355,6 +368,12 @@ describe('parseShard', () => {
     const many = Array.from({ length: 200 }, (_, i) => [i * 1000 + 70000, (i % 255) + 1]);
     const got = parseShard(shardBytes([['big', false, many]]));
     assert.deepEqual([...got.get('big').postings], many);
+  });
+  test('terms and forms share what they begin with, astral letters and accents included', () => {
+    const terms = ['educ', 'educacion', 'niñ', 'niño', '\u{1d4b3}a', '\u{1d4b3}b', '\u{1d4b4}'];
+    const got = parseShard(shardBytes(terms.map((t) => [t, false, [[1, 5, 1]], [t + 's', t + '\u00e9']])));
+    assert.deepEqual([...got.keys()], terms);
+    for (const t of terms) assert.deepEqual(got.get(t).forms, [t + 's', t + '\u00e9']);
   });
   test('a shard with no terms is empty', () => {
     assert.equal(parseShard(new Uint8Array([0])).size, 0);
@@ -635,6 +654,11 @@ describe('snippet', () => {
     const short = await first([frag('X', ['s', 'S', 'A short cycle.'])], 'cycle');
     assert.equal(plain(short), 'A short cycle.', 'no ellipsis when the opening is the whole section');
   });
+  test('an anchor sent as 0 is the one its heading makes', () => {
+    const lead = { ...page, s: [[0, 'Q&A: the 2 cycles?', 'Text.'], ['own-id', 'Other', 'Text.']] };
+    assert.equal(snippet(lead, [], stem, 0).anchor, 'q-a-the-2-cycles');
+    assert.equal(snippet(lead, [], stem, 1).anchor, 'own-id');
+  });
   test('a lead without sections gives an empty snippet', () => {
     const s = snippet({ ...page, s: [] }, parseQuery('data', EN, stem), stem, 0);
     assert.deepEqual([s.anchor, s.heading, plain(s), plain({ parts: s.head })], ['', '', '', '']);
@@ -794,7 +818,8 @@ describe('the index of the built site', { skip: skipReal }, () => {
       assert.equal(l.s.length, f.s.length, `lead ${i}: the same sections`);
       l.s.forEach(([a, h, opening, more], j) => {
         const [fa, fh, text] = f.s[j];
-        assert.deepEqual([a, h], [fa, fh]);
+        // An anchor its heading makes comes as 0, and the snippet makes it.
+        assert.deepEqual([a === 0 ? snippet(l, [], stem, j).anchor : a, h], [fa, fh]);
         assert.ok(text.startsWith(opening), `lead ${i} section ${j}: an opening of its text`);
         assert.equal(more === 1, opening.length < text.length, `lead ${i} section ${j}: cut flag`);
       });
@@ -858,7 +883,7 @@ describe('the index of the built site', { skip: skipReal }, () => {
     await firstIs('iceber', 'courses/rccp-foundations/identity/the-cultural-iceberg/', { typing: true });
     // ("lead" would be a word of the index, searched as itself: "leadersh" is not.)
     const r = await firstIs('distributed leadersh', 'playbook/distributed-leadership/', { typing: true });
-    const best = r[0].f.s.find(([a]) => a === r[0].snip.anchor);
+    const best = fragments.get(r[0].page).s.find(([a]) => a === r[0].snip.anchor);
     assert.ok([r[0].f.t, best[1], best[2]].some((t) => /leadership/i.test(t)), 'the title, heading or snippet shows the completed word');
     const s = await search('leadersh', { typing: true });
     assert.ok(s.some((x) => shown(x.snip).some((w) => w.toLowerCase() === 'leadership')), 'snippets mark the completed word');
@@ -897,7 +922,7 @@ describe('the index of the built site', { skip: skipReal }, () => {
   test('English: each result names the section that matched and links to its heading', async () => {
     const r = await search('cycle of inquiry');
     for (const x of r.slice(0, 5)) {
-      const sec = x.f.s.find(([a]) => a === x.snip.anchor);
+      const sec = fragments.get(x.page).s.find(([a]) => a === x.snip.anchor);
       assert.ok(sec, `${x.url}: #${x.snip.anchor} is one of its sections`);
       assert.equal(x.snip.heading, sec[1]);
     }

@@ -4,7 +4,7 @@
 // browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
 // filters (the results page at search/).
 
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** Lowercases and strips accents: "Educación" → "educacion". */
 export function fold(s) {
@@ -249,64 +249,37 @@ const DEC = new TextDecoder();
 const readText = (bytes, pos) => { const n = readVarint(bytes, pos); return DEC.decode(bytes.subarray(pos.i, (pos.i += n))); };
 
 /**
- * One term's entry in a shard: its folded surface `forms`, and its postings (Map page → impact;
- * `where`, Map page → [F, section << 1 | in its heading, …], see src/search/shards.rs), decoded
- * on first use: a query reads a few terms of the shards it fetches, and a shard holds many.
+ * Decodes one term shard into a Map of term → { truncated, forms (its folded surface forms),
+ * count, postings (Map page → impact), where (Map page → [F, section << 1 | in its heading, …])
+ * }: the terms' headers (each front-coded against the one before, its forms against it), then
+ * their postings in columns: page deltas (varints), impacts and flags (a byte each: F, section
+ * count << 3), section codes (varints). See src/search/shards.rs.
  */
-class ShardEntry {
-  constructor(bytes, fat, at, count, truncated) {
-    Object.assign(this, { bytes, fat, at, count, truncated, decoded: null });
-  }
-
-  get forms() {
-    if (!this.folded) {
-      const pos = { i: this.fat };
-      this.folded = [];
-      for (let f = readVarint(this.bytes, pos); f > 0; f--) this.folded.push(readText(this.bytes, pos));
-    }
-    return this.folded;
-  }
-
-  get postings() {
-    if (!this.decoded) {
-      const { bytes } = this;
-      const pos = { i: this.at };
-      const map = new Map();
-      this.where = new Map();
-      for (let j = 0, page = 0; j < this.count; j++) {
-        page += readVarint(bytes, pos);
-        map.set(page, bytes[pos.i++]);
-        const w = [bytes[pos.i++]];
-        for (let m = readVarint(bytes, pos), s = -1; m > 0; m--) {
-          const c = readVarint(bytes, pos);
-          s += (c >> 1) + 1;
-          w.push((s << 1) | (c & 1));
-        }
-        this.where.set(page, w);
-      }
-      this.decoded = map;
-    }
-    return this.decoded;
-  }
-}
-
-/** Decodes one term shard into a Map of term → { truncated, forms, postings, where }. */
 export function parseShard(bytes) {
-  const pos = { i: 0 };
-  const count = readVarint(bytes, pos);
-  const out = new Map();
-  for (let k = 0; k < count; k++) {
-    const term = readText(bytes, pos);
-    const truncated = bytes[pos.i++] === 1;
-    const fat = pos.i;
-    for (let f = readVarint(bytes, pos); f > 0; f--) { const n = readVarint(bytes, pos); pos.i += n; }
-    const n = readVarint(bytes, pos);
-    out.set(term, new ShardEntry(bytes, fat, pos.i, n, truncated));
-    // Skip the postings: varint delta, impact, F, then varint m and m varints.
-    for (let j = 0; j < n; j++) {
-      while (bytes[pos.i++] & 0x80);
-      pos.i += 2;
-      for (let m = readVarint(bytes, pos); m > 0; m--) while (bytes[pos.i++] & 0x80);
+  const pos = { i: 0 }, out = new Map(), pages = [];
+  const front = (t) => t.slice(0, readVarint(bytes, pos)) + readText(bytes, pos);
+  let term = '', n = 0;
+  for (let k = readVarint(bytes, pos); k > 0; k--) {
+    term = front(term);
+    const e = { truncated: bytes[pos.i++] === 1, forms: [], postings: new Map(), where: new Map() };
+    for (let f = readVarint(bytes, pos); f > 0; f--) e.forms.push(front(term));
+    n += e.count = readVarint(bytes, pos);
+    out.set(term, e);
+  }
+  for (const e of out.values()) for (let j = e.count, p = 0; j > 0; j--) pages.push(p += readVarint(bytes, pos));
+  const imp = pos.i;
+  pos.i += 2 * n;
+  let j = 0;
+  for (const e of out.values()) {
+    for (let k = e.count; k > 0; k--, j++) {
+      const f = bytes[imp + n + j], w = [f & 135];
+      for (let m = (f >> 3) & 15, s = -1; m > 0; m--) {
+        const c = readVarint(bytes, pos);
+        s += (c >> 1) + 1;
+        w.push((s << 1) | (c & 1));
+      }
+      e.postings.set(pages[j], bytes[imp + j]);
+      e.where.set(pages[j], w);
     }
   }
   return out;
@@ -657,7 +630,9 @@ export function rerank(ranked, ev, n = ranked.length) {
  * words marked, "…" when the section goes on: { anchor, heading, parts: [{ text, mark }] }.
  */
 export function snippet(lead, query, stem, best) {
-  const [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
+  let [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
+  // 0: the anchor its heading makes (src/search/leads.rs, `derived`).
+  if (anchor === 0) anchor = heading.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const marked = (text, cont) => cut(look(text, query, lead.l, stem), 0, 1e9, cont);
   return { anchor, heading, head: marked(heading), parts: marked(opening, more === 1) };
 }
