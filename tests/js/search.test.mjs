@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import {
   kindLabel,
   FORMAT_VERSION, fold, spans, termsOf, parseQuery, parseShard, shardFor, shardsFor, rank, snippet,
-  inflate, gunzip, edits, correct, resolve, evidence, entriesOf, rerank, find, say, K, WEIGHTS, MAX_SECTIONS, look,
+  inflate, gunzip, edits, correct, resolve, evidence, entriesOf, rerank, find, say, K, WEIGHTS, MAX_SECTIONS, look, prefixShards, prefixMatches,
 } from '../../themes/default/static/search.js';
 import { stem } from '../../themes/default/static/stem.js';
 
@@ -402,6 +402,22 @@ describe('shardFor and shardsFor', () => {
     assert.deepEqual(shardsFor([q('m', ['m'], 'm')], [['a', '0'], ['ma', '1'], ['mz', '2'], ['n', '3']]), [0, 1, 2]);
     // "teachi" is in shard 2, but its stem "teach" is in shard 1.
     assert.deepEqual(shardsFor([q('teachi', ['teachi'], 'teachi')], shards), [1, 2]);
+    // Not every shard of the terms starting "edu": only those "educat" may become.
+    const many = [['a', '0'], ['edu', '1'], ['educ', '2'], ['educatio', '3'], ['edw', '4'], ['f', '5']];
+    assert.deepEqual(shardsFor([q('educat', ['educat'], 'educat')], many), [1, 2, 3]);
+  });
+  test('prefixShards: every term a half-typed word may become is in a shard it names', () => {
+    const vocab = [...new Set(JSON.parse(fs.readFileSync(new URL('./stem-vectors.json', import.meta.url))).en.flatMap(([w, s]) => [w, s]))].sort();
+    for (const size of [1, 7, 40]) {
+      const shards = [];
+      for (let i = 0; i < vocab.length; i += size) shards.push([vocab[i], String(i)]);
+      for (const w of vocab.filter((_, i) => i % 7 === 0)) {
+        for (let n = 1; n <= w.length; n++) {
+          const p = w.slice(0, n), named = new Set(prefixShards(shards, p));
+          for (const t of vocab) if (prefixMatches(t, p)) assert.ok(named.has(shardFor(shards, t)), `${p} → ${t} (shards of ${size})`);
+        }
+      }
+    }
   });
 });
 

@@ -312,10 +312,16 @@ export function prefixMatches(t, p) {
   return (a === 'e' && b === 'i') || (a === 'i' && b === 'y') || (a === 'y' && b === 'i');
 }
 
-/** The start every term matching half-typed `p` shares (see prefixMatches). */
-export function prefixRange(p) {
-  if (p.length < 3) return p;
-  return p.slice(0, Math.min(Math.max(3, Math.ceil(p.length / 2)), Math.max(2, p.length - 2)));
+/**
+ * The shards of every term half-typed `p` may become (see prefixMatches): the range of those
+ * it begins, and the few single terms it may run past or differ from in its last letter (a
+ * range from their common start would span every term that starts so: "edu…" for "educat").
+ */
+export function prefixShards(shards, p) {
+  const out = rangeOf(shards, p);
+  for (let k = Math.max(3, Math.ceil(p.length / 2)); k < p.length; k++) out.push(shardFor(shards, p.slice(0, k)));
+  if (p.length > 2) for (let c = p.length - 2; c < p.length; c++) for (const x of 'eiy') out.push(shardFor(shards, p.slice(0, c) + x));
+  return out;
 }
 
 /** Shard indexes a parsed query needs: each word's terms, and the range of its prefix. */
@@ -323,7 +329,7 @@ export function shardsFor(query, shards) {
   const need = new Set();
   for (const q of query) {
     for (const t of q.terms) need.add(shardFor(shards, t));
-    if (q.prefix) for (const i of rangeOf(shards, prefixRange(q.prefix))) need.add(i);
+    if (q.prefix) for (const i of prefixShards(shards, q.prefix)) need.add(i);
   }
   return [...need].sort((a, b) => a - b);
 }
