@@ -271,7 +271,12 @@ pub fn judge(html: &str) -> Judgement {
         if !lower.is_empty() && !is_element(&lower) {
             j.not_elements.push((lower, 0..html.len()));
         }
-        return j;
+        // Only a closing tag alone is done with: an HTML block may start with one
+        // (`</title><script>…`) and go on.
+        let t = html.trim();
+        if t.find('>').is_none_or(|end| end + 1 == t.len()) {
+            return j;
+        }
     }
     for tag in tags(html) {
         let name = tag.name.to_ascii_lowercase();
@@ -458,6 +463,22 @@ mod tests {
             1
         );
         assert_eq!(judge("<form><input></form>").refused.len(), 2);
+    }
+
+    #[test]
+    fn a_block_that_starts_with_a_closing_tag_is_judged_whole() {
+        for html in [
+            "</title><script>alert(1)</script>",
+            "</div><script>alert(1)</script>",
+            "</p>\n<img src=x onerror=alert(1)>",
+            "<!-- a --><script>alert(1)</script>",
+            "<!DOCTYPE html><script>alert(1)</script>",
+            "<?x ?><script>alert(1)</script>",
+            "<![CDATA[ x ]]><script>alert(1)</script>",
+        ] {
+            assert_eq!(judge(html).refused.len(), 1, "{html}");
+        }
+        assert_eq!(judge("</kbd>").refused.len(), 0);
     }
 
     #[test]
