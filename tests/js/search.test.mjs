@@ -298,6 +298,7 @@ describe('parseQuery', () => {
     const parsed = parse('Cycle of INQUÍ');
     assert.deepEqual(parsed.map((w) => w.prefix), [null, 'inqui']);
     assert.equal(parsed[1].word, 'INQUÍ');
+    assert.deepEqual(parse('cycle pr').map((w) => w.prefix), [null, null], 'but not one of two letters: it would begin most words');
   });
   test('words in double quotes are a phrase, stop words kept; a quoted last word is no prefix', () => {
     const parsed = parseQuery('"Group by" clause "the staging area"', EN, stem);

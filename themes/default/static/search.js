@@ -73,7 +73,9 @@ export function parseQuery(text, manifest, stem) {
       for (const l of manifest.langs || ['en']) for (const t of termsOf(w, l, stem)) terms.add(t);
       const last = !quoted && i === parts.length - 1 && j === ws.length - 1;
       phrase.push({ form, at: out.length });
-      out.push({ word: w, terms: [...terms], form, prefix: last ? form : null });
+      // A word of one or two letters being typed is looked up as it is: what it begins would
+      // be most of the index's shards.
+      out.push({ word: w, terms: [...terms], form, prefix: last && form.length > 2 ? form : null });
     });
     if (quoted && phrase.length > 1) out.phrases.push(phrase);
   });
@@ -883,18 +885,8 @@ function setupCombobox(form, index) {
   const go = (href) => { location.href = href; };
   const typing = () => !/\s$/.test(input.value);
 
-  // While the reader types, each word fetches only the (cached) shards it needs and the count
-  // is announced; the results' text is fetched once typing pauses, so half-typed words do not
-  // each download pages of snippets.
-  const count = debounce(async () => {
-    const text = input.value.trim();
-    if (!text) return;
-    const mine = seq;
-    try {
-      const found = await index.search(text, { typing: typing(), draw: false });
-      if (mine === seq && list.hidden) status.textContent = results(found.total);
-    } catch { /* reported by show() */ }
-  }, 60);
+  // Once typing pauses: the results, and their count in the live region (a count after every
+  // key would interrupt a screen reader mid-word, and fetch the shards of half-typed words).
   const show = debounce(async () => {
     const text = input.value.trim();
     const mine = ++seq;
@@ -929,7 +921,7 @@ function setupCombobox(form, index) {
     active = -1;
     status.textContent = note + results(found.total);
   }, 250);
-  const run = () => { seq++; count(); show(); };
+  const run = () => { seq++; show(); };
 
   input.addEventListener('input', run);
   input.addEventListener('focus', () => { index.load().catch(() => {}); });
