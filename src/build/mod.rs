@@ -13,6 +13,7 @@
 
 pub mod cache;
 mod codec;
+mod layers;
 mod plan;
 mod prepared;
 
@@ -255,20 +256,23 @@ fn build_into(opts: &Options, mut plan: Plan, out: &Path) -> Result<Diagnostics,
     let texts = plan.let_go_of_texts();
     let staging = Staging::begin(out, &opts.root)?;
     // What the previous build into this folder left, if it describes the folder there now.
-    let mut previous = cache::read(out).unwrap_or_default();
-    let files = std::mem::take(&mut previous.files);
+    let previous = layers::read(out).map(|mut c| {
+        let files = std::mem::take(&mut c.files);
+        (std::sync::Arc::new(c), files)
+    });
+    let (previous, files) = previous.unzip();
     plan.shared.caching = true;
-    plan.shared.cache = Some(std::sync::Arc::new(previous));
+    plan.shared.cache = previous.clone();
     let folder = staging.cache_record().map(|(folder, _)| folder);
     let sink = Sink::Dir(
         staging
             .carrying(olders.carried)
             .write_into_carried(olders.refreshed)
-            .with_previous(files),
+            .with_previous(files.unwrap_or_default()),
     );
     let variants = plan.latest.len();
     let mut phases = crate::util::Phases::start();
-    let result = cache::write_while(out, folder, variants, |cache| {
+    let result = layers::write_while(out, folder, (variants, previous), |cache| {
         let diags = write_variants(opts, plan, &texts, &sink, cache)?;
         phases.done("write all");
         // The service worker's version is a hash of every file written, so it comes last.
@@ -309,7 +313,7 @@ fn write_variants(
     plan: Plan,
     texts: &plan::Texts,
     sink: &Sink,
-    cache: &mut cache::Writer,
+    cache: &mut layers::Writer,
 ) -> Result<(Diagnostics, Option<Worker>), Failed> {
     let mut worker: Option<Worker> = None;
     let mut written_olders: Vec<String> = Vec::new();

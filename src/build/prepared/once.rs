@@ -276,6 +276,7 @@ impl Pass<'_> {
                     // Filled in with the bytes as its file is written (`take_cache`): a copy
                     // now would be held through the Markdown pass, at the build's peak.
                     fragment: fragment.as_ref().map(|_| Bytes::new()),
+                    in_base: false,
                 },
             );
         }
