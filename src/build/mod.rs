@@ -201,11 +201,17 @@ pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
         Target::Dir(out) => Some(out),
         Target::Check => None,
     };
+    // The previous build's cache is read while the sources are: most of the reading is one
+    // thread's work, and the rest of the build needs it only once the staging folder is made.
+    let previous = out.map(|out| {
+        let out = out.to_path_buf();
+        std::thread::spawn(move || layers::read(&out))
+    });
     let plan = Plan::new(opts, out)?;
     let pages = plan.page_count();
-    let diags = match out {
-        Some(out) => build_into(opts, plan, out)?,
-        None => for_each_variant(plan, None, |_, _, _| {})?,
+    let diags = match (out, previous) {
+        (Some(out), Some(previous)) => build_into(opts, plan, out, previous)?,
+        _ => for_each_variant(plan, None, |_, _, _| {})?,
     };
     finish(pages, start, diags)
 }
@@ -249,14 +255,23 @@ impl Olders {
 }
 
 /// A build into folder `out`: written into a staging folder that replaces `out` only when
-/// every variant succeeded, with the cache for the next build written meanwhile.
-fn build_into(opts: &Options, mut plan: Plan, out: &Path) -> Result<Diagnostics, Failed> {
+/// every variant succeeded, with the cache for the next build written meanwhile (`previous`:
+/// what the previous build into `out` left).
+fn build_into(
+    opts: &Options,
+    mut plan: Plan,
+    out: &Path,
+    previous: std::thread::JoinHandle<Option<cache::Cache>>,
+) -> Result<Diagnostics, Failed> {
     let olders = Olders::of(&plan.olders);
     let offline_on = plan.latest.first().is_some_and(|m| m.site.config.offline);
     let texts = plan.let_go_of_texts();
     let staging = Staging::begin(out, &opts.root)?;
     // What the previous build into this folder left, if it describes the folder there now.
-    let previous = layers::read(out).map(|mut c| {
+    let previous = previous
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+    let previous = previous.map(|mut c| {
         let files = std::mem::take(&mut c.files);
         (std::sync::Arc::new(c), files)
     });
