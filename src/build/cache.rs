@@ -34,7 +34,7 @@ use crate::search::PageTerms;
 use std::collections::{HashMap, HashSet};
 
 /// Bumped whenever what is cached or how it is written changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"PBCACHE\0";
 
 pub use crate::output::{FileEntry, Key};
@@ -46,6 +46,8 @@ pub struct PageEntry {
     pub frag_key: Key,
     /// The rendered Markdown, body packed, sections and diagnostics left out.
     pub rendered: Rendered,
+    /// The hash of its body, as a page's template key takes it (`render::body_hash`).
+    pub body: Key,
     /// Counted terms, by number in the variant's `words`.
     pub terms: Option<PageTerms>,
     /// Shared with the cache file's bytes as read (not copied).
@@ -179,6 +181,7 @@ pub(super) fn write_variant(
         w.key(&p.md_key);
         w.key(&p.frag_key);
         write_rendered(w, &p.rendered);
+        w.key(&p.body);
         match &p.terms {
             Some(t) => {
                 w.u64(1);
@@ -394,6 +397,40 @@ fn read_terms(r: &mut R) -> Got<PageTerms> {
     })
 }
 
+/// A variant's pages, by file.
+fn read_pages(r: &mut R) -> Got<HashMap<String, PageEntry>> {
+    let n = r.len()?;
+    let mut pages = HashMap::with_capacity(n);
+    for _ in 0..n {
+        let rel = r.string()?;
+        let md_key = r.key()?;
+        let frag_key = r.key()?;
+        let rendered = read_rendered(r)?;
+        let body = r.key()?;
+        let terms = match r.u64()? {
+            1 => Some(read_terms(r)?),
+            _ => None,
+        };
+        let fragment = match r.u64()? {
+            1 => Some(r.shared()?),
+            _ => None,
+        };
+        pages.insert(
+            rel,
+            PageEntry {
+                md_key,
+                frag_key,
+                rendered,
+                body,
+                terms,
+                fragment,
+                in_base: false,
+            },
+        );
+    }
+    Some(pages)
+}
+
 impl Cache {
     pub fn encode(&self) -> Vec<u8> {
         let mut bytes = Vec::new();
@@ -436,33 +473,7 @@ impl Cache {
             let dict = r.bytes()?.to_vec();
             let flags = r.u64()?;
             let words = r.strings()?;
-            let n = r.len()?;
-            let mut pages = HashMap::with_capacity(n);
-            for _ in 0..n {
-                let rel = r.string()?;
-                let md_key = r.key()?;
-                let frag_key = r.key()?;
-                let rendered = read_rendered(&mut r)?;
-                let terms = match r.u64()? {
-                    1 => Some(read_terms(&mut r)?),
-                    _ => None,
-                };
-                let fragment = match r.u64()? {
-                    1 => Some(r.shared()?),
-                    _ => None,
-                };
-                pages.insert(
-                    rel,
-                    PageEntry {
-                        md_key,
-                        frag_key,
-                        rendered,
-                        terms,
-                        fragment,
-                        in_base: false,
-                    },
-                );
-            }
+            let pages = read_pages(&mut r)?;
             let leads = read_leads(&mut r)?;
             variants.insert(
                 name,
@@ -534,6 +545,7 @@ mod tests {
                         md_key: [1; 32],
                         frag_key: [2; 32],
                         rendered,
+                        body: [8; 32],
                         terms: Some(terms),
                         fragment: Some(vec![1, 2, 3].into()),
                         in_base: false,

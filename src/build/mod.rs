@@ -197,23 +197,30 @@ pub fn build_in_memory(opts: &Options, lang: Option<&str>) -> Result<InMemory, F
 /// Runs one build: every variant of the latest edition, and every older edition that changed.
 pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     let start = Instant::now();
-    let out = match target {
-        Target::Dir(out) => Some(out),
-        Target::Check => None,
+    let Target::Dir(out) = target else {
+        let plan = Plan::new(opts, None)?;
+        let pages = plan.page_count();
+        let diags = for_each_variant(plan, None, |_, _, _| {})?;
+        return finish(pages, start, diags);
     };
-    // The previous build's cache is read while the sources are: most of the reading is one
-    // thread's work, and the rest of the build needs it only once the staging folder is made.
-    let previous = out.map(|out| {
-        let out = out.to_path_buf();
-        std::thread::spawn(move || layers::read(&out))
-    });
-    let plan = Plan::new(opts, out)?;
-    let pages = plan.page_count();
-    let diags = match (out, previous) {
-        (Some(out), Some(previous)) => build_into(opts, plan, out, previous)?,
-        _ => for_each_variant(plan, None, |_, _, _| {})?,
-    };
-    finish(pages, start, diags)
+    // The staging folder is made and the previous build's cache read while the sources are:
+    // both are mostly one thread waiting on the disk or decoding, and the sources are not
+    // theirs to touch. A plan that fails lets the staging folder go again (see `Staging`).
+    std::thread::scope(|s| {
+        let previous = s.spawn(|| layers::read(out));
+        let staging = s.spawn(|| Staging::begin(out, &opts.root));
+        let plan = Plan::new(opts, Some(out));
+        let staging = staging
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let plan = plan?;
+        let pages = plan.page_count();
+        let previous = previous
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let diags = build_into(opts, plan, (out, staging?), previous)?;
+        finish(pages, start, diags)
+    })
 }
 
 /// What a folder build does with the older editions the previous output holds.
@@ -254,23 +261,19 @@ impl Olders {
     }
 }
 
-/// A build into folder `out`: written into a staging folder that replaces `out` only when
-/// every variant succeeded, with the cache for the next build written meanwhile (`previous`:
-/// what the previous build into `out` left).
+/// A build into folder `out`: written into `staging`, which replaces `out` only when every
+/// variant succeeded, with the cache for the next build written meanwhile (`previous`: what
+/// the previous build into `out` left).
 fn build_into(
     opts: &Options,
     mut plan: Plan,
-    out: &Path,
-    previous: std::thread::JoinHandle<Option<cache::Cache>>,
+    (out, staging): (&Path, Staging),
+    previous: Option<cache::Cache>,
 ) -> Result<Diagnostics, Failed> {
     let olders = Olders::of(&plan.olders);
     let offline_on = plan.latest.first().is_some_and(|m| m.site.config.offline);
     let texts = plan.let_go_of_texts();
-    let staging = Staging::begin(out, &opts.root)?;
     // What the previous build into this folder left, if it describes the folder there now.
-    let previous = previous
-        .join()
-        .unwrap_or_else(|p| std::panic::resume_unwind(p));
     let previous = previous.map(|mut c| {
         let files = std::mem::take(&mut c.files);
         (std::sync::Arc::new(c), files)
