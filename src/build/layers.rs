@@ -200,6 +200,7 @@ pub fn write_while<T, E>(
                 // No layer lies on the base any more.
                 let _ = fs::remove_file_if_exists(&base_path);
             }
+            crate::util::let_go(previous);
             return result.unwrap_or_else(|| unreachable!("the build ran"));
         }
         let _ = fs::remove_file_if_exists(&partial);

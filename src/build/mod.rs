@@ -342,6 +342,7 @@ fn write_variants(
         errors.extend(p.write_search_and_all(sink, opts.progress && edition.is_none()));
         if let Some(v) = p.take_cache() {
             cache.variant(&p.site.config.language, &v);
+            crate::util::let_go(v);
         }
         let Some(o) = edition else { return };
         if !written_olders.contains(&o.name) {
