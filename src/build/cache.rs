@@ -3,11 +3,11 @@
 //!
 //! It holds, for each page of the latest edition (by variant, i.e. language): the page's
 //! rendered Markdown (body packed, outline, ids, links, extras) and its body's hash, its
-//! counted search terms and its compressed search fragment, each under a key (the files it is
-//! written in, a whole cache or a layer on one, are `layers`'); per variant, the search leads memo (each
-//! fragment's lead length and each leads group's file, by content: `search::LeadsMemo`); and,
-//! for each output file, its content hash, size and (for a page) the key of the view its
-//! template was given.
+//! counted search terms and its compressed search fragment, each under a key; per variant, the
+//! search leads memo (each fragment's lead length and each leads group's file, by content:
+//! `search::LeadsMemo`); and, for each output file, its content hash, size and (for a page) the
+//! key of the view its template was given. The files it is written in, a whole cache or a layer
+//! on one, are `layers`'.
 //!
 //! Keys, and what they cover (a key that differs is a miss, and a miss redoes the work):
 //! - the variant's key: the program (version, and the executable's size and time), the text
