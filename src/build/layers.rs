@@ -9,7 +9,8 @@
 //! Each file names itself (an id made when it is written) and a layer names its base: a layer
 //! whose base is not the file there is read alone (its pages are still good, only fewer). A
 //! variant written with a key or dictionary other than the base's does not lie on it: it is
-//! written whole into the layer. A layer grown past a quarter of its base's size (its pages are
+//! written whole into the layer, and a layer holding only such variants stands alone: the next
+//! build lays its layer on it, as on a whole cache. A layer grown past a quarter of its base's size (its pages are
 //! the pages changed since the base was written) is followed by a whole cache again.
 
 use super::cache::{Cache, Layers, PageEntry, Variant, write_files, write_header, write_variant};
@@ -29,7 +30,9 @@ pub fn read(out: &Path) -> Option<Cache> {
     let len = bytes.len() as u64;
     let mut top = Cache::decode(&bytes.into()).filter(|c| c.folder == folder)?;
     top.sizes = (len, 0);
-    if top.layers.whole() {
+    if stands_alone(&top) {
+        // The next build's layer can lie on it (see `Next`).
+        top.layers.base = [0; 16];
         for v in top.variants.values_mut() {
             v.pages.values_mut().for_each(|e| e.in_base = true);
         }
@@ -40,12 +43,19 @@ pub fn read(out: &Path) -> Option<Cache> {
         Cache::decode(&b.into()).map(|c| (c, n))
     });
     match base {
-        Some((base, n)) if base.layers.whole() && base.layers.id == top.layers.base => {
+        Some((base, n)) if stands_alone(&base) && base.layers.id == top.layers.base => {
             top.sizes.1 = n;
             Some(lay(top, base))
         }
         _ => Some(top),
     }
+}
+
+/// Returns true if and only if cache file `c` holds every page of its variants itself: a
+/// whole cache, or a layer none of whose variants lies on its base (each written whole into
+/// it, its key or dictionary having changed), which can be a base in turn.
+fn stands_alone(c: &Cache) -> bool {
+    c.layers.whole() || c.variants.values().all(|v| !v.on_base)
 }
 
 /// Layer `top` laid on `base`: each variant written on the base has the base's pages too (as

@@ -188,8 +188,15 @@ fn rebuilds_write_layers_on_the_cache_and_build_as_a_full_build_does() {
     site.write("playbook.yaml", "title: Layers renamed\nbase_url: /\n");
     build("a new configuration");
     assert_full(&site, "a new configuration");
+    // Written whole into its layer, the variant is the next base: no whole cache is written.
+    let (renamed, _) = cache_sizes(&site);
     edit_body(&site, "content/book/c290.md", "Last words.");
     build("an edit after the configuration");
+    let (layer, base) = cache_sizes(&site);
+    assert!(
+        base == renamed && layer * 4 < base,
+        "a layer ({layer}) on the layer before ({base})"
+    );
     assert_full(&site, "an edit after the configuration");
 }
 
