@@ -201,7 +201,22 @@ fn control_characters(name: &str, text: &str) -> Option<Diagnostic> {
 /// U+2028 and U+2029. One pass over bytes instead of decoding every character: every page of
 /// every build goes through it, and almost none holds one.
 fn may_hold_control(bytes: &[u8]) -> bool {
-    bytes.iter().enumerate().any(|(i, &b)| match b {
+    // A quick look at a block of bytes at a time (no early exit, so the compiler makes it
+    // vector code) for any byte that can start one, then the exact look only in such a block:
+    // most text holds none, and a line break is no candidate.
+    const BLOCK: usize = 64;
+    bytes.chunks(BLOCK).enumerate().any(|(n, block)| {
+        let candidate = block.iter().fold(0u8, |any, &b| {
+            let low = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+            any | u8::from(low | (b == 0x7F) | (b == 0xC2) | (b == 0xE2))
+        });
+        candidate != 0 && holds_control_at(bytes, n * BLOCK..n * BLOCK + block.len())
+    })
+}
+
+/// Whether a character `control_characters` looks for starts at a byte of `bytes` in `range`.
+fn holds_control_at(bytes: &[u8], range: std::ops::Range<usize>) -> bool {
+    range.into_iter().any(|i| match bytes[i] {
         b'\t' | b'\n' | b'\r' => false,
         0..0x20 | 0x7F => true,
         0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
@@ -322,5 +337,19 @@ mod tests {
             let text = format!("a{c}b");
             assert_eq!(super::may_hold_control(text.as_bytes()), wanted, "{c:?}");
         }
+    }
+
+    /// A character found wherever it falls against the blocks of the quick look, its bytes
+    /// split between two blocks too.
+    #[test]
+    fn the_byte_check_finds_a_character_across_blocks() {
+        for c in ['\u{1}', '\u{7F}', '\u{85}', '\u{2028}'] {
+            for at in 58..70 {
+                let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(80));
+                assert!(super::may_hold_control(text.as_bytes()), "{c:?} at {at}");
+            }
+        }
+        let text = format!("{}\u{2019}\u{A9}\n", "a".repeat(63));
+        assert!(!super::may_hold_control(text.as_bytes()));
     }
 }

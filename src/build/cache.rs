@@ -2,11 +2,12 @@
 //! that the next build into the same folder redoes only what changed.
 //!
 //! It holds, for each page of the latest edition (by variant, i.e. language): the page's
-//! rendered Markdown (body packed, outline, ids, links, extras), its counted search terms and
-//! its compressed search fragment, each under a key; per variant, the search leads memo (each
-//! fragment's lead length and each leads group's file, by content: `search::LeadsMemo`); and,
-//! for each output file, its content hash, size and (for a page) the key of the view its
-//! template was given.
+//! rendered Markdown (body packed, outline, ids, links, extras) and its body's hash, its
+//! counted search terms and its compressed search fragment, each under a key; per variant, the
+//! search leads memo (each fragment's lead length and each leads group's file, by content:
+//! `search::LeadsMemo`); and, for each output file, its content hash, size and (for a page) the
+//! key of the view its template was given. The files it is written in, a whole cache or a layer
+//! on one, are `layers`'.
 //!
 //! Keys, and what they cover (a key that differs is a miss, and a miss redoes the work):
 //! - the variant's key: the program (version, and the executable's size and time), the text
@@ -34,7 +35,7 @@ use crate::search::PageTerms;
 use std::collections::{HashMap, HashSet};
 
 /// Bumped whenever what is cached or how it is written changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"PBCACHE\0";
 
 pub use crate::output::{FileEntry, Key};
@@ -46,10 +47,15 @@ pub struct PageEntry {
     pub frag_key: Key,
     /// The rendered Markdown, body packed, sections and diagnostics left out.
     pub rendered: Rendered,
+    /// The hash of its body, as a page's template key takes it (`render::body_hash`).
+    pub body: Key,
     /// Counted terms, by number in the variant's `words`.
     pub terms: Option<PageTerms>,
     /// Shared with the cache file's bytes as read (not copied).
     pub fragment: Option<bytes::Bytes>,
+    /// Held, as it is, by the file the next build's cache can lie on (see `layers`): not
+    /// written into the file, it says where the entry was read from.
+    pub in_base: bool,
 }
 
 /// One variant's cached pages, by the page's file (relative to `content/`).
@@ -64,6 +70,9 @@ pub struct Variant {
     pub pages: HashMap<String, PageEntry>,
     /// Each lead's length and each leads group's file (see `search::LeadsMemo`).
     pub leads: crate::search::LeadsMemo,
+    /// Written as a layer on the base: the base's pages of this variant count too, under this
+    /// key and dictionary (see `layers`).
+    pub on_base: bool,
 }
 
 #[derive(Default)]
@@ -72,6 +81,25 @@ pub struct Cache {
     pub folder: (u64, u64),
     pub variants: HashMap<String, Variant>,
     pub files: HashMap<String, FileEntry>,
+    /// Which file this is and which it lies on (see `layers`).
+    pub layers: Layers,
+    /// As read: the size of the file and of the base it lies on (0: none read).
+    pub sizes: (u64, u64),
+}
+
+/// A cache file's own name (made when it is written), and that of the base it is a layer on
+/// (zero: none, the file holds every page).
+#[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Layers {
+    pub id: [u8; 16],
+    pub base: [u8; 16],
+}
+
+impl Layers {
+    /// Returns true if and only if the file holds every page itself.
+    pub fn whole(&self) -> bool {
+        self.base == [0; 16]
+    }
 }
 
 /// The key of the program itself: a cache left by another build of `playbook` is not used.
@@ -125,26 +153,36 @@ impl KeyHasher {
     }
 }
 
-fn write_header(w: &mut W, folder: (u64, u64), variants: usize) {
+pub(super) fn write_header(w: &mut W, folder: (u64, u64), layers: Layers, variants: usize) {
     w.raw(MAGIC);
     w.u64(u64::from(FORMAT));
     w.u64(folder.0);
     w.u64(folder.1);
+    w.raw(&layers.id);
+    w.raw(&layers.base);
     w.u64(variants as u64);
 }
 
-fn write_variant(w: &mut W, name: &str, v: &Variant) {
+/// Writes variant `v` (language `name`), those of its pages that `keep` says, as a layer on
+/// the base's variant when `on_base`.
+pub(super) fn write_variant(
+    w: &mut W,
+    (name, v, on_base): (&str, &Variant, bool),
+    keep: &dyn Fn(&str, &PageEntry) -> bool,
+) {
     w.str(name);
     w.key(&v.key);
     w.bytes(&v.dict);
-    w.u64(u64::from(v.dict_from_first));
+    w.u64(u64::from(v.dict_from_first) | u64::from(on_base) << 1);
     w.strs(v.words.iter());
-    w.u64(v.pages.len() as u64);
-    for (rel, p) in &v.pages {
+    let pages: Vec<(&String, &PageEntry)> = v.pages.iter().filter(|(r, p)| keep(r, p)).collect();
+    w.u64(pages.len() as u64);
+    for (rel, p) in pages {
         w.str(rel);
         w.key(&p.md_key);
         w.key(&p.frag_key);
         write_rendered(w, &p.rendered);
+        w.key(&p.body);
         match &p.terms {
             Some(t) => {
                 w.u64(1);
@@ -193,7 +231,7 @@ fn read_leads(r: &mut R) -> Got<crate::search::LeadsMemo> {
     Some(m)
 }
 
-fn write_files(w: &mut W, files: &HashMap<String, FileEntry>) {
+pub(super) fn write_files(w: &mut W, files: &HashMap<String, FileEntry>) {
     w.u64(files.len() as u64);
     for (rel, f) in files {
         w.str(rel);
@@ -360,6 +398,40 @@ fn read_terms(r: &mut R) -> Got<PageTerms> {
     })
 }
 
+/// A variant's pages, by file.
+fn read_pages(r: &mut R) -> Got<HashMap<String, PageEntry>> {
+    let n = r.len()?;
+    let mut pages = HashMap::with_capacity(n);
+    for _ in 0..n {
+        let rel = r.string()?;
+        let md_key = r.key()?;
+        let frag_key = r.key()?;
+        let rendered = read_rendered(r)?;
+        let body = r.key()?;
+        let terms = match r.u64()? {
+            1 => Some(read_terms(r)?),
+            _ => None,
+        };
+        let fragment = match r.u64()? {
+            1 => Some(r.shared()?),
+            _ => None,
+        };
+        pages.insert(
+            rel,
+            PageEntry {
+                md_key,
+                frag_key,
+                rendered,
+                body,
+                terms,
+                fragment,
+                in_base: false,
+            },
+        );
+    }
+    Some(pages)
+}
+
 impl Cache {
     pub fn encode(&self) -> Vec<u8> {
         let mut bytes = Vec::new();
@@ -373,9 +445,10 @@ impl Cache {
         let mut w = W { out, error: None };
         let mut names: Vec<&String> = self.variants.keys().collect();
         names.sort_unstable();
-        write_header(&mut w, self.folder, names.len());
+        write_header(&mut w, self.folder, self.layers, names.len());
         for name in names {
-            write_variant(&mut w, name, &self.variants[name]);
+            let v = &self.variants[name];
+            write_variant(&mut w, (name, v, v.on_base), &|_, _| true);
         }
         write_files(&mut w, &self.files);
         w.finish()
@@ -390,49 +463,29 @@ impl Cache {
             return None;
         }
         let folder = (r.u64()?, r.u64()?);
+        let layers = Layers {
+            id: r.take(16)?.try_into().ok()?,
+            base: r.take(16)?.try_into().ok()?,
+        };
         let mut variants = HashMap::new();
         for _ in 0..r.len()? {
             let name = r.string()?;
             let key = r.key()?;
             let dict = r.bytes()?.to_vec();
-            let dict_from_first = r.u64()? == 1;
+            let flags = r.u64()?;
             let words = r.strings()?;
-            let n = r.len()?;
-            let mut pages = HashMap::with_capacity(n);
-            for _ in 0..n {
-                let rel = r.string()?;
-                let md_key = r.key()?;
-                let frag_key = r.key()?;
-                let rendered = read_rendered(&mut r)?;
-                let terms = match r.u64()? {
-                    1 => Some(read_terms(&mut r)?),
-                    _ => None,
-                };
-                let fragment = match r.u64()? {
-                    1 => Some(r.shared()?),
-                    _ => None,
-                };
-                pages.insert(
-                    rel,
-                    PageEntry {
-                        md_key,
-                        frag_key,
-                        rendered,
-                        terms,
-                        fragment,
-                    },
-                );
-            }
+            let pages = read_pages(&mut r)?;
             let leads = read_leads(&mut r)?;
             variants.insert(
                 name,
                 Variant {
                     key,
                     dict,
-                    dict_from_first,
+                    dict_from_first: flags & 1 != 0,
                     words,
                     pages,
                     leads,
+                    on_base: flags & 2 != 0,
                 },
             );
         }
@@ -452,100 +505,10 @@ impl Cache {
             folder,
             variants,
             files,
+            layers,
+            sizes: (0, 0),
         })
     }
-}
-
-/// Writes the next build's cache (see the module's text) while `run` builds into output folder
-/// `out`: `run` hands each of the latest edition's `variants` variants to the writer as soon as
-/// its files are written, so that no variant is kept until the end, and returns with the files
-/// written (what the staging folder's `cache_record` says). Written beside the output folder
-/// before publishing, for staging folder `folder`, so it describes the output only once that
-/// folder is published; `None` (no cache can describe it) removes the cache. A cache that cannot
-/// be written, or a build that fails, leaves no partial cache: writing one only saves the next
-/// build time.
-pub fn write_while<T, E>(
-    out: &std::path::Path,
-    folder: Option<(u64, u64)>,
-    variants: usize,
-    run: impl FnOnce(&mut Writer) -> Result<(T, HashMap<String, FileEntry>), E>,
-) -> Result<T, E> {
-    use crate::util::fs;
-    let (path, partial) = crate::output::cache_paths(out);
-    let mut run = Some(run);
-    let mut result = None;
-    if let Some(folder) = folder {
-        let written = fs::write_with(&partial, |out| {
-            let mut w = Writer {
-                w: W { out, error: None },
-                variants: 0,
-            };
-            write_header(&mut w.w, folder, variants);
-            let Some(run) = run.take() else {
-                return Ok(());
-            };
-            let r = run(&mut w);
-            let ok = match &r {
-                Ok((_, files)) if w.variants == variants => {
-                    write_files(&mut w.w, files);
-                    true
-                }
-                _ => false,
-            };
-            result = Some(r.map(|(t, _)| t));
-            if !ok {
-                return Err(std::io::Error::other("no cache for this build"));
-            }
-            w.w.finish()
-        })
-        .and_then(|()| fs::rename(&partial, &path));
-        if written.is_ok() {
-            return result.unwrap_or_else(|| unreachable!("the build ran"));
-        }
-        let _ = fs::remove_file_if_exists(&partial);
-    }
-    let result = match (result, run) {
-        (Some(r), _) => r,
-        (None, Some(run)) => {
-            let mut nowhere = std::io::sink();
-            let mut w = Writer {
-                w: W {
-                    out: &mut nowhere,
-                    error: None,
-                },
-                variants: 0,
-            };
-            run(&mut w).map(|(t, _)| t)
-        }
-        (None, None) => unreachable!("the build runs once"),
-    };
-    // The previous cache describes the previous output: kept while that output is.
-    if result.is_ok() {
-        let _ = fs::remove_file_if_exists(&path);
-    }
-    result
-}
-
-/// Writes a build cache variant by variant (see [`write_while`]).
-pub struct Writer<'w> {
-    w: W<'w>,
-    variants: usize,
-}
-
-impl Writer<'_> {
-    /// Writes variant `v` (its language, `name`) of the latest edition.
-    pub fn variant(&mut self, name: &str, v: &Variant) {
-        write_variant(&mut self.w, name, v);
-        self.variants += 1;
-    }
-}
-
-/// The cache the previous build into `out` left, if it describes the folder now at `out`.
-pub fn read(out: &std::path::Path) -> Option<Cache> {
-    use crate::util::fs;
-    let folder = fs::folder_id(out)?;
-    let bytes = fs::read_if_exists(&crate::output::cache_paths(out).0)?;
-    Cache::decode(&bytes.into()).filter(|c| c.folder == folder)
 }
 
 #[cfg(test)]
@@ -583,14 +546,17 @@ mod tests {
                         md_key: [1; 32],
                         frag_key: [2; 32],
                         rendered,
+                        body: [8; 32],
                         terms: Some(terms),
                         fragment: Some(vec![1, 2, 3].into()),
+                        in_base: false,
                     },
                 )]),
                 leads: crate::search::LeadsMemo {
                     lens: HashMap::from([([5; 32], 120)]),
                     groups: HashMap::from([([6; 32], bytes::Bytes::from_static(b"gz"))]),
                 },
+                on_base: true,
             },
         );
         cache.files.insert(

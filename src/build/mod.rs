@@ -13,6 +13,7 @@
 
 pub mod cache;
 mod codec;
+mod layers;
 mod plan;
 mod prepared;
 
@@ -196,17 +197,30 @@ pub fn build_in_memory(opts: &Options, lang: Option<&str>) -> Result<InMemory, F
 /// Runs one build: every variant of the latest edition, and every older edition that changed.
 pub fn build(opts: &Options, target: Target) -> Result<Built, Failed> {
     let start = Instant::now();
-    let out = match target {
-        Target::Dir(out) => Some(out),
-        Target::Check => None,
+    let Target::Dir(out) = target else {
+        let plan = Plan::new(opts, None)?;
+        let pages = plan.page_count();
+        let diags = for_each_variant(plan, None, |_, _, _| {})?;
+        return finish(pages, start, diags);
     };
-    let plan = Plan::new(opts, out)?;
-    let pages = plan.page_count();
-    let diags = match out {
-        Some(out) => build_into(opts, plan, out)?,
-        None => for_each_variant(plan, None, |_, _, _| {})?,
-    };
-    finish(pages, start, diags)
+    // The staging folder is made and the previous build's cache read while the sources are:
+    // both are mostly one thread waiting on the disk or decoding, and the sources are not
+    // theirs to touch. A plan that fails lets the staging folder go again (see `Staging`).
+    std::thread::scope(|s| {
+        let previous = s.spawn(|| layers::read(out));
+        let staging = s.spawn(|| Staging::begin(out, &opts.root));
+        let plan = Plan::new(opts, Some(out));
+        let staging = staging
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let plan = plan?;
+        let pages = plan.page_count();
+        let previous = previous
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let diags = build_into(opts, plan, (out, staging?), previous)?;
+        finish(pages, start, diags)
+    })
 }
 
 /// What a folder build does with the older editions the previous output holds.
@@ -247,28 +261,36 @@ impl Olders {
     }
 }
 
-/// A build into folder `out`: written into a staging folder that replaces `out` only when
-/// every variant succeeded, with the cache for the next build written meanwhile.
-fn build_into(opts: &Options, mut plan: Plan, out: &Path) -> Result<Diagnostics, Failed> {
+/// A build into folder `out`: written into `staging`, which replaces `out` only when every
+/// variant succeeded, with the cache for the next build written meanwhile (`previous`: what
+/// the previous build into `out` left).
+fn build_into(
+    opts: &Options,
+    mut plan: Plan,
+    (out, staging): (&Path, Staging),
+    previous: Option<cache::Cache>,
+) -> Result<Diagnostics, Failed> {
     let olders = Olders::of(&plan.olders);
     let offline_on = plan.latest.first().is_some_and(|m| m.site.config.offline);
     let texts = plan.let_go_of_texts();
-    let staging = Staging::begin(out, &opts.root)?;
     // What the previous build into this folder left, if it describes the folder there now.
-    let mut previous = cache::read(out).unwrap_or_default();
-    let files = std::mem::take(&mut previous.files);
+    let previous = previous.map(|mut c| {
+        let files = std::mem::take(&mut c.files);
+        (std::sync::Arc::new(c), files)
+    });
+    let (previous, files) = previous.unzip();
     plan.shared.caching = true;
-    plan.shared.cache = Some(std::sync::Arc::new(previous));
+    plan.shared.cache = previous.clone();
     let folder = staging.cache_record().map(|(folder, _)| folder);
     let sink = Sink::Dir(
         staging
             .carrying(olders.carried)
             .write_into_carried(olders.refreshed)
-            .with_previous(files),
+            .with_previous(files.unwrap_or_default()),
     );
     let variants = plan.latest.len();
     let mut phases = crate::util::Phases::start();
-    let result = cache::write_while(out, folder, variants, |cache| {
+    let result = layers::write_while(out, folder, (variants, previous), |cache| {
         let diags = write_variants(opts, plan, &texts, &sink, cache)?;
         phases.done("write all");
         // The service worker's version is a hash of every file written, so it comes last.
@@ -309,7 +331,7 @@ fn write_variants(
     plan: Plan,
     texts: &plan::Texts,
     sink: &Sink,
-    cache: &mut cache::Writer,
+    cache: &mut layers::Writer,
 ) -> Result<(Diagnostics, Option<Worker>), Failed> {
     let mut worker: Option<Worker> = None;
     let mut written_olders: Vec<String> = Vec::new();
@@ -320,6 +342,7 @@ fn write_variants(
         errors.extend(p.write_search_and_all(sink, opts.progress && edition.is_none()));
         if let Some(v) = p.take_cache() {
             cache.variant(&p.site.config.language, &v);
+            crate::util::let_go(v);
         }
         let Some(o) = edition else { return };
         if !written_olders.contains(&o.name) {

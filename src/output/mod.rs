@@ -93,12 +93,14 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// Where the build cache of output folder `out` is kept, and where it is written first.
-pub fn cache_paths(out: &Path) -> (PathBuf, PathBuf) {
+/// Where the build cache of output folder `out` is kept, where it is written first, and where
+/// the base it may lie on is kept (see `build::layers`).
+pub fn cache_paths(out: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     (
         sibling(&abs, "playbook-cache"),
         sibling(&abs, "playbook-cache.partial"),
+        sibling(&abs, "playbook-cache-base"),
     )
 }
 

@@ -118,13 +118,18 @@ impl<'a> Renderer<'a> {
 
     /// A key of everything `book_print` gives its template (the chapters' text by the hash of
     /// their bodies), salted with `salt` (the variant's key: templates and strings): the same
-    /// key means the same print view, as `view_key` does for a page.
-    pub fn book_print_key(&self, book: PageId, salt: &[u8]) -> [u8; 32] {
+    /// key means the same print view, as `view_key` does for a page (`bodies` as there).
+    pub fn book_print_key(
+        &self,
+        book: PageId,
+        salt: &[u8],
+        bodies: &[Option<blake3::Hash>],
+    ) -> [u8; 32] {
         let view = self.print_view(book, false);
         let mut h = blake3::Hasher::new();
         h.update(salt).update(b"book-print");
         for c in &self.site.page(book).children {
-            h.update(super::page::body_hash(&self.rendered[c.index()].html).as_bytes());
+            h.update(self.body_key(*c, bodies).as_bytes());
         }
         super::page::hash_json(&mut h, &view);
         *h.finalize().as_bytes()

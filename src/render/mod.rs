@@ -11,6 +11,7 @@ mod page;
 mod views;
 
 pub use generated::{CourseJson, CoursesJson, LessonJson, ModuleJson};
+pub use page::body_hash;
 
 use crate::diagnostics::Diagnostic;
 use crate::editions::Context;

@@ -16,14 +16,22 @@ impl<'a> Renderer<'a> {
     }
 
     /// A key of everything the template of page `id` receives (see `build::cache`): its view,
-    /// serialized, with the body replaced by the hash of its bytes, and `salt`.
-    pub fn view_key(&self, id: PageId, salt: &[u8]) -> [u8; 32] {
+    /// serialized, with the body replaced by the hash of its bytes ([`body_hash`], from
+    /// `bodies` by page when it holds it), and `salt`.
+    pub fn view_key(&self, id: PageId, salt: &[u8], bodies: &[Option<blake3::Hash>]) -> [u8; 32] {
         let view = self.view_with(id, false);
         let mut h = blake3::Hasher::new();
-        h.update(salt)
-            .update(body_hash(&self.rendered[id.index()].html).as_bytes());
+        h.update(salt).update(self.body_key(id, bodies).as_bytes());
         super::page::hash_json(&mut h, &view);
         *h.finalize().as_bytes()
+    }
+
+    /// The [`body_hash`] of page `id`'s body: `bodies`' when it holds the page's.
+    pub(super) fn body_key(&self, id: PageId, bodies: &[Option<blake3::Hash>]) -> blake3::Hash {
+        match bodies.get(id.index()) {
+            Some(Some(h)) => *h,
+            _ => body_hash(&self.rendered[id.index()].html),
+        }
     }
 
     /// The view of page `id`, with its body (or, without `content`, an empty body).
@@ -476,7 +484,8 @@ pub(super) fn hash_json(h: &mut blake3::Hasher, value: &impl serde::Serialize) {
     let _ = w.flush();
 }
 
-pub(super) fn body_hash(html: &Html) -> blake3::Hash {
+/// The hash a page's template key gives its body (see `Renderer::view_key`).
+pub fn body_hash(html: &Html) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     match html {
         Html::Packed(b) => h.update(b"packed").update(blake3::hash(b).as_bytes()),

@@ -116,6 +116,90 @@ fn set_title(site: &Site, rel: &str, title: &str) {
     std::fs::write(path, format!("{}{title}{}", &text[..start], &text[end..])).unwrap();
 }
 
+/// The output of `site` is a full build's of the same sources, every file.
+fn assert_full(site: &Site, what: &str) {
+    let full = fresh_copy(site);
+    full.build()
+        .unwrap_or_else(|f| panic!("{what}: {}", f.diags.to_plain_string()));
+    let (got, want) = (tree(&site.out()), tree(&full.out()));
+    let differ: Vec<&String> = want
+        .keys()
+        .chain(got.keys())
+        .filter(|k| got.get(*k) != want.get(*k))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "after {what}, {} files differ, e.g. {:?}",
+        differ.len(),
+        &differ[..differ.len().min(5)]
+    );
+}
+
+/// The size of the build cache file beside the output, and of the base it lies on (0: none).
+fn cache_sizes(site: &Site) -> (u64, u64) {
+    let size = |name: &str| std::fs::metadata(site.root().join(name)).map_or(0, |m| m.len());
+    (
+        size(".public.playbook-cache"),
+        size(".public.playbook-cache-base"),
+    )
+}
+
+/// A rebuild writes a layer on the previous whole cache (only the pages it changed), the next
+/// one a layer on the same base holding the pages both changed, with words the base never had;
+/// a layer whose base is gone is read alone; a variant whose key changed is written whole.
+#[test]
+fn rebuilds_write_layers_on_the_cache_and_build_as_a_full_build_does() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut spec = String::from(
+        "//- playbook.yaml\ntitle: Layers\nbase_url: /\n\
+         //- content/book/_index.md\n---\ntitle: The book\nkind: book\n---\nChapters.\n",
+    );
+    for i in 0..PAGES {
+        let title = format!("Chapter {i}");
+        spec.push_str(&format!(
+            "//- content/book/c{i:03}.md\n{}",
+            chapter(&mut rng, i, &title)
+        ));
+    }
+    let site = support::site(&spec);
+    let build = |what: &str| {
+        site.build()
+            .unwrap_or_else(|f| panic!("{what}: {}", f.diags.to_plain_string()));
+    };
+    build("the first build");
+    let (whole, none) = cache_sizes(&site);
+    assert!(whole > 0 && none == 0, "a first build writes a whole cache");
+    edit_body(&site, "content/book/c271.md", "Zebras quietly graze.");
+    build("an edit");
+    let (layer, base) = cache_sizes(&site);
+    assert!(
+        base == whole && layer * 4 < base,
+        "a layer ({layer} bytes) on the base ({base})"
+    );
+    assert_full(&site, "a layer");
+    edit_body(&site, "content/book/c283.md", "Okapis wander.");
+    build("a second edit");
+    assert_eq!(cache_sizes(&site).1, whole, "the same base");
+    assert_full(&site, "a second layer");
+    edit_body(&site, "content/book/c271.md", "Again.");
+    std::fs::remove_file(site.root().join(".public.playbook-cache-base")).unwrap();
+    build("a layer without its base");
+    assert_full(&site, "a layer read without its base");
+    site.write("playbook.yaml", "title: Layers renamed\nbase_url: /\n");
+    build("a new configuration");
+    assert_full(&site, "a new configuration");
+    // Written whole into its layer, the variant is the next base: no whole cache is written.
+    let (renamed, _) = cache_sizes(&site);
+    edit_body(&site, "content/book/c290.md", "Last words.");
+    build("an edit after the configuration");
+    let (layer, base) = cache_sizes(&site);
+    assert!(
+        base == renamed && layer * 4 < base,
+        "a layer ({layer}) on the layer before ({base})"
+    );
+    assert_full(&site, "an edit after the configuration");
+}
+
 #[test]
 fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
     let seed = std::env::var("PLAYBOOK_INCREMENTAL_SEED")

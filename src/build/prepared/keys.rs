@@ -34,12 +34,14 @@ pub fn cache_use<'a>(
     Some((key, previous))
 }
 
-/// The Markdown and fragment keys of page `p` in a variant of key `variant` (see `cache`).
-pub fn page_keys(site: &Site, p: &Page, variant: &cache::Key) -> PageKeys {
+/// The Markdown and fragment keys of page `p` in a variant of key `variant` (see `cache`), the
+/// page's whole text by its hash `text` (made as the text was taken out of the site, see
+/// `texts`, rather than read through again).
+pub fn page_keys(site: &Site, p: &Page, variant: &cache::Key, text: &blake3::Hash) -> PageKeys {
     let mut h = KeyHasher::default();
     h.bytes(variant)
         .str(&p.source.name)
-        .str(&p.source.text)
+        .bytes(text.as_bytes())
         .str(&p.rel)
         .str(&p.lang)
         .str(&p.url)

@@ -257,8 +257,16 @@ impl Prepared {
                 (texts, Some(taken))
             }
         };
-        let (rendered, search, cache) =
-            markdown_pass(shared, (&loaded, &site, &known), indexed, texts, &mut diags);
+        let hashes = taken
+            .as_ref()
+            .map_or_else(Vec::new, |t| t.hashes().to_vec());
+        let (rendered, search, cache) = markdown_pass(
+            shared,
+            (&loaded, &site, &known),
+            indexed,
+            (texts, hashes),
+            &mut diags,
+        );
         phases.done("markdown");
         let mut checks = check(&site, &rendered);
         let mut let_go = Vec::new();
@@ -321,7 +329,7 @@ fn markdown_pass(
     shared: &Shared,
     (loaded, site, known): (&Loaded, &Site, &Known),
     indexed: bool,
-    texts: Vec<Arc<str>>,
+    texts: (Vec<Arc<str>>, Vec<Option<blake3::Hash>>),
     diags: &mut Diagnostics,
 ) -> (
     Vec<Rendered>,

@@ -35,7 +35,7 @@ pub fn render_once(
     searching: Searching,
     diags: &mut Diagnostics,
     cache: Option<(cache::Key, Option<&cache::Variant>)>,
-    texts: Vec<Arc<str>>,
+    (texts, hashes): (Vec<Arc<str>>, Vec<Option<blake3::Hash>>),
 ) -> (Vec<Rendered>, search::Indexer, Option<cache::Variant>) {
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
@@ -50,6 +50,7 @@ pub fn render_once(
             ..Default::default()
         }),
         renumber: Renumber::default(),
+        hashes,
     };
     if pass.previous_dict_holds(&texts) {
         pass.search = search::Indexer::with_dictionary(
@@ -121,6 +122,8 @@ struct Pass<'a> {
     /// The entries for the next build's cache (when this build caches).
     made: Option<cache::Variant>,
     renumber: Renumber,
+    /// The hash of each page's text taken out of the site, by page (`None`: not taken).
+    hashes: Vec<Option<blake3::Hash>>,
 }
 
 /// A page's search terms and fragment: counted now (with the fragment's JSON), or cached (with
@@ -133,12 +136,22 @@ enum Searched {
 /// One page of a chunk, rendered now or taken from the cache.
 struct Done {
     rendered: Rendered,
+    /// The hash of its body (`render::body_hash`), when this build caches.
+    body: Option<cache::Key>,
     searched: Option<Searched>,
     /// The page's keys, when this build caches.
     keys: Option<PageKeys>,
 }
 
 impl Pass<'_> {
+    /// The hash of the text of page `p` (its text put back, see `with_text`).
+    fn text_hash(&self, p: &Page) -> blake3::Hash {
+        match self.hashes.get(p.id.index()) {
+            Some(Some(h)) => *h,
+            _ => blake3::hash(p.source.text.as_bytes()),
+        }
+    }
+
     /// Whether the previous build's dictionary is this build's: the dictionary is made from the
     /// first chunk's fragments, so it is when the previous build made it there too and each
     /// page of that chunk has the keys it had (and then that chunk's pages can come from the
@@ -151,7 +164,7 @@ impl Pass<'_> {
         prev.dict_from_first
             && first.par_iter().enumerate().all(|(i, p)| {
                 let p = with_text(p, texts.get(i));
-                let keys = page_keys(self.site, &p, &v.key);
+                let keys = page_keys(self.site, &p, &v.key, &self.text_hash(&p));
                 let searchable = self.index && p.searchable();
                 prev.pages.get(&p.rel).is_some_and(|e| {
                     e.md_key == keys.md
@@ -181,7 +194,8 @@ impl Pass<'_> {
             .enumerate()
             .map(|(i, p)| {
                 let p = &*with_text(p, texts.get(i));
-                let keys = self.made.as_ref().map(|v| page_keys(self.site, p, &v.key));
+                let keys = (self.made.as_ref())
+                    .map(|v| page_keys(self.site, p, &v.key, &self.text_hash(p)));
                 let searchable = self.index && p.searchable();
                 if let Some(e) = keys.and_then(|k| self.cached(p, k, searchable, same_dict)) {
                     let searched = e.terms.as_ref().map(|t| {
@@ -189,6 +203,7 @@ impl Pass<'_> {
                     });
                     return Done {
                         rendered: e.rendered.clone(),
+                        body: Some(e.body),
                         searched,
                         keys,
                     };
@@ -202,8 +217,10 @@ impl Pass<'_> {
                 });
                 r.sections = Vec::new();
                 r.html.pack();
+                let body = keys.map(|_| *crate::render::body_hash(&r.html).as_bytes());
                 Done {
                     rendered: r,
+                    body,
                     searched,
                     keys,
                 }
@@ -249,6 +266,7 @@ impl Pass<'_> {
     fn keep(&mut self, p: &Page, d: Done, fragment: Option<Bytes>, diags: &mut Diagnostics) {
         let Done {
             rendered: mut r,
+            body,
             searched,
             keys,
         } = d;
@@ -265,17 +283,19 @@ impl Pass<'_> {
             }
             None => (None, fragment),
         };
-        if let (Some(v), Some(keys), true) = (&mut self.made, keys, clean) {
+        if let (Some(v), Some(keys), Some(body), true) = (&mut self.made, keys, body, clean) {
             v.pages.insert(
                 p.rel.clone(),
                 cache::PageEntry {
                     md_key: keys.md,
                     frag_key: keys.frag,
                     rendered: Rendered::default(),
+                    body,
                     terms: terms.as_ref().map(|_| search::PageTerms::default()),
                     // Filled in with the bytes as its file is written (`take_cache`): a copy
                     // now would be held through the Markdown pass, at the build's peak.
                     fragment: fragment.as_ref().map(|_| Bytes::new()),
+                    in_base: false,
                 },
             );
         }

@@ -39,6 +39,11 @@ impl Taken {
         self.hashes
     }
 
+    /// The hash of each page's text taken, by page (`None`: it had none).
+    pub fn hashes(&self) -> &[Option<blake3::Hash>] {
+        &self.hashes
+    }
+
     /// Gives every page its text back, read from its file under `root` (see
     /// [`plan::read_back`]: a file that changed since it was read is an error in `diags`).
     pub fn put_back(self, root: &Path, site: &mut Site, diags: &mut Diagnostics) {

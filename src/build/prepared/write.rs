@@ -26,12 +26,13 @@ impl Prepared {
     ) -> Vec<Diagnostic> {
         let renderer = self.renderer();
         let salt = self.cache.as_ref().map(|v| v.key);
+        let bodies = self.body_hashes();
         ids.par_iter()
             .filter_map(|&id| {
                 let p = self.site.page(id);
                 let rel = self.out(&output::page_file(&p.url));
                 // A page whose template would get the same view as last time is the same file.
-                let view = salt.map(|s| renderer.view_key(id, &s));
+                let view = salt.map(|s| renderer.view_key(id, &s, &bodies));
                 if view.as_ref().is_some_and(|v| sink.reuse(&rel, v)) {
                     if let Some(b) = bar {
                         b.inc(1);
@@ -87,6 +88,19 @@ impl Prepared {
         Ok(())
     }
 
+    /// The hash of each page's body (`render::body_hash`), by page, where the entries for the
+    /// next build's cache hold it: made with the render, or read with it from the cache.
+    fn body_hashes(&self) -> Vec<Option<blake3::Hash>> {
+        let Some(v) = &self.cache else {
+            return Vec::new();
+        };
+        self.site
+            .pages
+            .iter()
+            .map(|p| v.pages.get(&p.rel).map(|e| blake3::Hash::from(e.body)))
+            .collect()
+    }
+
     /// The pages of kind `kind`, in order.
     fn pages_of(&self, kind: PageKind) -> impl Iterator<Item = &Page> {
         self.site.pages.iter().filter(move |p| p.kind == kind)
@@ -102,11 +116,16 @@ impl Prepared {
         failed: &mut dyn FnMut(anyhow::Error),
     ) -> Result<(), Diagnostic> {
         let salt = self.cache.as_ref().map(|v| v.key);
+        let bodies = self.body_hashes();
         let books: Vec<(&Page, String, Option<Key>)> = self
             .pages_of(PageKind::Book)
             .map(|p| {
                 let rel = self.out(&format!("{}print/index.html", p.url));
-                (p, rel, salt.map(|s| renderer.book_print_key(p.id, &s)))
+                (
+                    p,
+                    rel,
+                    salt.map(|s| renderer.book_print_key(p.id, &s, &bodies)),
+                )
             })
             .filter(|(_, rel, key)| !key.as_ref().is_some_and(|k| sink.reuse(rel, k)))
             .collect();
