@@ -293,21 +293,7 @@ fn a_build_after_random_edits_is_byte_for_byte_a_full_build() {
         };
         site.build()
             .unwrap_or_else(|f| panic!("{what}: {}", f.diags.to_plain_string()));
-        let full = fresh_copy(&site);
-        full.build()
-            .unwrap_or_else(|f| panic!("{what}: {}", f.diags.to_plain_string()));
-        let (got, want) = (tree(&site.out()), tree(&full.out()));
-        let differ: Vec<&String> = want
-            .keys()
-            .chain(got.keys())
-            .filter(|k| got.get(*k) != want.get(*k))
-            .collect();
-        assert!(
-            differ.is_empty(),
-            "seed {seed}, after editing {what}, the incremental build differs from a full build in {} files or folders, e.g. {:?}",
-            differ.len(),
-            &differ[..differ.len().min(5)]
-        );
+        assert_full(&site, &format!("seed {seed}, editing {what}"));
     }
 }
 
