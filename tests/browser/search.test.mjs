@@ -242,6 +242,20 @@ test('a. a phone (touch, no hover) is not told to press "/"', async () => {
   });
 });
 
+test('a. on a phone, a tablet and a laptop, the open listbox lies within the window', async () => {
+  for (const width of [320, 375, 600, 959, 1024, 1280]) {
+    await withSearchPage(urlOf(chapterRel), { viewport: { width, height: 740 } }, async ({ page, log }) => {
+      await page.locator('#site-search').waitFor({ state: 'visible' });
+      await page.locator('#search-input').click();
+      const s = await typeQuery(page, log, QUERY);
+      assert.ok(!s.hidden && s.visible, `the listbox is not shown at ${width} px`);
+      const box = await page.locator('#search-listbox').boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= width,
+        `at ${width} px the listbox spans ${Math.round(box.x)}–${Math.round(box.x + box.width)} px, outside the window`);
+    });
+  }
+});
+
 test('b. keyboard: arrows move and wrap, Enter opens the result at its anchor', async () => {
   await withSearchPage(urlOf(chapterRel), {}, async ({ page, log }) => {
     const s0 = await typeQuery(page, log, QUERY);
