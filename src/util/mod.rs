@@ -46,16 +46,23 @@ pub fn slugify(text: &str) -> String {
 /// Escapes `&`, `<`, `>`, `"` and `'` for use in HTML text and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs between the five bytes are copied whole (the templates escape every value they
+    // show, most with nothing to escape); the five are ASCII, so every cut is a char boundary.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -145,5 +152,9 @@ mod tests {
             escape_html(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+        // Text around and between the five, in several scripts, is kept as it is.
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("é<ñ>漢&"), "é&lt;ñ&gt;漢&amp;");
+        assert_eq!(escape_html("no markup, ü"), "no markup, ü");
     }
 }
