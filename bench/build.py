@@ -601,7 +601,8 @@ def peak_baseline(work):
 def phases(log_text):
     """playbook's PLAYBOOK_TIMINGS lines: {phase: seconds}, in order (a repeated name is summed)."""
     out = {}
-    for name, s in re.findall(r"^phase (.+?)\s+([\d.]+) s$", log_text, re.M):
+    # A line may end with the memory held after the phase ("  rss 80 MiB  peak 95 MiB").
+    for name, s in re.findall(r"^phase (.+?)\s+([\d.]+) s(?:\s.*)?$", log_text, re.M):
         out[name] = round(out.get(name, 0) + float(s), 4)
     return out
 

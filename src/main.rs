@@ -20,6 +20,25 @@ static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static MALLOC_CONF: &[u8] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
 
+/// Returns every arena's freed pages to the system now (`arena.<all>.purge`), for a build to
+/// call once a large part of what it held is freed and more is about to be needed
+/// (`playbook::util::release_freed`).
+fn purge_freed() {
+    // "arena.4096.purge": 4096 is MALLCTL_ARENAS_ALL, every arena.
+    let name = c"arena.4096.purge";
+    // SAFETY: a NUL-terminated name; a purge reads and writes no value, so every pointer is
+    // null and the length 0, as jemalloc's mallctl documents for "arena.<i>.purge".
+    unsafe {
+        tikv_jemalloc_sys::mallctl(
+            name.as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
+    }
+}
+
 const EXAMPLES: &str = "\
 Examples:
   playbook serve                          build content/ and preview it at http://127.0.0.1:8000/
@@ -251,6 +270,7 @@ fn under(root: &std::path::Path, path: &std::path::Path) -> PathBuf {
 }
 
 fn main() -> ExitCode {
+    playbook::util::on_release(purge_freed);
     let cli = Cli::parse();
     let progress = !cli.quiet && std::io::stderr().is_terminal();
     let (root, quiet) = (cli.root, cli.quiet);

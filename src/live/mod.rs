@@ -126,6 +126,8 @@ impl Live {
         }
         live.let_go_of_search_files();
         live.let_go_of_texts();
+        // Starting held far more than serving does: handed back now, not a second later.
+        crate::util::release_freed();
         Ok((live, diags))
     }
 
