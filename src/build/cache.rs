@@ -18,9 +18,10 @@
 //! - a page's Markdown key: the variant's key, the page's file (name and whole text), its
 //!   language, URL and kind.
 //! - its fragment key: the Markdown key, the page's breadcrumb titles and the dictionary.
-//! - a page file's view key: everything its template receives (the serialized view, with the
-//!   body replaced by the body's hash) and the variant's key (the templates and strings); a
-//!   book's print view likewise, its chapters' bodies by their hashes.
+//! - a page file's view key: everything its template receives (its context, encoded with
+//!   lengths, the body replaced by the body's hash) and the variant's key (the templates and
+//!   strings); a book's print view likewise (its view as JSON), its chapters' bodies by their
+//!   hashes.
 //!
 //! Pages whose Markdown gave a diagnostic are never cached, so warnings are always reported.
 //! The cache describes one output: it records the device and inode of the staging folder it

@@ -11,7 +11,7 @@ mod page;
 mod views;
 
 pub use generated::{CourseJson, CoursesJson, LessonJson, ModuleJson};
-pub use page::body_hash;
+pub use page::{PageContext, body_hash};
 
 use crate::diagnostics::Diagnostic;
 use crate::editions::Context;
@@ -77,6 +77,7 @@ impl<'a> Renderer<'a> {
                 title: p.title.clone(),
                 url: format!("{base}{}", p.url),
                 lang: p.lang.clone(),
+                foreign: p.lang != site.config.language,
                 ..Default::default()
             })
             .collect();
@@ -150,6 +151,7 @@ impl<'a> Renderer<'a> {
                 .map(|m| duration_label(m, self.strings)),
             id: p.stable_id().map(str::to_string),
             lang: p.lang.clone(),
+            foreign: p.lang != self.site.config.language,
         }
     }
 
@@ -240,7 +242,7 @@ impl<'a> Renderer<'a> {
 
     /// The HTML of page `id`, rendered with the template named after its kind.
     pub fn page(&self, id: PageId) -> Result<String, Diagnostic> {
-        let view = self.view(id);
-        self.render(&format!("{}.html", view.kind), &view)
+        let (cx, _) = self.page_context(id, None)?;
+        self.render_page(cx)
     }
 }

@@ -4,26 +4,70 @@
 
 use super::views::*;
 use super::{Renderer, duration_label};
+use crate::diagnostics::Diagnostic;
 use crate::markdown::Html;
 use crate::model::{Meta, Page, PageId, PageKind, Version};
 use crate::nav;
 use std::borrow::Cow;
 
+/// A page's template context, its body not yet in (see [`Renderer::page_context`]).
+pub struct PageContext {
+    id: PageId,
+    template: String,
+    url: String,
+    context: tera::Context,
+}
+
 impl<'a> Renderer<'a> {
-    /// The view of page `id`.
-    pub(super) fn view(&self, id: PageId) -> PageView<'_> {
-        self.view_with(id, true)
+    /// Page `id`'s template context without its body yet, and, with `key` (the salt and the
+    /// body hashes, see `build::cache`), the key of everything its template receives: the
+    /// context with the body replaced by the hash of its bytes ([`body_hash`], from the
+    /// hashes when they hold the page's), and the salt. The view is built and turned into a
+    /// context once, and the key is taken from that context, so a page whose file is reused
+    /// costs no more than its key.
+    pub fn page_context(
+        &self,
+        id: PageId,
+        key: Option<(&[u8], &[Option<blake3::Hash>])>,
+    ) -> Result<(PageContext, Option<[u8; 32]>), Diagnostic> {
+        let view = self.view_with(id, false);
+        let template = format!("{}.html", view.kind);
+        let value = serde_json::to_value(&view).map_err(|e| {
+            Diagnostic::error(format!("internal error preparing `{template}`: {e}"))
+        })?;
+        let key = key.map(|(salt, bodies)| {
+            let mut bytes = Vec::with_capacity(16 * 1024);
+            encode_value(&mut bytes, &value);
+            let mut h = blake3::Hasher::new();
+            h.update(salt)
+                .update(self.body_key(id, bodies).as_bytes())
+                .update(&bytes);
+            *h.finalize().as_bytes()
+        });
+        let context = tera::Context::from_value(value).map_err(|e| {
+            Diagnostic::error(format!("internal error preparing `{template}`: {e}"))
+        })?;
+        Ok((
+            PageContext {
+                id,
+                template,
+                url: view.url,
+                context,
+            },
+            key,
+        ))
     }
 
-    /// A key of everything the template of page `id` receives (see `build::cache`): its view,
-    /// serialized, with the body replaced by the hash of its bytes ([`body_hash`], from
-    /// `bodies` by page when it holds it), and `salt`.
-    pub fn view_key(&self, id: PageId, salt: &[u8], bodies: &[Option<blake3::Hash>]) -> [u8; 32] {
-        let view = self.view_with(id, false);
-        let mut h = blake3::Hasher::new();
-        h.update(salt).update(self.body_key(id, bodies).as_bytes());
-        super::page::hash_json(&mut h, &view);
-        *h.finalize().as_bytes()
+    /// The HTML of the page of `cx` (from [`Renderer::page_context`]), its body put in.
+    pub fn render_page(&self, mut cx: PageContext) -> Result<String, Diagnostic> {
+        cx.context
+            .insert("content", &self.rendered[cx.id.index()].html.text());
+        self.theme
+            .tera_for(&self.site.config.language)
+            .render(&cx.template, &cx.context)
+            .map_err(|e| {
+                crate::theme::render_error(&e, &cx.template, &cx.url, &self.site.config.theme)
+            })
     }
 
     /// The [`body_hash`] of page `id`'s body: `bodies`' when it holds the page's.
@@ -171,6 +215,7 @@ impl<'a> Renderer<'a> {
                 title: top.title.clone(),
                 url,
                 lang: top.lang.clone(),
+                foreign: top.lang != self.site.config.language,
                 ..Default::default()
             },
         )
@@ -187,11 +232,20 @@ impl<'a> Renderer<'a> {
             title: c.title.clone(),
             url: self.url(s.collection),
             lang: c.lang.clone(),
+            foreign: c.lang != self.site.config.language,
             label: self.strings.get(s.label).to_string(),
             items: s
                 .items
                 .iter()
-                .map(|i| self.link(*i, Some(current)))
+                .map(|i| {
+                    let mut link = self.link(*i, Some(current));
+                    // Collections number their entries; a window shows their places in the
+                    // whole list, not from 1.
+                    link.number = link
+                        .number
+                        .or_else(|| c.children.iter().position(|x| x == i).map(|n| n + 1));
+                    link
+                })
                 .collect(),
             groups: s
                 .groups
@@ -202,8 +256,10 @@ impl<'a> Renderer<'a> {
                         title: module.title.clone(),
                         url: self.url(*m),
                         lang: module.lang.clone(),
+                        foreign: module.lang != self.site.config.language,
                         number: module.number,
                         current: Some(*m) == current_module,
+                        inside: lessons.contains(&current),
                         items: lessons
                             .iter()
                             .map(|l| self.link(*l, Some(current)))
@@ -484,7 +540,51 @@ pub(super) fn hash_json(h: &mut blake3::Hasher, value: &impl serde::Serialize) {
     let _ = w.flush();
 }
 
-/// The hash a page's template key gives its body (see `Renderer::view_key`).
+/// `value` as bytes that tell any two values apart (each string and list prefixed with its
+/// length), for a key: cheaper than JSON, which escapes every string.
+fn encode_value(out: &mut Vec<u8>, value: &serde_json::Value) {
+    use serde_json::Value;
+    let len = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
+    match value {
+        Value::Null => out.push(b'n'),
+        Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                out.push(b'u');
+                out.extend_from_slice(&u.to_le_bytes());
+            } else if let Some(i) = n.as_i64() {
+                out.push(b'i');
+                out.extend_from_slice(&i.to_le_bytes());
+            } else {
+                out.push(b'd');
+                out.extend_from_slice(&n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            }
+        }
+        Value::String(s) => {
+            out.push(b's');
+            len(out, s.len());
+            out.extend_from_slice(s.as_bytes());
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            len(out, items.len());
+            for v in items {
+                encode_value(out, v);
+            }
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            len(out, map.len());
+            for (k, v) in map {
+                len(out, k.len());
+                out.extend_from_slice(k.as_bytes());
+                encode_value(out, v);
+            }
+        }
+    }
+}
+
+/// The hash a page's template key gives its body (see `Renderer::page_context`).
 pub fn body_hash(html: &Html) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     match html {

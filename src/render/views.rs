@@ -95,6 +95,10 @@ pub struct LinkView {
     pub id: Option<String>,
     /// The language of the title (another than the interface's on a page not translated).
     pub lang: String,
+    /// `lang` is not the interface's: the link needs a `lang` attribute. (Templates test this
+    /// flag rather than compare `lang` with `site.lang`: a sidebar does that for every entry
+    /// of every page, and Tera takes about a microsecond for each comparison.)
+    pub foreign: bool,
 }
 
 #[derive(Serialize)]
@@ -118,7 +122,12 @@ pub struct GroupView {
     /// The language of the title (another than the interface's on a module not translated).
     pub lang: String,
     pub number: Option<usize>,
+    /// `lang` is not the interface's.
+    pub foreign: bool,
     pub current: bool,
+    /// The current page is one of `items` (the module is then `aria-current="true"`, not
+    /// `"page"`).
+    pub inside: bool,
     pub items: Vec<LinkView>,
 }
 
@@ -128,7 +137,10 @@ pub struct SidebarView {
     pub url: String,
     /// The language of the title (another than the interface's on a collection not translated).
     pub lang: String,
+    /// `lang` is not the interface's.
+    pub foreign: bool,
     pub label: String,
+    /// A list's entries; each has a `number` (its place in the whole collection).
     pub items: Vec<LinkView>,
     pub groups: Vec<GroupView>,
     /// True when entries were left out (long collections); the template links to `url`.

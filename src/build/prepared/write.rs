@@ -32,17 +32,16 @@ impl Prepared {
                 let p = self.site.page(id);
                 let rel = self.out(&output::page_file(&p.url));
                 // A page whose template would get the same view as last time is the same file.
-                let view = salt.map(|s| renderer.view_key(id, &s, &bodies));
-                if view.as_ref().is_some_and(|v| sink.reuse(&rel, v)) {
-                    if let Some(b) = bar {
-                        b.inc(1);
-                    }
-                    return None;
-                }
-                let result = renderer.page(id).and_then(|html| {
-                    sink.write_keyed(&rel, html.into_bytes(), view)
-                        .map_err(|e| Diagnostic::error(format!("{e:#}")))
-                });
+                let result = renderer
+                    .page_context(id, salt.as_ref().map(|s| (&s[..], &bodies[..])))
+                    .and_then(|(cx, view)| {
+                        if view.as_ref().is_some_and(|v| sink.reuse(&rel, v)) {
+                            return Ok(());
+                        }
+                        let html = renderer.render_page(cx)?;
+                        sink.write_keyed(&rel, html.into_bytes(), view)
+                            .map_err(|e| Diagnostic::error(format!("{e:#}")))
+                    });
                 if let Some(b) = bar {
                     b.inc(1);
                 }
