@@ -224,7 +224,10 @@ fn write_into(s: &Staging, rel: &str, bytes: &[u8], view: Option<Key>) -> Result
     let size = bytes.len() as u64;
     let previous = s.out.join(rel);
     // The previous output's file (its device and inode) when it holds these bytes.
-    let same = fs::file_stat(&previous)
+    let same = s
+        .had_output
+        .then(|| fs::file_stat(&previous))
+        .flatten()
         .filter(|(size_then, _)| *size_then == size)
         .filter(|_| match s.previous.get(rel) {
             Some(e) if e.hash == hash && e.size == size => true,

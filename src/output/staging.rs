@@ -51,6 +51,9 @@ pub struct Staging {
     /// What the previous build's cache says of the files of the output folder (empty without
     /// a cache that describes this output folder).
     pub(super) previous: HashMap<String, FileEntry>,
+    /// The output folder was there when the build began: a file may have a previous version
+    /// to link to. (A first build skips looking for 100,000 files that are not there.)
+    pub(super) had_output: bool,
     /// True while `staging` is ours to remove (the new site, or after the swap the previous one).
     pub(super) armed: bool,
     /// True if and only if the staging folder started as a previous site (see `SPARE`): a file
@@ -115,8 +118,9 @@ impl Staging {
         } else {
             Layout::Beside
         };
+        let had_output = fs::is_real_dir(&out_abs);
         let held = match layout {
-            Layout::Beside if fs::is_real_dir(&out_abs) => take_spare(&out_abs, &beside)?,
+            Layout::Beside if had_output => take_spare(&out_abs, &beside)?,
             _ => {
                 discard(&out_abs, &sibling(&out_abs, SPARE))?;
                 None
@@ -145,6 +149,7 @@ impl Staging {
             carried_files: Vec::new(),
             written: Mutex::new(Vec::new()),
             previous: HashMap::new(),
+            had_output,
             armed: true,
             reused: held.is_some(),
             folders: Box::new(Mutex::new(folders)),
