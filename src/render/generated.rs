@@ -118,7 +118,7 @@ impl<'a> Renderer<'a> {
 
     /// A key of everything `book_print` gives its template (the chapters' text by the hash of
     /// their bodies), salted with `salt` (the variant's key: templates and strings): the same
-    /// key means the same print view, as `view_key` does for a page (`bodies` as there).
+    /// key means the same print view, as `page_context`'s does for a page (`bodies` as there).
     pub fn book_print_key(
         &self,
         book: PageId,

@@ -294,6 +294,9 @@ impl Prepared {
             b.finish_and_clear();
         }
         phases.done("pages");
+        // The pages' memory back before the print views (each holds a whole book) take more:
+        // the peak of a large build was there.
+        crate::util::release_freed();
         let mut failed = Vec::new();
         let made = self.extra_files(sink, &mut |e| {
             failed.push(Diagnostic::error(format!("{e:#}")));
