@@ -239,10 +239,4 @@ impl<'a> Renderer<'a> {
     fn render(&self, template: &str, view: &PageView) -> Result<String, Diagnostic> {
         self.render_with(template, view, &[])
     }
-
-    /// The HTML of page `id`, rendered with the template named after its kind.
-    pub fn page(&self, id: PageId) -> Result<String, Diagnostic> {
-        let (cx, _) = self.page_context(id, None)?;
-        self.render_page(cx)
-    }
 }
