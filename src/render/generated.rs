@@ -179,7 +179,7 @@ impl<'a> Renderer<'a> {
                     title: p.title.clone(),
                     url: self.url(*c),
                     // A chapter shown in the default language's words (a fallback) says so.
-                    lang: (p.lang != self.site.config.language).then(|| p.lang.clone()),
+                    lang: self.foreign(&p.lang).then(|| p.lang.clone()),
                 }
             })
             .collect();

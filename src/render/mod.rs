@@ -139,6 +139,11 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// Text in `lang` is not in the interface's language (its link needs a `lang` attribute).
+    fn foreign(&self, lang: &str) -> bool {
+        lang != self.site.config.language
+    }
+
     fn link(&self, id: PageId, current: Option<PageId>) -> LinkView {
         let p = self.site.page(id);
         LinkView {
@@ -151,7 +156,7 @@ impl<'a> Renderer<'a> {
                 .map(|m| duration_label(m, self.strings)),
             id: p.stable_id().map(str::to_string),
             lang: p.lang.clone(),
-            foreign: p.lang != self.site.config.language,
+            foreign: self.foreign(&p.lang),
         }
     }
 

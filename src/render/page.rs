@@ -30,7 +30,7 @@ impl<'a> Renderer<'a> {
         id: PageId,
         key: Option<(&[u8], &[Option<blake3::Hash>])>,
     ) -> Result<(PageContext, Option<[u8; 32]>), Diagnostic> {
-        let view = self.view_with(id, false);
+        let view = self.view(id);
         let template = format!("{}.html", view.kind);
         let value = serde_json::to_value(&view).map_err(|e| {
             Diagnostic::error(format!("internal error preparing `{template}`: {e}"))
@@ -78,9 +78,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The view of page `id`, with its body (or, without `content`, an empty body).
-    fn view_with(&self, id: PageId, content: bool) -> PageView<'_> {
-        let mut view = self.frame_with(id, content);
+    /// The view of page `id` with an empty body ([`Renderer::render_page`] puts the body in).
+    fn view(&self, id: PageId) -> PageView<'_> {
+        let mut view = self.frame_with(id, false);
         let p = self.site.page(id);
         view.sidebar = nav::sidebar(self.site, self.nav, id).map(|s| self.sidebar_view(&s, id));
         view.children = self.children(p);
@@ -215,7 +215,7 @@ impl<'a> Renderer<'a> {
                 title: top.title.clone(),
                 url,
                 lang: top.lang.clone(),
-                foreign: top.lang != self.site.config.language,
+                foreign: self.foreign(&top.lang),
                 ..Default::default()
             },
         )
@@ -232,7 +232,7 @@ impl<'a> Renderer<'a> {
             title: c.title.clone(),
             url: self.url(s.collection),
             lang: c.lang.clone(),
-            foreign: c.lang != self.site.config.language,
+            foreign: self.foreign(&c.lang),
             label: self.strings.get(s.label).to_string(),
             items: s
                 .items
@@ -256,7 +256,7 @@ impl<'a> Renderer<'a> {
                         title: module.title.clone(),
                         url: self.url(*m),
                         lang: module.lang.clone(),
-                        foreign: module.lang != self.site.config.language,
+                        foreign: self.foreign(&module.lang),
                         number: module.number,
                         current: Some(*m) == current_module,
                         inside: lessons.contains(&current),
