@@ -204,9 +204,10 @@ pub(super) fn write_variant(
 
 fn write_leads(w: &mut W, m: &crate::search::LeadsMemo) {
     w.u64(m.lens.len() as u64);
-    for (k, len) in &m.lens {
+    // The length, and whether the lead cuts a section as bit 32.
+    for (k, (len, cut)) in &m.lens {
         w.key(k);
-        w.u64(u64::from(*len));
+        w.u64(u64::from(*len) | u64::from(*cut) << 32);
     }
     w.u64(m.groups.len() as u64);
     for (k, gz) in &m.groups {
@@ -221,7 +222,11 @@ fn read_leads(r: &mut R) -> Got<crate::search::LeadsMemo> {
     m.lens.reserve(n);
     for _ in 0..n {
         let k = r.key()?;
-        m.lens.insert(k, u32::try_from(r.u64()?).ok()?);
+        let made = r.u64()?;
+        m.lens.insert(
+            k,
+            (u32::try_from(made & 0xffff_ffff).ok()?, made >> 32 == 1),
+        );
     }
     let n = r.len()?;
     m.groups.reserve(n);
@@ -554,7 +559,7 @@ mod tests {
                     },
                 )]),
                 leads: crate::search::LeadsMemo {
-                    lens: HashMap::from([([5; 32], 120)]),
+                    lens: HashMap::from([([5; 32], (120, true))]),
                     groups: HashMap::from([([6; 32], bytes::Bytes::from_static(b"gz"))]),
                 },
                 on_base: true,

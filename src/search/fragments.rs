@@ -2,7 +2,7 @@
 //! breadcrumb, language and the text of its sections), JSON compressed as raw DEFLATE against a
 //! preset dictionary made from the first fragments of a build.
 
-use super::{DICT_BYTES, PageTerms, level, search_kind};
+use super::{DICT_BYTES, PageTerms, WHOLE_BYTES, level, search_kind};
 use crate::markdown::{Rendered, TextSection};
 use crate::model::{Page, PageKind, Site};
 use bytes::Bytes;
@@ -96,14 +96,23 @@ pub fn fragments(
     compress_fragments(&json, dict, fast)
 }
 
-/// Each fragment (JSON) compressed against `dict`, in parallel, one compressor per worker;
-/// held without spare room (`serve` keeps every page's) and shared with the files served.
+/// Each fragment (JSON) compressed against `dict` (stored as it is when at most
+/// [`WHOLE_BYTES`], see [`stored`]), in parallel, one compressor per worker; held without spare
+/// room (`serve` keeps every page's) and shared with the files served.
 pub fn compress_fragments(json: &[Option<&[u8]>], dict: &[u8], fast: bool) -> Vec<Option<Bytes>> {
     use rayon::prelude::*;
     json.par_iter()
         .map_init(
             || flate2::Compress::new(level(fast), false),
-            |c, j| j.map(|j| Bytes::from(compress_with(c, j, dict).into_boxed_slice())),
+            |c, j| {
+                j.map(|j| {
+                    Bytes::from(if j.len() <= WHOLE_BYTES {
+                        stored(j)
+                    } else {
+                        compress_with(c, j, dict)
+                    })
+                })
+            },
         )
         .collect()
 }
@@ -186,6 +195,9 @@ fn piece_starts(bytes: &[u8]) -> Vec<usize> {
 
 /// Fragment `z`, compressed against `dict`, as JSON again; empty if it does not inflate.
 pub(super) fn inflate(z: &[u8], dict: &[u8]) -> Vec<u8> {
+    if let Some(json) = stored_bytes(z) {
+        return json.to_vec();
+    }
     let mut d = flate2::Decompress::new(false);
     if !dict.is_empty() && d.set_dictionary(dict).is_err() {
         return Vec::new();
@@ -201,25 +213,29 @@ pub(super) fn inflate(z: &[u8], dict: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The end of `dict` a compressor is set up with for a fragment of `len` bytes: all of it for
-/// most, the last [`PRIME_PER_BYTE`] bytes per byte of a short fragment (at least
-/// [`PRIME_MIN`]). Setting up a dictionary costs in proportion to its length, and a fragment of
-/// a line or two (a site of many one-paragraph pages) paid more for it than for its own
-/// compression; the strings worth most are at the dictionary's end. The fragment inflates with
-/// the whole dictionary all the same: a back-reference counts back from the dictionary's end,
-/// and the end is the same.
-fn primed(dict: &[u8], len: usize) -> &[u8] {
-    let keep = len
-        .saturating_mul(PRIME_PER_BYTE)
-        .max(PRIME_MIN)
-        .min(dict.len());
-    &dict[dict.len() - keep..]
+/// `json`, a fragment of at most [`WHOLE_BYTES`], as a raw DEFLATE stream of one block stored
+/// as it is: such a page has no fragment file (its lead holds all its text), so compressing it
+/// would cost time for nothing (more than rendering its page, on a site of one-paragraph
+/// pages); it still inflates as any fragment does.
+fn stored(json: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(json.len()).unwrap_or(u16::MAX);
+    let mut out = Vec::with_capacity(json.len() + 5);
+    // BFINAL 1, BTYPE 00 (stored), then LEN and its complement, little-endian.
+    out.push(1);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(&json[..usize::from(len)]);
+    out
 }
 
-/// See [`primed`].
-const PRIME_PER_BYTE: usize = 8;
-/// See [`primed`].
-const PRIME_MIN: usize = 2048;
+/// The bytes of `z` when it is one final stored block (see [`stored`]).
+fn stored_bytes(z: &[u8]) -> Option<&[u8]> {
+    let (&[1, l0, l1, n0, n1], rest) = z.split_first_chunk::<5>()? else {
+        return None;
+    };
+    let len = u16::from_le_bytes([l0, l1]);
+    (u16::from_le_bytes([n0, n1]) == !len && rest.len() == usize::from(len)).then_some(rest)
+}
 
 /// `json` compressed as raw DEFLATE (no header) with `dict` as the preset dictionary, by `c`
 /// (reused: setting one up costs about as much as compressing a fragment).
@@ -227,13 +243,13 @@ fn compress_with(c: &mut flate2::Compress, json: &[u8], dict: &[u8]) -> Vec<u8> 
     c.reset();
     if !dict.is_empty() {
         // Only fails for a dictionary set after compressing began.
-        let _ = c.set_dictionary(primed(dict, json.len()));
+        let _ = c.set_dictionary(dict);
     }
     let mut out = Vec::with_capacity(json.len() / 2 + 64);
     loop {
         let before = c.total_in() as usize;
         match c.compress_vec(&json[before..], &mut out, flate2::FlushCompress::Finish) {
-            Ok(flate2::Status::StreamEnd) => return out,
+            Ok(flate2::Status::StreamEnd) => return out.into_boxed_slice().into_vec(),
             Ok(_) => out.reserve(out.capacity().max(64)),
             Err(_) => return Vec::new(),
         }
@@ -266,7 +282,16 @@ mod tests {
             "the same samples, the same dictionary"
         );
 
-        let page = br#"{"t":"Lesson 99","u":"/pd/lessons/l99/","s":[["a","Goals","The Results-Oriented Cycle of Inquiry asks each team to look at student work together."]]}"#;
+        // A page long enough to have a file of its own (see `stored`).
+        let sections: Vec<String> = (0..12)
+            .map(|k| format!(r#"["s{k}","Goals {k}","The Results-Oriented Cycle of Inquiry asks team {k} to look at student work together."]"#))
+            .collect();
+        let page = format!(
+            r#"{{"t":"Lesson 99","u":"/pd/lessons/l99/","s":[{}]}}"#,
+            sections.join(",")
+        )
+        .into_bytes();
+        assert!(page.len() > WHOLE_BYTES);
         let compress = |dict: &[u8]| {
             compress_fragments(&[Some(page.as_slice())], dict, false)[0]
                 .clone()
@@ -274,7 +299,7 @@ mod tests {
         };
         let (with, alone) = (compress(&dict), compress(&[]));
         assert!(
-            with.len() * 2 < alone.len(),
+            with.len() * 5 < alone.len() * 4,
             "{} against {}",
             with.len(),
             alone.len()
@@ -284,74 +309,43 @@ mod tests {
         let mut out = Vec::with_capacity(4096);
         d.decompress_vec(&with, &mut out, flate2::FlushDecompress::Finish)
             .unwrap();
-        assert_eq!(out, page.to_vec());
+        assert_eq!(out, page);
     }
 
     #[test]
-    fn a_short_fragment_set_up_with_the_dictionary_s_end_inflates_with_all_of_it() {
-        // A dictionary of the full size, from samples that share many strings.
-        let words = [
-            "assessment",
-            "belonging",
-            "coaching",
-            "curriculum",
-            "district",
-            "equity",
-            "expectations",
-            "facilitator",
-            "identity",
-            "inquiry",
-            "leadership",
-            "mathematics",
-            "partnership",
-            "reflection",
-            "relationships",
-            "rubric",
-            "scaffolding",
-            "students",
-            "teachers",
-            "transformation",
-            "trauma",
-            "vocabulary",
-            "writing",
-            "youth",
-        ];
-        let pages: Vec<Vec<u8>> = (0..DICT_SAMPLE)
-            .map(|i| {
-                let w = |k: usize| words[(i * 7 + k * 5) % words.len()];
-                format!(
-                    r#"{{"t":"On {} and {}","u":"/pd/lessons/{}-{}/","s":[["{}","{} for {}","Teams of {} study {} with {} and {}, then write about {}."]]}}"#,
-                    w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), w(9), w(10), w(11), w(12)
-                )
-                .into_bytes()
-            })
-            .collect();
-        let dict = dictionary(pages.iter().map(Vec::as_slice));
-        let page = br#"{"t":"On equity and trauma","u":"/pd/lessons/rubric-youth/","s":[["a","writing for teachers","Teams of coaching study identity."]]}"#;
-        assert!(
-            dict.len() > PRIME_MIN,
-            "{} bytes: the test needs a long dictionary",
-            dict.len()
-        );
-        assert!(primed(&dict, page.len()).len() < dict.len());
-        assert!(dict.ends_with(primed(&dict, page.len())));
+    fn a_fragment_with_no_file_is_stored_and_inflates_as_any() {
+        let dict = b"some dictionary of strings".repeat(20);
+        for len in [0, 1, 300, WHOLE_BYTES] {
+            let json = "x".repeat(len).into_bytes();
+            let z = compress_fragments(&[Some(json.as_slice())], &dict, false)[0]
+                .clone()
+                .unwrap();
+            assert_eq!(z.len(), len + 5, "stored: {len} bytes");
+            assert_eq!(stored_bytes(&z), Some(json.as_slice()));
+            // A standard inflater reads it too.
+            let mut d = flate2::Decompress::new(false);
+            d.set_dictionary(&dict).unwrap();
+            let mut out = Vec::with_capacity(len + 16);
+            d.decompress_vec(&z, &mut out, flate2::FlushDecompress::Finish)
+                .unwrap();
+            assert_eq!(out, json);
+        }
+        let long = "x".repeat(WHOLE_BYTES + 1).into_bytes();
+        let z = compress_fragments(&[Some(long.as_slice())], &dict, false)[0]
+            .clone()
+            .unwrap();
+        assert!(z.len() < 100, "compressed: {} bytes", z.len());
+        assert_eq!(stored_bytes(&z), None);
+        assert_eq!(inflate(&z, &dict), long);
         assert_eq!(
-            primed(&dict, DICT_BYTES).len(),
-            dict.len(),
-            "a long fragment gets it all"
+            stored_bytes(&[1, 2, 0, 0xfd, 0xff, b'a']),
+            None,
+            "too short"
         );
-        let z = compress_fragments(&[Some(page.as_slice())], &dict, false)[0]
-            .clone()
-            .unwrap();
-        assert_eq!(inflate(&z, &dict), page.to_vec());
-        let alone = compress_fragments(&[Some(page.as_slice())], &[], false)[0]
-            .clone()
-            .unwrap();
-        assert!(
-            z.len() * 4 < alone.len() * 3,
-            "{} bytes against {} without the dictionary",
-            z.len(),
-            alone.len()
+        assert_eq!(
+            stored_bytes(&[1, 1, 0, 0xfe, 0xfe, b'a']),
+            None,
+            "not its complement"
         );
     }
 }

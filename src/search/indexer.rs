@@ -7,6 +7,18 @@ use crate::markdown::Rendered;
 use crate::model::{PageId, Site};
 use bytes::Bytes;
 
+/// What a build's cache keeps of an index (see [`Indexer::take`]).
+pub struct ForCache {
+    /// The vocabulary's words, by number.
+    pub words: Vec<String>,
+    /// Each page's counted terms.
+    pub terms: Vec<Option<PageTerms>>,
+    /// The leads memo.
+    pub leads: LeadsMemo,
+    /// The fragments that have no file (see [`super::Files`]), by page.
+    pub unwritten: Vec<(usize, Bytes)>,
+}
+
 /// The search index of one language while it is made. Pages are numbered as the site numbers
 /// them (`PageId`): a one-shot build adds them in order as its Markdown pass counts them (with
 /// their fragments, compressed against [`Indexer::dictionary`]); `serve` replaces the page an
@@ -28,6 +40,8 @@ pub struct Indexer {
     /// files are made, this build's after (for the next build's cache); `serve` keeps its own
     /// from one edit to the next, so an edit makes one page's lead and one group again.
     memo: LeadsMemo,
+    /// A one-shot build's fragments that have no file (see [`super::Files`]), for its cache.
+    unwritten: Vec<(usize, Bytes)>,
 }
 
 impl Indexer {
@@ -120,6 +134,7 @@ impl Indexer {
             fragments,
             dict: self.dict.clone(),
             memo: self.memo.clone(),
+            unwritten: Vec::new(),
         }
     }
 
@@ -150,7 +165,7 @@ impl Indexer {
         } else {
             std::mem::take(&mut self.fragments)
         };
-        super::build(
+        let super::Files { files, unwritten } = super::build(
             site,
             &self.terms,
             &self.vocab,
@@ -158,7 +173,11 @@ impl Indexer {
             &self.dict,
             &mut self.memo,
             live,
-        )
+        );
+        if !live {
+            self.unwritten = unwritten;
+        }
+        files
     }
 
     /// Makes the fragments of counted pages that have none (changed since they were made) from
@@ -181,18 +200,18 @@ impl Indexer {
         }
     }
 
-    /// The vocabulary's words (by number), each page's terms and the leads memo, taken out for
-    /// the next build's cache; the index is empty afterwards.
-    pub fn take(&mut self) -> (Vec<String>, Vec<Option<PageTerms>>, LeadsMemo) {
+    /// What the next build's cache keeps of this index, taken out: the index is empty
+    /// afterwards.
+    pub fn take(&mut self) -> ForCache {
         let vocab = std::mem::take(&mut self.vocab);
-        let words = (0..vocab.len() as u32)
-            .map(|i| vocab.word(i).to_string())
-            .collect();
-        (
-            words,
-            std::mem::take(&mut self.terms),
-            std::mem::take(&mut self.memo),
-        )
+        ForCache {
+            words: (0..vocab.len() as u32)
+                .map(|i| vocab.word(i).to_string())
+                .collect(),
+            terms: std::mem::take(&mut self.terms),
+            leads: std::mem::take(&mut self.memo),
+            unwritten: std::mem::take(&mut self.unwritten),
+        }
     }
 
     /// Gives a one-shot build the previous build's leads memo (see [`LeadsMemo`]).

@@ -3,7 +3,7 @@
 //! of JSON each, gzipped under content-hashed names (`search/t/<hash>.leads.gz`), so that the
 //! results of a query fetch a group or two instead of a fragment each.
 
-use super::{LEAD_WORDS, LEADS_BYTES, gzip};
+use super::{LEAD_WORDS, LEADS_BYTES, WHOLE_BYTES, gzip};
 use bytes::Bytes;
 use flate2::Compression;
 use serde::{Deserialize, Serialize};
@@ -75,13 +75,17 @@ struct Lead<'a> {
 
 /// The lead of the page whose fragment is `fragment` (JSON): the fragment with each section's
 /// text cut after its [`LEAD_WORDS`]th word — the same sections in the same order, so the
-/// section numbers of the shards index both. Made from the fragment rather than kept from the
-/// page's sections: a large build would hold every page's lead (20 MB at 10,000 pages) through
-/// its Markdown pass, and a cached page has its fragment already.
-pub fn lead(fragment: &[u8]) -> Vec<u8> {
+/// section numbers of the shards index both — or, for a fragment of at most [`WHOLE_BYTES`],
+/// the whole of it. Made from the fragment rather than kept from the page's sections: a large
+/// build would hold every page's lead (20 MB at 10,000 pages) through its Markdown pass, and a
+/// cached page has its fragment already. With it, whether a section was cut: a lead that cuts
+/// none holds all the page's text, and the page needs no fragment file.
+pub fn lead(fragment: &[u8]) -> (Vec<u8>, bool) {
     let Ok(f) = serde_json::from_slice::<Fragment>(fragment) else {
-        return b"null".to_vec();
+        return (b"null".to_vec(), false);
     };
+    let whole = fragment.len() <= WHOLE_BYTES;
+    let mut cut_any = false;
     let lead = Lead {
         t: &f.t,
         u: &f.u,
@@ -96,14 +100,17 @@ pub fn lead(fragment: &[u8]) -> Vec<u8> {
                 } else {
                     Anchor::Text(anchor)
                 };
-                match opening(text) {
-                    Some(cut) => Section::Cut(a, heading, cut, 1),
+                match opening(text).filter(|_| !whole) {
+                    Some(cut) => {
+                        cut_any = true;
+                        Section::Cut(a, heading, cut, 1)
+                    }
                     None => Section::Whole(a, heading, text),
                 }
             })
             .collect(),
     };
-    serde_json::to_vec(&lead).unwrap_or_default()
+    (serde_json::to_vec(&lead).unwrap_or_default(), cut_any)
 }
 
 /// `text` up to the end of its [`LEAD_WORDS`]th word, when another word follows.
@@ -122,6 +129,8 @@ pub(super) struct Groups {
     pub files: Vec<(String, Bytes)>,
     /// The manifest's `[first page, file]` of each, by page.
     pub list: Vec<(u32, String)>,
+    /// By page: whether its lead cuts a section, so that its fragment is needed for the rest.
+    pub cut: Vec<bool>,
 }
 
 /// Pages whose leads are made at once (see [`write`]): only a chunk of leads is held at once.
@@ -133,14 +142,17 @@ const CHUNK: usize = 256;
 /// them: the rest are where they were, byte for byte.
 #[derive(Default, Clone, Debug)]
 pub struct Memo {
-    /// By [`Memo::fragment_key`]: the length of the fragment's lead.
-    pub lens: HashMap<Key, u32>,
+    /// By [`Memo::fragment_key`]: the length of the fragment's lead, and whether it cuts a
+    /// section (see [`lead`]).
+    pub lens: HashMap<Key, Made>,
     /// By the group's key (its pages' numbers and fragment keys, and the level): its file.
     pub groups: HashMap<Key, Bytes>,
 }
 
 type Key = [u8; 32];
 type LeadJson = Vec<u8>;
+/// A lead's length and whether it cuts a section (see [`lead`]).
+type Made = (u32, bool);
 
 impl Memo {
     /// The key of a fragment (compressed against the dictionary of key `dict`): the lead is made
@@ -175,14 +187,15 @@ struct Reusing<'a> {
 }
 
 impl Reusing<'_> {
-    fn lead_of(&self, z: &[u8]) -> Vec<u8> {
+    fn lead_of(&self, z: &[u8]) -> (Vec<u8>, bool) {
         lead(&super::fragments::inflate(z, self.dict))
     }
 
-    /// Adds page `i` (fragment key `k`, lead length `len`, its lead when made) to the open
-    /// group, closing it once it reaches [`LEADS_BYTES`] (with this page).
-    fn add(&mut self, i: usize, k: Key, len: u32, lead: Option<Vec<u8>>) {
-        self.memo.lens.insert(k, len);
+    /// Adds page `i` (fragment key `k`, lead length `len`, whether it cuts a section, its lead
+    /// when made) to the open group, closing it once it reaches [`LEADS_BYTES`] (with this page).
+    fn add(&mut self, i: usize, k: Key, (len, cut): Made, lead: Option<Vec<u8>>) {
+        self.memo.lens.insert(k, (len, cut));
+        self.out.cut[i] = cut;
         self.open.push((i, k, lead));
         // `{` or `,`, `"i":`, the lead.
         self.size += 1 + i.to_string().len() + 3 + len as usize;
@@ -235,7 +248,7 @@ impl Reusing<'_> {
                         json.extend_from_slice(format!("\"{i}\":").as_bytes());
                         // A page whose length the memo had, in a group that changed.
                         let z = this.fragments[i].as_deref().unwrap_or_default();
-                        json.extend_from_slice(&l.unwrap_or_else(|| this.lead_of(z)));
+                        json.extend_from_slice(&l.unwrap_or_else(|| this.lead_of(z).0));
                     }
                     json.push(b'}');
                     Bytes::from(gzip(&json, this.level))
@@ -274,6 +287,7 @@ pub(super) fn write(
         out: Groups {
             files: Vec::new(),
             list: Vec::new(),
+            cut: vec![false; fragments.len()],
         },
         open: Vec::new(),
         size: 0,
@@ -283,16 +297,16 @@ pub(super) fn write(
     for start in (0..n).step_by(CHUNK) {
         let range = start..n.min(start + CHUNK);
         // Each page's key and lead length; its lead, made now, where the memo has no length.
-        let got: Vec<Option<(Key, u32, Option<LeadJson>)>> = fragments[range.clone()]
+        let got: Vec<Option<(Key, Made, Option<LeadJson>)>> = fragments[range.clone()]
             .par_iter()
             .map(|z| {
                 let z = z.as_ref()?;
                 let k = Memo::fragment_key(&dict_key, z);
                 Some(match old.lens.get(&k) {
-                    Some(&len) => (k, len, None),
+                    Some(&made) => (k, made, None),
                     None => {
-                        let l = r.lead_of(z);
-                        (k, l.len() as u32, Some(l))
+                        let (l, cut) = r.lead_of(z);
+                        (k, (l.len() as u32, cut), Some(l))
                     }
                 })
             })
@@ -329,7 +343,7 @@ mod tests {
             assert_eq!(derived(anchor, heading), left, "{anchor} {heading}");
         }
         let f = br#"{"t":"T","u":"/t/","k":"Page","b":"","l":"en","s":[["","","a"],["why-it-works","Why it works","b"],["paso-1","Paso 1","c"],["x","Why","d"]]}"#;
-        let lead: serde_json::Value = serde_json::from_slice(&lead(f)).unwrap();
+        let lead: serde_json::Value = serde_json::from_slice(&lead(f).0).unwrap();
         let anchors: Vec<_> = lead["s"]
             .as_array()
             .unwrap()
@@ -352,6 +366,7 @@ mod tests {
         let mut out = Groups {
             files: Vec::new(),
             list: Vec::new(),
+            cut: Vec::new(),
         };
         // Groups made and not compressed yet: compressed in parallel after each chunk (a 10,000-page
         // site has 20 MB of leads; one thread compressing them was most of the index's time).
@@ -404,9 +419,41 @@ mod tests {
             .par_iter()
             .map(|z| {
                 z.as_ref()
-                    .map(|z| lead(&super::super::fragments::inflate(z, dict)))
+                    .map(|z| lead(&super::super::fragments::inflate(z, dict)).0)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_small_fragment_is_its_own_lead_and_a_larger_one_is_cut() {
+        let fragment = |words: usize| {
+            let text: Vec<String> = (0..words).map(|i| format!("w{i}")).collect();
+            serde_json::to_vec(&serde_json::json!({
+                "t": "T", "u": "/t/", "k": "Page", "b": "", "l": "en",
+                "s": [["", "", text.join(" ")], ["next", "Next", "short"]],
+            }))
+            .unwrap()
+        };
+        let small = fragment(LEAD_WORDS * 4);
+        assert!(small.len() <= WHOLE_BYTES, "{}", small.len());
+        let (json, cut) = lead(&small);
+        assert!(!cut);
+        let whole: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&small).unwrap();
+        assert_eq!(whole["s"][0][2], sent["s"][0][2], "all of its text");
+        assert_eq!(whole["s"][1][0], 0, "anchors as in any lead");
+
+        let large = fragment(WHOLE_BYTES / 3);
+        assert!(large.len() > WHOLE_BYTES);
+        let (json, cut) = lead(&large);
+        assert!(cut);
+        let lead: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(lead["s"][0][3], 1, "the long section is cut");
+        assert_eq!(
+            lead["s"][1].as_array().unwrap().len(),
+            3,
+            "the short one is not"
+        );
     }
 
     #[test]
@@ -430,7 +477,8 @@ mod tests {
         let leads: Vec<Option<Vec<u8>>> = (0..600)
             .map(|i| (i % 7 != 3).then(|| lead(i).into_bytes()))
             .collect();
-        let Groups { files, list } = plain_write(600, |r| leads[r].to_vec(), Compression::fast());
+        let Groups { files, list, .. } =
+            plain_write(600, |r| leads[r].to_vec(), Compression::fast());
         assert!(list.len() > 1, "{} groups", list.len());
         assert_eq!(list[0].0, 0);
         let mut seen = Vec::new();
@@ -462,9 +510,10 @@ mod tests {
     fn fragments(n: usize, edited: Option<usize>) -> Vec<Option<Bytes>> {
         let json: Vec<Option<Vec<u8>>> = (0..n)
             .map(|i| {
+                // Every fifth page too long to be its own lead (see `lead`).
                 let text = format!(
                     "Page {i} opens with words {}",
-                    "and more ".repeat(20 + i % 9)
+                    "and more ".repeat(if i % 5 == 0 { 150 } else { 20 + i % 9 })
                 );
                 let text = if edited == Some(i) {
                     text + " edited"
@@ -520,5 +569,9 @@ mod tests {
         );
         let (made, _) = write(&after, b"", level, &memo);
         assert!(same(&made, &want), "with the memo: as `write` makes them");
+        // Whether a page's lead is cut (it needs its fragment file), from the memo as when made.
+        let cut: Vec<bool> = (0..n).map(|i| i % 7 != 3 && i % 5 == 0).collect();
+        assert_eq!(made.cut, cut);
+        assert_eq!(write(&after, b"", level, &Memo::default()).0.cut, cut);
     }
 }

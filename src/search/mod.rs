@@ -2,8 +2,8 @@
 //! that returns files for `output` to write under `search/`.
 //!
 //! Layout (format version [`FORMAT_VERSION`], checked by `search.js`):
-//! - `search/index.json.gz` — the manifest: format version, page count, each page's kind and
-//!   edition-independent language, stop words, the first term and file name of every shard,
+//! - `search/index.json.gz` — the manifest: format version, page count, each page's kind (a
+//!   capital when the page has no fragment file) and edition-independent language, stop words, the first term and file name of every shard,
 //!   and the first page and file name of every leads group.
 //! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
 //!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
@@ -28,7 +28,9 @@
 //!   result shows, without the page's text.
 //! - `search/f/<page>.bin` — one fragment per page (title, URL, kind, breadcrumb, the text of
 //!   each section with its anchor), fetched only to check a quoted phrase: JSON, compressed as
-//!   raw DEFLATE against a preset dictionary.
+//!   raw DEFLATE against a preset dictionary. A page whose lead cuts no section (every section
+//!   is short, or the fragment is at most [`WHOLE_BYTES`]) has none: its lead holds all its
+//!   text, and the manifest gives its kind letter as a capital.
 //! - `search/t/<hash>.dict.gz` — that dictionary ([`DICT_BYTES`]): the strings that recur most
 //!   across a sample of the fragments (words, phrases, the JSON around them, the site's paths).
 //!   A reader fetches it once, beside the first shards; each fragment is then about a quarter
@@ -66,7 +68,7 @@ pub use analysis::{
     fold, page_terms, stop_words, words,
 };
 pub use fragments::{compress_fragments, dictionary, fragment, fragments, same_fragment};
-pub use indexer::Indexer;
+pub use indexer::{ForCache, Indexer};
 pub use leads::{Memo as LeadsMemo, lead};
 pub use rank::{LISTING_PRIOR, prior};
 
@@ -79,7 +81,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Target size of one term shard before compression.
 pub const SHARD_BYTES: usize = 2 * 1024;
 /// Size of the fragments' preset dictionary.
@@ -94,12 +96,17 @@ pub const MAX_SECTIONS: usize = 8;
 pub const LEAD_WORDS: usize = 16;
 /// Size a leads group reaches (JSON, before compression) before the next page starts another.
 pub const LEADS_BYTES: usize = 24 * 1024;
+/// Size of a fragment (JSON) up to which a page's lead is the whole of it, and the page has no
+/// fragment file: a short page's lead was most of its text anyway, and a site of many short
+/// pages would write a file of a hundred bytes beside each (half its files).
+pub const WHOLE_BYTES: usize = 1024;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
     v: u32,
     pages: usize,
-    /// One letter per page: its kind (see `kinds`).
+    /// One letter per page: its kind (see `kinds`), a capital when its lead holds all its text
+    /// (it has no fragment file), `-` when it is left out of search.
     page_kinds: String,
     kinds: BTreeMap<char, &'static str>,
     /// Languages of the pages, for stemming queries in each.
@@ -142,6 +149,15 @@ fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
+/// The files of an index.
+pub struct Files {
+    /// Path under the output folder, bytes.
+    pub files: Vec<(String, Bytes)>,
+    /// The fragments that have no file (their leads hold all their text), by page: a build
+    /// caches them with the fragments it writes.
+    pub unwritten: Vec<(usize, Bytes)>,
+}
+
 /// Builds the index files from the pages that are searchable. `terms[i]` are the counted terms
 /// of page `i` (see [`page_terms`]; `None` for pages left out of search), `fragments[i]` its
 /// fragment compressed against `dict`. The leads are made from the fragments, reusing what
@@ -154,7 +170,7 @@ pub fn build(
     dict: &[u8],
     memo: &mut LeadsMemo,
     fast: bool,
-) -> Vec<(String, Bytes)> {
+) -> Files {
     let level = level(fast);
     // The leads (made from the fragments) and the shards at once: neither waits for the other.
     let (leads, shards) = rayon::join(
@@ -180,27 +196,33 @@ pub fn build(
     let dict_file = format!("t/{}.dict.gz", crate::util::short_hash(&dict_gz));
     files.push((format!("search/{dict_file}"), dict_gz.into()));
     build_hash.update(dict_file.as_bytes());
+    let mut unwritten = Vec::new();
     for (i, frag) in fragments.into_iter().enumerate() {
-        if let Some(z) = frag {
-            build_hash.update(&z);
-            files.push((format!("search/f/{i}.bin"), z));
+        match frag {
+            Some(z) if leads.cut[i] => {
+                build_hash.update(&z);
+                files.push((format!("search/f/{i}.bin"), z));
+            }
+            Some(z) => unwritten.push((i, z)),
+            None => {}
         }
     }
     let build = build_hash.finalize().to_hex()[..10].to_string();
-    let mut manifest = manifest(site, terms, shards, &build, dict_file);
+    let mut manifest = manifest(site, terms, &leads.cut, shards, &build, dict_file);
     manifest.leads = leads.list;
     files.push((
         "search/index.json.gz".into(),
         gzip(&serde_json::to_vec(&manifest).unwrap_or_default(), level).into(),
     ));
-    files
+    Files { files, unwritten }
 }
 
 /// The manifest of an index whose shards are `shards`, fragments' build `build` and dictionary
-/// `dict`.
+/// `dict`; `cut[i]` whether page `i`'s lead cuts a section (it has a fragment file).
 fn manifest<'a>(
     site: &Site,
     terms: &[Option<PageTerms>],
+    cut: &[bool],
     shards: Vec<(String, String)>,
     build: &'a str,
     dict: String,
@@ -228,7 +250,12 @@ fn manifest<'a>(
             .enumerate()
             .map(|(i, p)| {
                 if terms[i].is_some() {
-                    search_kind(p.kind).0
+                    let k = search_kind(p.kind).0;
+                    if cut.get(i).copied().unwrap_or(true) {
+                        k
+                    } else {
+                        k.to_ascii_uppercase()
+                    }
                 } else {
                     '-'
                 }

@@ -56,7 +56,8 @@ function diskIndex(lang = '') {
     manifest, stem,
     shard: (i) => Promise.resolve(shards[i]),
     lead: (page) => Promise.resolve(leads[page]),
-    fragment: (page) => Promise.resolve(JSON.parse(zlib.inflateRawSync(
+    // A page whose kind letter is a capital has no fragment file: its lead holds its text.
+    fragment: (page) => Promise.resolve(manifest.page_kinds[page] < 'a' ? leads[page] : JSON.parse(zlib.inflateRawSync(
       fs.readFileSync(path.join(dir, `f/${page}.bin`)), { dictionary: dict }).toString('utf8'))),
   };
   indexes.set(lang, index);

@@ -28,7 +28,13 @@ fn rebuild(s: &Site) {
 
 #[test]
 fn the_worker_is_at_the_root_with_its_version_and_the_files_kept_from_the_first_visit() {
-    let s = built(BOOK);
+    // A chapter long enough to have a search fragment file of its own (a short page's lead
+    // holds all its text).
+    let long = format!(
+        "{BOOK}//- content/book/02-two.md\n---\ntitle: Two\n---\n{}\n",
+        "A long paragraph on the cycle of inquiry. ".repeat(40)
+    );
+    let s = built(&long);
     let set = settings(&s);
     assert_eq!(set["enabled"], true);
     assert_eq!(set["offline"], "/pd/playbook/offline.html");
@@ -63,11 +69,19 @@ fn the_worker_is_at_the_root_with_its_version_and_the_files_kept_from_the_first_
             .iter()
             .any(|p| p.starts_with("/pd/playbook/search/t/"))
     );
-    assert!(
-        precache
-            .iter()
-            .any(|p| p.starts_with("/pd/playbook/search/f/0.bin?b="))
-    );
+    // Every fragment file, with the build id search.js asks for it with.
+    let fragments: Vec<String> = std::fs::read_dir(s.out().join("search/f"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(fragments.len(), 1, "{fragments:?}");
+    for f in &fragments {
+        let want = format!("/pd/playbook/search/f/{f}?b=");
+        assert!(
+            precache.iter().any(|p| p.starts_with(&want)),
+            "{want} is not precached: {precache:?}"
+        );
+    }
     assert!(
         precache
             .iter()

@@ -95,9 +95,15 @@ fn entry(s: &Site, term: &str) -> Entry {
     panic!("no entry for {term}");
 }
 
-/// Page `page`'s fragment (JSON).
+/// Page `page`'s fragment (JSON): its file's, or its lead when its kind letter is a capital
+/// (its lead holds all its text; it has no file).
 fn fragment(s: &Site, page: u64) -> serde_json::Value {
     let manifest = json(s, "search/index.json.gz");
+    let kind = manifest["page_kinds"].as_str().unwrap().as_bytes()[page as usize];
+    if kind.is_ascii_uppercase() {
+        assert!(!s.out().join(format!("search/f/{page}.bin")).exists());
+        return leads(s)[&page].clone();
+    }
     let dict = gunzip(
         &std::fs::read(
             s.out()
@@ -152,6 +158,10 @@ Teams agree on a rubric first.
 ## Debrief
 
 Walks end with a debrief: one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty and more words after the cut.
+
+## Notes
+
+The notes are kept by the team that made them, dated, and read again the next time, so that what changed between the two visits is seen by the people who saw both. A tour that finds the same thing twice asks a new question the third time. Teams write what they saw, not what they think of it, and leave the judging to the debrief, where every note is read aloud before any is discussed. The notes say where, when and what: a room, a time, a thing a student said or did. Nobody's name is written down, and the notes are not shown to anyone outside the team. At the end of the year the team reads all of them in one sitting and writes a page on what the school learned, which goes to the whole staff.
 //- content/other.md
 ---
 title: Other
@@ -163,7 +173,7 @@ Notes on walks.
 fn postings_point_at_the_sections_of_the_fragment_and_the_lead() {
     let s = built(SITE);
     let manifest = json(&s, "search/index.json.gz");
-    assert_eq!(manifest["v"], 4);
+    assert_eq!(manifest["v"], playbook::search::FORMAT_VERSION);
     let walk = entry(&s, "walk");
     assert_eq!(walk.forms[0], "walks", "the form on most pages first");
     let leads = leads(&s);
@@ -251,4 +261,35 @@ fn a_lead_opens_each_section_and_says_when_it_is_cut() {
         .filter(|k| *k != '-')
         .count();
     assert_eq!(leads.len(), searchable, "every searchable page has a lead");
+}
+
+#[test]
+fn a_short_page_has_no_fragment_file_and_its_lead_holds_all_its_text() {
+    let s = built(SITE);
+    let manifest = json(&s, "search/index.json.gz");
+    let kinds = manifest["page_kinds"].as_str().unwrap().as_bytes().to_vec();
+    let leads = leads(&s);
+    let page = |title: &str| *leads.iter().find(|(_, l)| l["t"] == title).unwrap().0;
+    let (walks, other) = (page("Equity walks"), page("Other"));
+    // The long page: a file, its kind letter as it is, a lead that cuts.
+    assert_eq!(kinds[walks as usize], b'o');
+    assert!(s.out().join(format!("search/f/{walks}.bin")).exists());
+    assert!(
+        leads[&walks]["s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x[3] == 1)
+    );
+    // The short one: no file, a capital, a lead with all of its text.
+    assert_eq!(kinds[other as usize], b'O');
+    assert!(!s.out().join(format!("search/f/{other}.bin")).exists());
+    assert_eq!(leads[&other]["s"][0][2], "Notes on walks.");
+    assert!(
+        leads[&other]["s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x.as_array().unwrap().len() == 3)
+    );
 }

@@ -135,15 +135,34 @@ fn get(port: u16, target: &str) -> (u16, Vec<u8>) {
 }
 
 /// The search fragments a server holds, by page number, as their JSON: each read with the
-/// dictionary its index names.
+/// dictionary its index names; a page whose kind letter is a capital has none, and its lead
+/// (which holds all its text) is given instead.
 fn fragments(port: u16) -> std::collections::BTreeMap<usize, String> {
     let (_, manifest) = get(port, "/search/index.json.gz");
     let manifest: serde_json::Value = serde_json::from_slice(&gunzip(&manifest)).unwrap();
     let dict_file = manifest["dict"].as_str().unwrap();
     let dict = gunzip(&get(port, &format!("/search/{dict_file}")).1);
+    let kinds = manifest["page_kinds"].as_str().unwrap().as_bytes().to_vec();
+    let mut leads = std::collections::BTreeMap::new();
+    for group in manifest["leads"].as_array().unwrap() {
+        let gz = get(port, &format!("/search/{}", group[1].as_str().unwrap())).1;
+        let pages: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&gunzip(&gz)).unwrap();
+        for (i, lead) in pages {
+            leads.insert(i.parse::<usize>().unwrap(), lead.to_string());
+        }
+    }
     let mut out = std::collections::BTreeMap::new();
-    for i in 0..20 {
+    for (i, kind) in kinds.iter().enumerate() {
         let (status, bytes) = get(port, &format!("/search/f/{i}.bin"));
+        assert_eq!(
+            status == 200,
+            kind.is_ascii_lowercase(),
+            "page {i}: {status}"
+        );
+        if kind.is_ascii_uppercase() {
+            out.insert(i, leads[&i].clone());
+        }
         if status != 200 {
             continue;
         }

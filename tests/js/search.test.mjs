@@ -693,31 +693,42 @@ function loadIndex(lang = '') {
   const manifest = JSON.parse(gunzipFile('index.json.gz').toString('utf8'));
   const shards = manifest.shards.map(([, file]) => parseShard(new Uint8Array(gunzipFile(file))));
   const dict = gunzipFile(manifest.dict);
+  const leads = new Map();
+  for (const [, file] of manifest.leads) for (const [i, lead] of Object.entries(JSON.parse(gunzipFile(file)))) leads.set(Number(i), lead);
+  // Each searchable page's text: its fragment file, or, for a page whose kind letter is a
+  // capital, its lead (with the anchors its headings make written out).
   const fragments = new Map();
+  const whole = new Set();
   for (let i = 0; i < manifest.pages; i++) {
-    if (manifest.page_kinds[i] === '-') continue;
+    const k = manifest.page_kinds[i];
+    if (k === '-') continue;
+    if (k < 'a') {
+      const l = leads.get(i);
+      whole.add(i);
+      fragments.set(i, { ...l, s: l.s.map(([a, h, t], j) => [a === 0 ? snippet(l, [], stem, j).anchor : a, h, t]) });
+      continue;
+    }
     // Node's zlib, not search.js's inflate: the files are standard DEFLATE.
     const raw = fs.readFileSync(path.join(dir, `f/${i}.bin`));
     fragments.set(i, JSON.parse(zlib.inflateRawSync(raw, { dictionary: dict }).toString('utf8')));
   }
-  const leads = new Map();
-  for (const [, file] of manifest.leads) for (const [i, lead] of Object.entries(JSON.parse(gunzipFile(file)))) leads.set(Number(i), lead);
   // What find() needs of an Index: the files come from disk, decoded once; `texts` lists the
   // pages whose text find() asked for.
   const texts = [];
   const index = {
-    dir, manifest, shards, dict, fragments, leads, stem, texts,
+    dir, manifest, shards, dict, fragments, whole, leads, stem, texts,
     shard: (i) => Promise.resolve(shards[i]),
     lead: (page) => Promise.resolve(leads.get(page)),
-    fragment: (page) => { texts.push(page); return Promise.resolve(fragments.get(page)); },
+    // As search.js's Index does: a page without a fragment file gives its lead.
+    fragment: (page) => { texts.push(page); return Promise.resolve(whole.has(page) ? leads.get(page) : fragments.get(page)); },
   };
   indexes.set(lang, index);
   return index;
 }
 
 describe('the index of the built site', { skip: skipReal }, () => {
-  let manifest, shards, fragments, dict, leads;
-  const load = () => ({ manifest, shards, fragments, dict, leads } = loadIndex(''));
+  let manifest, shards, fragments, whole, dict, leads;
+  const load = () => ({ manifest, shards, fragments, whole, dict, leads } = loadIndex(''));
   // Runs a query as the browser does (find(), with only the shards it needs): every result.
   const search = async (text, { typing = false, allow = null, lang = '' } = {}) => {
     const index = loadIndex(lang);
@@ -740,7 +751,7 @@ describe('the index of the built site', { skip: skipReal }, () => {
     assert.equal(manifest.v, FORMAT_VERSION);
     assert.equal(typeof manifest.pages, 'number');
     assert.equal(manifest.page_kinds.length, manifest.pages);
-    assert.match(manifest.page_kinds, /^[pmlco-]+$/);
+    assert.match(manifest.page_kinds, /^[pmlcoPMLCO-]+$/);
     assert.deepEqual(Object.keys(manifest.kinds).sort(), ['c', 'l', 'm', 'o', 'p']);
     assert.deepEqual(manifest.langs, ['en'], 'the English index holds English pages only');
     assert.deepEqual(loadIndex('es/').manifest.langs, ['es'], 'the Spanish one Spanish pages only');
@@ -756,6 +767,10 @@ describe('the index of the built site', { skip: skipReal }, () => {
     assert.ok(dict.length > 1000 && dict.length <= Number(rust[1]) * 1024, `dictionary of ${dict.length} bytes`);
     let alone = 0, withDict = 0;
     for (const i of fragments.keys()) {
+      if (whole.has(i)) {
+        assert.ok(!fs.existsSync(path.join(SITE_DIR, 'search', `f/${i}.bin`)), `f/${i}.bin: its lead holds it all`);
+        continue;
+      }
       const raw = fs.readFileSync(path.join(SITE_DIR, 'search', `f/${i}.bin`));
       const json = Buffer.from(inflate(new Uint8Array(raw), new Uint8Array(dict)));
       assert.deepEqual(JSON.parse(json.toString('utf8')), fragments.get(i), `f/${i}.bin`);
@@ -794,11 +809,11 @@ describe('the index of the built site', { skip: skipReal }, () => {
     const searchable = [...manifest.page_kinds].filter((k) => k !== '-').length;
     assert.equal(fragments.size, searchable);
     for (const [i, f] of fragments) {
-      const where = `f/${i}.bin`;
+      const where = whole.has(i) ? `lead ${i}` : `f/${i}.bin`;
       assert.ok(f.t && typeof f.t === 'string', `${where}: title`);
-      assert.equal(f.k, manifest.kinds[manifest.page_kinds[i]], `${where}: kind label`);
+      const letter = manifest.page_kinds[i].toLowerCase();
+      assert.equal(f.k, manifest.kinds[letter], `${where}: kind label`);
       // The reader sees the kind in the interface's language: every label maps to its key.
-      const letter = manifest.page_kinds[i];
       const text = { [`search.result_kind_${letter}`]: `kind ${letter}` };
       globalThis.PLAYBOOK_STRINGS = { text };
       try {
@@ -840,6 +855,8 @@ describe('the index of the built site', { skip: skipReal }, () => {
         assert.ok(text.startsWith(opening), `lead ${i} section ${j}: an opening of its text`);
         assert.equal(more === 1, opening.length < text.length, `lead ${i} section ${j}: cut flag`);
       });
+      // A page has a fragment file exactly when its lead cuts a section.
+      assert.equal(whole.has(i), !l.s.some((x) => x[3] === 1), `page ${i}: kind letter ${manifest.page_kinds[i]}`);
     }
   });
 

@@ -169,11 +169,19 @@ impl Prepared {
     /// terms moved in (they are gone afterwards): once its files are written.
     pub fn take_cache(&mut self) -> Option<cache::Variant> {
         let mut v = self.cache.take()?;
-        let (words, mut terms, leads) = self.search.take();
+        let search::ForCache {
+            words,
+            mut terms,
+            leads,
+            unwritten,
+        } = self.search.take();
         v.words = words;
         v.leads = leads;
         let mut fragments: Vec<Option<Bytes>> = vec![None; self.site.pages.len()];
-        for (i, f) in std::mem::take(&mut self.written_fragments) {
+        for (i, f) in std::mem::take(&mut self.written_fragments)
+            .into_iter()
+            .chain(unwritten)
+        {
             if let Some(slot) = fragments.get_mut(i) {
                 *slot = Some(f);
             }

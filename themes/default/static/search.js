@@ -4,7 +4,7 @@
 // browser. Widgets follow the WAI-ARIA combobox pattern (header box) and a plain form with
 // filters (the results page at search/).
 
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** Lowercases and strips accents: "Educación" → "educacion". */
 export function fold(s) {
@@ -596,7 +596,7 @@ export function phrases(fragment, query, stem, ev) {
       found.add(ph);
       // The section that answers among those with a phrase: as `evidence` chooses.
       const k = ev.at.get(s)?.k ?? -Infinity;
-      if (!(ev.snip && ev.k >= k)) { ev.k = k; ev.best = s; ev.snip = { anchor, heading, head: cut(h, 0, 1e9), parts: cut(b, Math.max(0, i)) }; }
+      if (!(ev.snip && ev.k >= k)) { ev.k = k; ev.best = s; ev.snip = { anchor: anchorOf(anchor, heading), heading, head: cut(h, 0, 1e9), parts: cut(b, Math.max(0, i)) }; }
     }
   });
   ev.phrases = found.size;
@@ -638,12 +638,14 @@ export function rerank(ranked, ev, n = ranked.length) {
  * words marked, "…" when the section goes on: { anchor, heading, parts: [{ text, mark }] }.
  */
 export function snippet(lead, query, stem, best) {
-  let [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
-  // 0: the anchor its heading makes (src/search/leads.rs, `derived`).
-  if (anchor === 0) anchor = heading.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
   const marked = (text, cont) => cut(look(text, query, lead.l, stem), 0, 1e9, cont);
-  return { anchor, heading, head: marked(heading), parts: marked(opening, more === 1) };
+  return { anchor: anchorOf(anchor, heading), heading, head: marked(heading), parts: marked(opening, more === 1) };
 }
+
+/** A section's anchor as a lead gives it: 0 is the one its heading makes (src/search/leads.rs,
+ * `derived`). */
+const anchorOf = (anchor, heading) => anchor === 0 ? heading.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') : anchor;
 
 // ----------------------------------------------------------------------------------- browser
 
@@ -723,10 +725,12 @@ export class Index {
     return this.once('d', () => this.file(this.manifest.dict));
   }
 
-  /** A page's text, fetched only for a quoted phrase. */
+  /** A page's text, fetched only for a quoted phrase: its lead when its kind letter is a
+   * capital (the lead cuts nothing; the page has no fragment file). */
   fragment(page) {
-    return this.once('f' + page, () => Promise.all([fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then(body), this.dictionary()])
-      .then(([b, dict]) => json(inflate(b, dict))));
+    return this.once('f' + page, () => this.manifest.page_kinds[page] < 'a' ? this.lead(page)
+      : Promise.all([fetch(`${this.root}f/${page}.bin?b=${this.manifest.build}`).then(body), this.dictionary()])
+        .then(([b, dict]) => json(inflate(b, dict))));
   }
 
   /** A page's lead (title, URL, kind, breadcrumb, its sections' openings): one request per
@@ -964,7 +968,8 @@ function setupResultsPage(page, index, stemUrl) {
   let shown = 0;
   let seq = 0;
 
-  const allow = () => { const on = boxes.filter((b) => b.checked).map((b) => b.value); return on.length === boxes.length ? null : new Set(on); };
+  // A kind's letter is a capital for a page without a fragment file (`fragment`).
+  const allow = () => { const on = boxes.filter((b) => b.checked).map((b) => b.value); return on.length === boxes.length ? null : new Set(on.flatMap((k) => [k, k.toUpperCase()])); };
   const none = () => boxes.every((b) => !b.checked);
   // This language's results, then each chosen other language's: `limit` of them from `offset`.
   const find = async (text, offset, limit) => {
