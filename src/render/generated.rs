@@ -127,7 +127,9 @@ impl<'a> Renderer<'a> {
     ) -> [u8; 32] {
         let view = self.print_view(book, false);
         let mut h = blake3::Hasher::new();
-        h.update(salt).update(b"book-print");
+        h.update(salt)
+            .update(b"book-print")
+            .update(self.site_key.as_bytes());
         for c in &self.site.page(book).children {
             h.update(self.body_key(*c, bodies).as_bytes());
         }

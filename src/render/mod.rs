@@ -47,12 +47,35 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     rendered: &'a [Rendered],
     site_view: SiteView<'a>,
+    /// `site_view` serialized, once: every page's context holds it as `site` (serializing it
+    /// for each page was a tenth of the work of rendering a short page).
+    site_value: tera::Value,
+    /// The key of `site_value` (see [`page::encode_value`]), for the pages' keys.
+    site_key: blake3::Hash,
     /// Total minutes of each module and course.
     minutes: HashMap<PageId, u32>,
     /// The interface text of the language being built.
     strings: &'a Strings,
     /// Every language's interface text (the 404 page speaks them all).
     tables: Option<&'a crate::i18n::Tables>,
+}
+
+/// Total minutes of each module and course: its lessons'.
+fn minutes(site: &Site) -> HashMap<PageId, u32> {
+    let mut minutes = HashMap::new();
+    for p in site.pages.iter().filter(|p| p.kind == PageKind::Module) {
+        let m: u32 = p
+            .children
+            .iter()
+            .filter_map(|c| site.page(*c).duration_minutes())
+            .sum();
+        minutes.insert(p.id, m);
+    }
+    for p in site.pages.iter().filter(|p| p.kind == PageKind::Course) {
+        let m: u32 = p.children.iter().filter_map(|c| minutes.get(c)).sum();
+        minutes.insert(p.id, m);
+    }
+    minutes
 }
 
 impl<'a> Renderer<'a> {
@@ -104,19 +127,12 @@ impl<'a> Renderer<'a> {
             brand: site.config.brand.as_ref(),
             offline: site.config.offline,
         };
-        let mut minutes = HashMap::new();
-        for p in site.pages.iter().filter(|p| p.kind == PageKind::Module) {
-            let m: u32 = p
-                .children
-                .iter()
-                .filter_map(|c| site.page(*c).duration_minutes())
-                .sum();
-            minutes.insert(p.id, m);
-        }
-        for p in site.pages.iter().filter(|p| p.kind == PageKind::Course) {
-            let m: u32 = p.children.iter().filter_map(|c| minutes.get(c)).sum();
-            minutes.insert(p.id, m);
-        }
+        let site_value = serde_json::to_value(&site_view).unwrap_or_default();
+        let site_key = {
+            let mut bytes = Vec::new();
+            page::encode_value(&mut bytes, &site_value);
+            blake3::hash(&bytes)
+        };
         Renderer {
             editions,
             languages,
@@ -125,7 +141,9 @@ impl<'a> Renderer<'a> {
             theme,
             rendered,
             site_view,
-            minutes,
+            site_value,
+            site_key,
+            minutes: minutes(site),
             strings,
             tables: Some(tables),
         }
@@ -230,6 +248,7 @@ impl<'a> Renderer<'a> {
         let mut context = tera::Context::from_serialize(view).map_err(|e| {
             Diagnostic::error(format!("internal error preparing `{template}`: {e}"))
         })?;
+        context.insert("site", &self.site_value);
         for (k, v) in extra {
             context.insert(*k, v);
         }

@@ -32,7 +32,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<(PageContext, Option<[u8; 32]>), Diagnostic> {
         let view = self.view(id);
         let template = format!("{}.html", view.kind);
-        let value = serde_json::to_value(&view).map_err(|e| {
+        let mut value = serde_json::to_value(&view).map_err(|e| {
             Diagnostic::error(format!("internal error preparing `{template}`: {e}"))
         })?;
         let key = key.map(|(salt, bodies)| {
@@ -41,9 +41,13 @@ impl<'a> Renderer<'a> {
             let mut h = blake3::Hasher::new();
             h.update(salt)
                 .update(self.body_key(id, bodies).as_bytes())
+                .update(self.site_key.as_bytes())
                 .update(&bytes);
             *h.finalize().as_bytes()
         });
+        if let Some(map) = value.as_object_mut() {
+            map.insert("site".into(), self.site_value.clone());
+        }
         let context = tera::Context::from_value(value).map_err(|e| {
             Diagnostic::error(format!("internal error preparing `{template}`: {e}"))
         })?;
@@ -114,7 +118,6 @@ impl<'a> Renderer<'a> {
         let p: &'a Page = site.page(id);
         let r = &self.rendered[id.index()];
         PageView {
-            site: &self.site_view,
             hidden_section: self.hidden_section(p),
             kind: p.kind.as_str(),
             title: Cow::Borrowed(&p.title),
@@ -542,7 +545,7 @@ pub(super) fn hash_json(h: &mut blake3::Hasher, value: &impl serde::Serialize) {
 
 /// `value` as bytes that tell any two values apart (each string and list prefixed with its
 /// length), for a key: cheaper than JSON, which escapes every string.
-fn encode_value(out: &mut Vec<u8>, value: &serde_json::Value) {
+pub(super) fn encode_value(out: &mut Vec<u8>, value: &serde_json::Value) {
     use serde_json::Value;
     let len = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
     match value {

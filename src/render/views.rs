@@ -211,9 +211,10 @@ pub struct PrintChapter {
     pub lang: Option<String>,
 }
 
+/// What a page's template receives, beside `site` (the [`SiteView`], which the renderer
+/// serializes once and adds to every page's context) and `content` (its body).
 #[derive(Serialize)]
 pub struct PageView<'a> {
-    pub site: &'a SiteView<'a>,
     pub kind: &'static str,
     pub title: Cow<'a, str>,
     pub description: &'a str,
