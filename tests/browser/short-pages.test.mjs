@@ -8,6 +8,7 @@
 //   a. a quoted phrase finds it on short pages from their leads (no request for their text),
 //      links to the section that holds it (an anchor the heading makes, which a lead sends as
 //      0), and fetches the long page's text alone;
+//   a2. a short page's snippet is its opening cut to a lead's length, as a long page's is;
 //   b. the kind filter keeps short pages of the kinds chosen and no others;
 //   c. axe-core WCAG 2.2 A/AA on the results.
 // Each test gets a fresh browser context, and fails on requests to other hosts, failed requests
@@ -46,6 +47,11 @@ const files = {
   // The words, not side by side.
   'content/lessons/02-apart.md': lesson('apart', 'Apart', 'Trust is shared in a circle, one voice at a time.'),
   'content/lessons/03-long.md': lesson('long', 'The long lesson', long),
+  // One paragraph of forty words: its lead holds all of it, its snippet only the opening.
+  'content/lessons/04-paragraph.md': lesson('paragraph', 'One paragraph',
+    'Every meeting of the team opens with a student sample on the table and a question about it, ' +
+    'and closes with one thing each member will try before the next meeting, written on a card ' +
+    'that the facilitator keeps in a marigold folder.'),
 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'playbook-short-pages-'));
@@ -131,6 +137,17 @@ test('b. the kind filter keeps short pages of the kinds chosen', T, async () => 
   assert.deepEqual(new Set(urls), new Set([`${BASE}lessons/circles/`, `${BASE}lessons/long/`, `${BASE}lessons/apart/`]), urls.join(' '));
   const book = await results(`"${PHRASE}"`, ['p']);
   assert.deepEqual(book.hrefs.map((h) => h.replace(/#.*$/, '')), [`${BASE}guide/start/`]);
+});
+
+test('a2. a short page\'s snippet is its opening, as long as a long page\'s', T, async () => {
+  let snippet;
+  await results('marigold', [], async (page) => {
+    snippet = await page.evaluate(() => document.querySelector('#search-results-list .result-snippet').textContent);
+  });
+  const words = snippet.replace(/…/g, '').trim().split(/\s+/);
+  assert.equal(words.length, 16, snippet);
+  assert.ok(snippet.startsWith('Every meeting of the team'), snippet);
+  assert.ok(snippet.trim().endsWith('…'), `the snippet says the text goes on: ${snippet}`);
 });
 
 test('c. axe-core on the results', T, async () => {

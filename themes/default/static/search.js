@@ -636,11 +636,13 @@ export function rerank(ranked, ev, n = ranked.length) {
 /**
  * A result's snippet from its page's `lead`: the heading and opening of section `best`, query
  * words marked, "…" when the section goes on: { anchor, heading, parts: [{ text, mark }] }.
+ * A short page's lead holds its sections whole: their openings are cut here to the words a
+ * lead keeps (`LEAD_WORDS`, 16), so its snippet is as long as any other's.
  */
 export function snippet(lead, query, stem, best) {
   const [anchor = '', heading = '', opening = '', more] = lead.s[best] ?? lead.s[0] ?? [];
-  const marked = (text, cont) => cut(look(text, query, lead.l, stem), 0, 1e9, cont);
-  return { anchor: anchorOf(anchor, heading), heading, head: marked(heading), parts: marked(opening, more === 1) };
+  const marked = (text, around, cont) => cut(look(text, query, lead.l, stem), 0, around, cont);
+  return { anchor: anchorOf(anchor, heading), heading, head: marked(heading, 1e9), parts: more ? marked(opening, 1e9, 1) : marked(opening, 8) };
 }
 
 /** A section's anchor as a lead gives it: 0 is the one its heading makes (src/search/leads.rs,
