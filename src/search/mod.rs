@@ -3,8 +3,9 @@
 //!
 //! Layout (format version [`FORMAT_VERSION`], checked by `search.js`):
 //! - `search/index.json.gz` — the manifest: format version, page count, each page's kind (a
-//!   capital when the page has no fragment file) and edition-independent language, stop words, the first term and file name of every shard,
-//!   and the first page and file name of every leads group.
+//!   capital when the page has no fragment file) and edition-independent language, stop
+//!   words, the first term and file name of every shard, and the first page and file name of
+//!   every leads group.
 //! - `search/t/<hash>.bin.gz` — term shards: consecutive ranges of the sorted vocabulary, each
 //!   about [`SHARD_BYTES`] before compression, so a query fetches only the shards its words
 //!   fall in. Content-hashed names: a host can cache them forever. A shard:
