@@ -218,6 +218,8 @@ pub(super) fn inflate(z: &[u8], dict: &[u8]) -> Vec<u8> {
 /// would cost time for nothing (a sixth of all the work of a one-paragraph page, counted by
 /// callgrind); it still inflates as any fragment does.
 fn stored(json: &[u8]) -> Vec<u8> {
+    // One stored block holds at most 65,535 bytes: a larger WHOLE_BYTES would not build.
+    const _: () = assert!(WHOLE_BYTES <= u16::MAX as usize);
     let len = u16::try_from(json.len()).unwrap_or(u16::MAX);
     let mut out = Vec::with_capacity(json.len() + 5);
     // BFINAL 1, BTYPE 00 (stored), then LEN and its complement, little-endian.
