@@ -46,6 +46,16 @@ struct Text {
 
 /// The fingerprint of the page in `source`.
 pub fn fingerprint(source: &Source) -> Option<Fingerprint> {
+    let (front, body) = parts(source)?;
+    Some(Fingerprint {
+        source: whole_hash(&front, body),
+        sections: sections(&front, body),
+    })
+}
+
+/// What a translator translates of the page in `source`: the translated keys of its front
+/// matter, one per line, and its body.
+fn parts(source: &Source) -> Option<(String, &str)> {
     let split = fm::split(source).ok()?;
     let yaml = &source.text[split.yaml.clone()];
     // Only the keys a translator translates: a page's `weight` or `id` changing is no reason.
@@ -58,10 +68,19 @@ pub fn fingerprint(source: &Source) -> Option<Fingerprint> {
         text.objectives.join("\n"),
         text.questions.join("\n")
     );
-    let body = &source.text[split.body.clone()];
+    Some((front, &source.text[split.body.clone()]))
+}
+
+/// The hash of a page's whole text: `Fingerprint::source`.
+fn whole_hash(front: &str, body: &str) -> String {
+    hash(format!("{front}\n{body}").trim(), 10)
+}
+
+/// Each section's name and hash: `Fingerprint::sections`.
+fn sections(front: &str, body: &str) -> Vec<(String, String)> {
     let mut sections = vec![(
         "title, description and objectives".to_string(),
-        hash(&front, 4),
+        hash(front, 4),
     )];
     let mut name = "the opening, before the first heading".to_string();
     let mut current = String::new();
@@ -95,11 +114,7 @@ pub fn fingerprint(source: &Source) -> Option<Fingerprint> {
         current.push('\n');
     }
     sections.push((name, hash(current.trim(), 4)));
-    let all = format!("{front}\n{body}");
-    Some(Fingerprint {
-        source: hash(all.trim(), 10),
-        sections,
-    })
+    sections
 }
 
 /// How a translation stands against the page it translates.
@@ -110,6 +125,24 @@ pub enum Status {
     Unmarked,
     /// The page changed since; the sections that changed (by name).
     Outdated(Vec<String>),
+}
+
+/// The status of a translation that recorded `recorded` of the page in `page`; `None` when the
+/// page cannot be read. The page is cut into sections only when it changed since: a build asks
+/// this of every translation.
+pub fn status_of(recorded: Option<&Recorded>, page: &Source) -> Option<Status> {
+    let Some(r) = recorded else {
+        return Some(Status::Unmarked);
+    };
+    let (front, body) = parts(page)?;
+    if r.source == whole_hash(&front, body) {
+        return Some(Status::UpToDate);
+    }
+    let now = Fingerprint {
+        source: String::new(),
+        sections: sections(&front, body),
+    };
+    Some(status(Some(r), &now))
 }
 
 /// The status of a translation that recorded `recorded` of a page now fingerprinted `now`.
@@ -235,6 +268,29 @@ mod tests {
             Status::Outdated(vec!["“Second”".into()])
         );
         assert_eq!(status(None, &edited), Status::Unmarked);
+    }
+
+    #[test]
+    fn a_builds_status_agrees_with_the_whole_fingerprint() {
+        let recorded = fingerprint(&Source::new("a.md", PAGE)).unwrap().recorded();
+        for page in [
+            PAGE.to_string(),
+            PAGE.replace("weight: 1", "weight: 2"),
+            PAGE.replace("Two.", "Two, revised."),
+            PAGE.replace("title: Why", "title: Why not"),
+            PAGE.replace("## First\n\nOne.\n\n", ""),
+        ] {
+            let source = Source::new("a.md", page);
+            let now = fingerprint(&source).unwrap();
+            for r in [Some(&recorded), None] {
+                assert_eq!(status_of(r, &source), Some(status(r, &now)));
+            }
+        }
+        let moved = Source::new("a.md", PAGE.replace("Two.", "Two, revised."));
+        assert_eq!(
+            status_of(Some(&recorded), &moved),
+            Some(Status::Outdated(vec!["“Second”".into()]))
+        );
     }
 
     #[test]

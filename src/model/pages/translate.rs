@@ -172,10 +172,10 @@ fn record_status(
     draft: &mut Draft,
 ) {
     let page = &inputs.loaded.content[draft.file].source;
-    let Some(now) = crate::translations::fingerprint(page) else {
+    let recorded = raw.translation.as_ref().map(|r| &r.value);
+    let Some(status) = crate::translations::status_of(recorded, page) else {
         return;
     };
-    let status = crate::translations::status(raw.translation.as_ref().map(|r| &r.value), &now);
     if let (crate::translations::Status::Outdated(changed), Some(r)) = (&status, &raw.translation) {
         let at = crate::translations::recorded_at(source, r);
         draft.warnings.push(crate::translations::warning(
