@@ -41,9 +41,13 @@ impl Renderer<'_> {
     ) -> Result<String, Diagnostic> {
         let mut context = tera::Context::new();
         context.insert(name, value);
+        self.render_xml(template, &context)
+    }
+
+    fn render_xml(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.theme
             .tera_for(&self.site.config.language)
-            .render(template, &context)
+            .render(template, context)
             .map_err(|e| {
                 crate::theme::render_error(&e, template, template, &self.site.config.theme)
             })
@@ -135,7 +139,10 @@ impl Renderer<'_> {
                 });
             }
         }
-        self.xml("sitemap.xml", "urls", &urls)
+        let mut context = tera::Context::new();
+        context.insert("urls", &urls);
+        drop(urls);
+        self.render_xml("sitemap.xml", &context)
     }
 
     pub fn robots(&self) -> String {

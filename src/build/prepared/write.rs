@@ -60,6 +60,17 @@ impl Prepared {
         failed: &mut dyn FnMut(anyhow::Error),
     ) -> Result<(), Diagnostic> {
         let renderer = self.renderer();
+        let config = &self.site.config;
+        let latest = config.edition.is_none() && config.language == config.default_language();
+        if latest {
+            // Before the print views, and its memory handed back before they take theirs: a
+            // site in two languages lists every page of both, and peaked here.
+            let sitemap = renderer.sitemap()?.into_bytes();
+            if let Err(e) = sink.write(&self.out("sitemap.xml"), sitemap) {
+                failed(e);
+            }
+            crate::util::release_freed();
+        }
         self.print_views(&renderer, sink, failed)?;
         let mut emit = |rel: String, bytes: Vec<u8>| {
             if let Err(e) = sink.write(&self.out(&rel), bytes) {
@@ -74,14 +85,11 @@ impl Prepared {
         }
         // The files a host has once, at the site's root: those of the latest edition's default
         // language (they speak every language where it matters: the 404 page, the sitemap).
-        let config = &self.site.config;
-        let latest = config.edition.is_none() && config.language == config.default_language();
         if latest {
             self.error_pages(&renderer, &mut emit)?;
         }
         self.variant_pages(&renderer, &mut emit)?;
         if latest {
-            emit("sitemap.xml".into(), renderer.sitemap()?.into_bytes());
             emit("robots.txt".into(), renderer.robots().into_bytes());
         }
         Ok(())
