@@ -97,24 +97,45 @@ pub fn fragments(
 }
 
 /// Each fragment (JSON) compressed against `dict` (stored as it is when at most
-/// [`WHOLE_BYTES`], see [`stored`]), in parallel, one compressor per worker; held without spare
-/// room (`serve` keeps every page's) and shared with the files served.
+/// [`WHOLE_BYTES`], see [`stored`]), in parallel, by each worker thread's own compressor; held
+/// without spare room (`serve` keeps every page's) and shared with the files served.
 pub fn compress_fragments(json: &[Option<&[u8]>], dict: &[u8], fast: bool) -> Vec<Option<Bytes>> {
     use rayon::prelude::*;
     json.par_iter()
-        .map_init(
-            || flate2::Compress::new(level(fast), false),
-            |c, j| {
-                j.map(|j| {
-                    Bytes::from(if j.len() <= WHOLE_BYTES {
-                        stored(j)
-                    } else {
-                        compress_with(c, j, dict)
-                    })
+        .map(|j| {
+            j.map(|j| {
+                Bytes::from(if j.len() <= WHOLE_BYTES {
+                    stored(j)
+                } else {
+                    with_compressor(fast, |c| compress_with(c, j, dict))
                 })
-            },
-        )
+            })
+        })
         .collect()
+}
+
+thread_local! {
+    /// This thread's compressor at each level asked for (see [`with_compressor`]).
+    static COMPRESSORS: std::cell::RefCell<Vec<(bool, flate2::Compress)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with this thread's compressor at `level(fast)`, made on first use and kept for the
+/// thread's life: setting one up (a third of a megabyte, zeroed) costs about as much as
+/// compressing a fragment, and a parallel loop's per-split state made one for nearly every
+/// fragment.
+fn with_compressor<R>(fast: bool, f: impl FnOnce(&mut flate2::Compress) -> R) -> R {
+    COMPRESSORS.with(|cell| {
+        let mut all = cell.borrow_mut();
+        let i = match all.iter().position(|(l, _)| *l == fast) {
+            Some(i) => i,
+            None => {
+                all.push((fast, flate2::Compress::new(level(fast), false)));
+                all.len() - 1
+            }
+        };
+        f(&mut all[i].1)
+    })
 }
 
 /// A preset dictionary of at most [`DICT_BYTES`] for fragments like the first [`DICT_SAMPLE`]
