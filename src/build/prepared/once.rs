@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 /// The Markdown pass of a one-shot build: renders every page, counts its search terms and makes
 /// its search fragment (when `index`), then keeps only what the rest of the build needs, the
-/// HTML packed and the plain text dropped. Pages go a chunk at a time so that only one chunk's
-/// string-keyed term counts and plain text exist at once: the peak memory of a large build
-/// depends on it.
+/// HTML packed and the plain text dropped. Pages go a chunk at a time so that only two chunks'
+/// string-keyed term counts and fragments exist at once (one rendering, one being finished):
+/// the peak memory of a large build depends on it.
 ///
 /// With `cache` (this variant's key, and what the previous build left for it), a page whose
 /// Markdown and fragment keys are those of the previous build is not rendered again: its
@@ -39,10 +39,15 @@ pub fn render_once(
 ) -> (Vec<Rendered>, search::Indexer, Option<cache::Variant>) {
     let cx = known.context(site, highlighter);
     let n = site.pages.len();
-    let mut pass = Pass {
+    let read = Reader {
         site,
         index: searching.index,
         previous: cache.and_then(|(_, p)| p),
+        key: cache.map(|(key, _)| key),
+        hashes,
+    };
+    let mut pass = Pass {
+        read: &read,
         rendered: Vec::with_capacity(n),
         search: search::Indexer::default(),
         made: cache.map(|(key, _)| cache::Variant {
@@ -50,39 +55,65 @@ pub fn render_once(
             ..Default::default()
         }),
         renumber: Renumber::default(),
-        hashes,
     };
-    if pass.previous_dict_holds(&texts) {
+    if read.previous_dict_holds(&texts) {
         pass.search = search::Indexer::with_dictionary(
-            pass.previous.map(|v| v.dict.clone()).unwrap_or_default(),
+            read.previous.map(|v| v.dict.clone()).unwrap_or_default(),
         );
     }
-    if let Some(v) = pass.previous {
+    if let Some(v) = read.previous {
         pass.search.reuse_leads(v.leads.clone());
     }
+    // A pipeline of two: chunk `c` is finished (its fragments compressed, its pages kept, in
+    // order) while chunk `c + 1` renders. Keeping is serial, and each parallel step ends with
+    // one thread waiting for the other's last page: one after the other, a core idled for a
+    // sixth of the pass.
     let mut texts = texts.into_iter();
-    for (c, chunk) in site.pages.chunks(CHUNK).enumerate() {
-        let held: Vec<Arc<str>> = texts.by_ref().take(chunk.len()).collect();
-        let done = pass.render_chunk(chunk, &held, &cx);
-        drop(held);
-        let json: Vec<Option<&[u8]>> = done
-            .iter()
-            .map(|d| match &d.searched {
-                Some(Searched::Made(_, json)) => Some(json.as_slice()),
-                _ => None,
-            })
-            .collect();
-        pass.dictionary(c, &json);
-        let compressed =
-            search::compress_fragments(&json, pass.search.dictionary(), searching.fast);
-        for ((p, d), fragment) in chunk.iter().zip(done).zip(compressed) {
-            pass.keep(p, d, fragment, diags);
+    let mut chunks = site.pages.chunks(CHUNK).enumerate();
+    let mut pending: Option<(usize, &[Page], Vec<Done>)> = None;
+    loop {
+        let next = chunks.next();
+        if next.is_none() && pending.is_none() {
+            break;
         }
+        if let Some((c, _, done)) = &pending {
+            // The dictionary (when this chunk is the first with fragments) is made before the
+            // next chunk renders, which can then take cached fragments if it is the previous
+            // build's.
+            pass.dictionary(*c, &fragments_json(done));
+        }
+        let same_dict = pass.same_dict();
+        let texts = &mut texts;
+        let cx = &cx;
+        let (rendered, ()) = rayon::join(
+            || {
+                next.map(|(c, chunk)| {
+                    let held: Vec<Arc<str>> = texts.take(chunk.len()).collect();
+                    (c, chunk, read.render_chunk(chunk, &held, cx, same_dict))
+                })
+            },
+            || {
+                if let Some((_, chunk, done)) = pending.take() {
+                    pass.finish(chunk, done, searching.fast, diags);
+                }
+            },
+        );
+        pending = rendered;
     }
     if let Some(v) = &mut pass.made {
         v.dict = pass.search.dictionary().to_vec();
     }
     (pass.rendered, pass.search, pass.made)
+}
+
+/// The JSON of the fragments made for the pages `done`, by page.
+fn fragments_json(done: &[Done]) -> Vec<Option<&[u8]>> {
+    done.iter()
+        .map(|d| match &d.searched {
+            Some(Searched::Made(_, json)) => Some(json.as_slice()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Page `p` with its Markdown `text` put back, when it was taken out of the site.
@@ -109,21 +140,28 @@ pub struct Searching {
 /// Pages rendered at once by a one-shot build (see `render_once`).
 const CHUNK: usize = 256;
 
-/// What the pass has gathered so far, and what it reads of the previous build.
-struct Pass<'a> {
+/// What the pass reads: the site, and what the previous build left for this variant.
+struct Reader<'a> {
     site: &'a Site,
     /// The variant has a search index: searchable pages get terms and a fragment.
     index: bool,
     /// What the previous build left for this variant, when it has the same key.
     previous: Option<&'a cache::Variant>,
+    /// This variant's cache key, when this build caches.
+    key: Option<cache::Key>,
+    /// The hash of each page's text taken out of the site, by page (`None`: not taken).
+    hashes: Vec<Option<blake3::Hash>>,
+}
+
+/// What the pass has gathered so far.
+struct Pass<'a> {
+    read: &'a Reader<'a>,
     rendered: Vec<Rendered>,
     /// The search index, its pages added as they are rendered.
     search: search::Indexer,
     /// The entries for the next build's cache (when this build caches).
     made: Option<cache::Variant>,
     renumber: Renumber,
-    /// The hash of each page's text taken out of the site, by page (`None`: not taken).
-    hashes: Vec<Option<blake3::Hash>>,
 }
 
 /// A page's search terms and fragment: counted now (with the fragment's JSON), or cached (with
@@ -143,7 +181,7 @@ struct Done {
     keys: Option<PageKeys>,
 }
 
-impl Pass<'_> {
+impl Reader<'_> {
     /// The hash of the text of page `p` (its text put back, see `with_text`).
     fn text_hash(&self, p: &Page) -> blake3::Hash {
         match self.hashes.get(p.id.index()) {
@@ -157,14 +195,14 @@ impl Pass<'_> {
     /// page of that chunk has the keys it had (and then that chunk's pages can come from the
     /// cache as well).
     fn previous_dict_holds(&self, texts: &[Arc<str>]) -> bool {
-        let (Some(v), Some(prev)) = (&self.made, self.previous) else {
+        let (Some(key), Some(prev)) = (&self.key, self.previous) else {
             return false;
         };
         let first = &self.site.pages[..self.site.pages.len().min(CHUNK)];
         prev.dict_from_first
             && first.par_iter().enumerate().all(|(i, p)| {
                 let p = with_text(p, texts.get(i));
-                let keys = page_keys(self.site, &p, &v.key, &self.text_hash(&p));
+                let keys = page_keys(self.site, &p, key, &self.text_hash(&p));
                 let searchable = self.index && p.searchable();
                 prev.pages.get(&p.rel).is_some_and(|e| {
                     e.md_key == keys.md
@@ -174,28 +212,24 @@ impl Pass<'_> {
             })
     }
 
-    /// The pages of `chunk`, in parallel: each taken from the cache when its entry holds, else
-    /// rendered, its terms counted and its fragment's JSON made. `texts`: the chunk's pages'
-    /// Markdown, when taken out of the site.
+    /// The pages of `chunk`, in parallel: each taken from the cache when its entry holds (its
+    /// fragment only when `same_dict`, see [`Pass::same_dict`]), else rendered, its terms
+    /// counted and its fragment's JSON made. `texts`: the chunk's pages' Markdown, when taken
+    /// out of the site.
     fn render_chunk(
         &self,
         chunk: &[Page],
         texts: &[Arc<str>],
         cx: &markdown::Context,
+        same_dict: bool,
     ) -> Vec<Done> {
-        // Cached fragments were compressed against the previous build's dictionary: usable once
-        // this build's is made (from the first chunk with fragments) and is the same.
-        let same_dict = !self.search.dictionary().is_empty()
-            && self
-                .previous
-                .is_some_and(|v| v.dict == self.search.dictionary());
         chunk
             .par_iter()
             .enumerate()
             .map(|(i, p)| {
                 let p = &*with_text(p, texts.get(i));
-                let keys = (self.made.as_ref())
-                    .map(|v| page_keys(self.site, p, &v.key, &self.text_hash(p)));
+                let keys =
+                    (self.key.as_ref()).map(|key| page_keys(self.site, p, key, &self.text_hash(p)));
                 let searchable = self.index && p.searchable();
                 if let Some(e) = keys.and_then(|k| self.cached(p, k, searchable, same_dict)) {
                     let searched = e.terms.as_ref().map(|t| {
@@ -243,6 +277,26 @@ impl Pass<'_> {
             !searchable || (same_dict && e.frag_key == keys.frag && e.fragment.is_some());
         (e.md_key == keys.md && fragment_ok && e.terms.is_some() == searchable).then_some(e)
     }
+}
+
+impl Pass<'_> {
+    /// Whether cached fragments can be used: they were compressed against the previous
+    /// build's dictionary, so only once this build's is made (from the first chunk with
+    /// fragments) and is the same.
+    fn same_dict(&self) -> bool {
+        let dict = self.search.dictionary();
+        !dict.is_empty() && self.read.previous.is_some_and(|v| v.dict == dict)
+    }
+
+    /// Finishes chunk `chunk` (rendered as `done`, the dictionary made): its fragments
+    /// compressed, its pages kept.
+    fn finish(&mut self, chunk: &[Page], done: Vec<Done>, fast: bool, diags: &mut Diagnostics) {
+        let json = fragments_json(&done);
+        let compressed = search::compress_fragments(&json, self.search.dictionary(), fast);
+        for ((p, d), fragment) in chunk.iter().zip(done).zip(compressed) {
+            self.keep(p, d, fragment, diags);
+        }
+    }
 
     /// Makes the fragments' dictionary from chunk `c`'s fragments (`json`), unless it is made
     /// already: the first chunk with fragments makes it. Records for the cache whether it came
@@ -277,7 +331,7 @@ impl Pass<'_> {
             Some(Searched::Made(t, _)) => (Some(self.search.vocabulary().compact(t)), fragment),
             Some(Searched::Cached(t, f)) => {
                 // Numbered by the previous build's words: renumbered by this build's.
-                let words = self.previous.map_or(&[][..], |v| v.words.as_slice());
+                let words = self.read.previous.map_or(&[][..], |v| v.words.as_slice());
                 let t = self.renumber.terms(&t, words, self.search.vocabulary());
                 (Some(t), Some(f))
             }
