@@ -76,10 +76,10 @@ pub fn render_once(
         if next.is_none() && pending.is_none() {
             break;
         }
-        if let Some((c, _, done)) = &pending {
-            // The dictionary (when this chunk is the first with fragments) is made before the
-            // next chunk renders, which can then take cached fragments if it is the previous
-            // build's.
+        if let (Some((c, _, done)), Some(_)) = (&pending, read.previous) {
+            // With a previous build, the dictionary (when this chunk is the first with
+            // fragments) is made before the next chunk renders, which can then take cached
+            // fragments if it is the previous build's. Without one, it is made meanwhile.
             pass.dictionary(*c, &fragments_json(done));
         }
         let same_dict = pass.same_dict();
@@ -93,8 +93,8 @@ pub fn render_once(
                 })
             },
             || {
-                if let Some((_, chunk, done)) = pending.take() {
-                    pass.finish(chunk, done, searching.fast, diags);
+                if let Some((c, chunk, done)) = pending.take() {
+                    pass.finish(c, chunk, done, searching.fast, diags);
                 }
             },
         );
@@ -288,10 +288,19 @@ impl Pass<'_> {
         !dict.is_empty() && self.read.previous.is_some_and(|v| v.dict == dict)
     }
 
-    /// Finishes chunk `chunk` (rendered as `done`, the dictionary made): its fragments
-    /// compressed, its pages kept.
-    fn finish(&mut self, chunk: &[Page], done: Vec<Done>, fast: bool, diags: &mut Diagnostics) {
+    /// Finishes chunk `c` (its pages `chunk`, rendered as `done`): the fragments' dictionary
+    /// made from it if there is none yet (see `render_once`), its fragments compressed, its
+    /// pages kept.
+    fn finish(
+        &mut self,
+        c: usize,
+        chunk: &[Page],
+        done: Vec<Done>,
+        fast: bool,
+        diags: &mut Diagnostics,
+    ) {
         let json = fragments_json(&done);
+        self.dictionary(c, &json);
         let compressed = search::compress_fragments(&json, self.search.dictionary(), fast);
         for ((p, d), fragment) in chunk.iter().zip(done).zip(compressed) {
             self.keep(p, d, fragment, diags);
