@@ -115,9 +115,9 @@ pub fn compress_fragments(json: &[Option<&[u8]>], dict: &[u8], fast: bool) -> Ve
 }
 
 thread_local! {
-    /// This thread's compressor at each level asked for (see [`with_compressor`]).
-    static COMPRESSORS: std::cell::RefCell<Vec<(bool, flate2::Compress)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// This thread's compressors, small and fast (see [`with_compressor`]).
+    static COMPRESSORS: std::cell::RefCell<[Option<flate2::Compress>; 2]> =
+        const { std::cell::RefCell::new([None, None]) };
 }
 
 /// Runs `f` with this thread's compressor at `level(fast)`, made on first use and kept for the
@@ -127,14 +127,9 @@ thread_local! {
 fn with_compressor<R>(fast: bool, f: impl FnOnce(&mut flate2::Compress) -> R) -> R {
     COMPRESSORS.with(|cell| {
         let mut all = cell.borrow_mut();
-        let i = match all.iter().position(|(l, _)| *l == fast) {
-            Some(i) => i,
-            None => {
-                all.push((fast, flate2::Compress::new(level(fast), false)));
-                all.len() - 1
-            }
-        };
-        f(&mut all[i].1)
+        let c =
+            all[usize::from(fast)].get_or_insert_with(|| flate2::Compress::new(level(fast), false));
+        f(c)
     })
 }
 
